@@ -1,0 +1,1 @@
+"""The headless sub-commands; each module registers its own parser (``register(subparsers)``)."""

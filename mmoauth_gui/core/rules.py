@@ -1,0 +1,244 @@
+"""Mattermost's rules for a connection (server ``IsValid``, MATTERMOST.md §3), every problem at once.
+
+The server reports only the first broken rule, as an HTTP 500. Here each field gets every problem it
+has, in words an admin can act on, so a form can show them all beside their fields.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from mmoauth_gui.core.audience import AudienceIndex, UrlSet, audience_prefix, is_wildcard
+from mmoauth_gui.core.model import Connection, GrantType
+
+NAME_MAX = 64
+CLIENT_ID_MAX = 255
+CLIENT_SECRET_MAX = 255
+TOKEN_URL_MAX = 256
+AUDIENCES_JSON_MAX = 1024
+
+FIELD_LABELS = {
+    "name": "Name",
+    "client_id": "Client ID",
+    "client_secret": "Client Secret",
+    "oauth_token_url": "OAuth Token URL",
+    "audiences": "Audience URLs",
+    "grant_type": "Grant type",
+    "credentials_username": "Username",
+    "credentials_password": "Password",
+}
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule (error: the server would refuse it) or a risk (warning: it would accept it)."""
+
+    field: str
+    message: str
+    severity: Severity = Severity.ERROR
+    line: int | None = None  # for audiences: the 0-based position in the list
+    connection_id: str = ""  # for warnings across connections: the connection they concern
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"field": self.field, "message": self.message, "severity": self.severity.value}
+        if self.line is not None:
+            out["line"] = self.line
+        if self.connection_id:
+            out["connection_id"] = self.connection_id
+        return out
+
+
+def parse_audience_lines(text: str) -> list[str]:
+    """Audience URLs as the backstage reads its textarea: one per line, trimmed, empty lines dropped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def go_json_length(values: Sequence[str]) -> int:
+    """Length of the list as Go's ``json.Marshal`` writes it (compact, ``<>&`` escaped): the DB column limit."""
+    text = json.dumps(list(values), separators=(",", ":"), ensure_ascii=False)
+    extra = sum(text.count(ch) for ch in "<>&\u2028\u2029") * 5
+    return len(text) + extra
+
+
+def _length_problems(field: str, value: str, maximum: int, required_message: str) -> list[Problem]:
+    if value == "":
+        return [Problem(field, required_message)]
+    if len(value) > maximum:
+        return [Problem(field, f"{FIELD_LABELS[field]} must be at most {maximum} characters (it has {len(value)}).")]
+    return []
+
+
+def url_problems(url: str, what: str) -> list[str]:
+    """Why ``url`` is not a URL Mattermost accepts (lowercase http(s) scheme, parses, has a host)."""
+    problems: list[str] = []
+    if not (url.startswith("http://") or url.startswith("https://")):
+        lowered = url.lower()
+        if lowered.startswith("http://") or lowered.startswith("https://"):
+            problems.append(
+                f"{what} must start with lowercase http:// or https:// — Mattermost is case-sensitive here."
+            )
+        elif "://" in url:
+            scheme = url.split("://", 1)[0]
+            problems.append(f"{what} must use http:// or https://, not {scheme}://.")
+        else:
+            problems.append(f"{what} must start with http:// or https://.")
+        return problems
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        problems.append(f"{what} contains a control character.")
+        return problems
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        reason = str(exc)
+        if "Port" in reason or "port" in reason:
+            problems.append(f"{what} has a port that is not a number between 0 and 65535.")
+        else:
+            problems.append(f"{what} is not a valid URL ({reason}).")
+        return problems
+    del port
+    host = parts.hostname or ""
+    if not parts.netloc or not host:
+        problems.append(f"{what} has no host name after the scheme.")
+    elif any(ch.isspace() for ch in parts.netloc):
+        problems.append(f"{what} has a space in its host name.")
+    elif any(ch.isspace() for ch in url):
+        problems.append(f"{what} contains a space; encode it as %20.")
+    return problems
+
+
+def check_connection(conn: Connection, *, require_secret: bool = True) -> list[Problem]:
+    """Every problem with ``conn``, errors first per field, in form order.
+
+    ``require_secret`` is False when editing a stored connection: an empty secret then keeps the stored one.
+    """
+    out: list[Problem] = []
+    out += _length_problems("name", conn.name, NAME_MAX, "Name is required.")
+    out += _length_problems("client_id", conn.client_id, CLIENT_ID_MAX, "Client ID is required.")
+    if conn.client_secret or require_secret:
+        out += _length_problems("client_secret", conn.client_secret, CLIENT_SECRET_MAX, "Client Secret is required.")
+
+    url = conn.oauth_token_url
+    if url == "":
+        out.append(Problem("oauth_token_url", "OAuth Token URL is required."))
+    else:
+        out += [Problem("oauth_token_url", m) for m in url_problems(url, "The token URL")]
+        if len(url) > TOKEN_URL_MAX:
+            out.append(
+                Problem(
+                    "oauth_token_url",
+                    f"OAuth Token URL must be at most {TOKEN_URL_MAX} characters (it has {len(url)}).",
+                )
+            )
+        if url.startswith("http://"):
+            out.append(
+                Problem(
+                    "oauth_token_url",
+                    "The token URL uses http://: the client secret would travel unencrypted.",
+                    Severity.WARNING,
+                )
+            )
+
+    if conn.grant_type not in (GrantType.CLIENT_CREDENTIALS.value, GrantType.PASSWORD.value):
+        out.append(
+            Problem("grant_type", f"Grant type must be client_credentials or password, not {conn.grant_type!r}.")
+        )
+    elif conn.uses_password_grant:
+        if not conn.credentials_username:
+            out.append(Problem("credentials_username", "Username is required for the password grant."))
+        if not conn.credentials_password and require_secret:
+            out.append(Problem("credentials_password", "Password is required for the password grant."))
+
+    out += audience_problems(conn.audiences)
+    return out
+
+
+def audience_problems(audiences: Sequence[str]) -> list[Problem]:
+    out: list[Problem] = []
+    if not audiences:
+        return [Problem("audiences", "At least one audience URL is required.")]
+    seen: dict[str, int] = {}
+    for i, aud in enumerate(audiences):
+        label = f"Audience URL {i + 1}"
+        out += [Problem("audiences", m, line=i) for m in url_problems(aud, label)]
+        if wildcard_inside(aud):
+            out.append(
+                Problem(
+                    "audiences",
+                    f"{label} has a * that is not at the end: only a trailing * is a wildcard, this one is literal.",
+                    Severity.WARNING,
+                    line=i,
+                )
+            )
+        if aud in seen:
+            out.append(Problem("audiences", f"{label} repeats audience URL {seen[aud] + 1}.", Severity.WARNING, line=i))
+        else:
+            seen[aud] = i
+    size = go_json_length(audiences)
+    if size > AUDIENCES_JSON_MAX:
+        out.append(
+            Problem(
+                "audiences",
+                f"The audience list is too long for the server: stored as JSON it takes {size} characters, "
+                f"the limit is {AUDIENCES_JSON_MAX}.",
+            )
+        )
+    return out
+
+
+def wildcard_inside(audience: str) -> bool:
+    return "*" in audience_prefix(audience) if is_wildcard(audience) else "*" in audience
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.is_error for p in problems)
+
+
+def overlap_warnings(connections: Sequence[Connection]) -> list[Problem]:
+    """Audiences shared or overlapping between connections: the server may pick either (MATTERMOST.md §5)."""
+    index = AudienceIndex((c.id or c.name, c.audiences) for c in connections)
+    names = {c.id or c.name: c.name for c in connections}
+    exact_urls = UrlSet(a for c in connections for a in c.audiences if not is_wildcard(a))
+    wildcard_owners: dict[str, set[str]] = {}
+    for c in connections:
+        for a in c.audiences:
+            if is_wildcard(a):
+                wildcard_owners.setdefault(a, set()).add(c.id or c.name)
+    wildcards = UrlSet(wildcard_owners)
+
+    out: list[Problem] = []
+    for c in connections:
+        key = c.id or c.name
+        others: set[str] = set()
+        for aud in dict.fromkeys(c.audiences):
+            others.update(index.match(audience_prefix(aud)))
+            if is_wildcard(aud):
+                for url in exact_urls.matched_by(aud):
+                    others.update(index.match(url))
+                for longer in wildcards.matched_by(aud):
+                    others.update(wildcard_owners[longer])
+        others.discard(key)
+        for other in sorted(others, key=lambda k: names.get(k, k)):
+            out.append(
+                Problem(
+                    "audiences",
+                    f"Audiences overlap with connection “{names.get(other, other)}”: a URL both match could "
+                    "get either connection's token.",
+                    Severity.WARNING,
+                    connection_id=key,
+                )
+            )
+    return out

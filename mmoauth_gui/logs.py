@@ -1,0 +1,52 @@
+"""Logging to a rotating file in the log folder, with secrets redacted from every record."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+from pathlib import Path
+
+SECRET_KEYS = ("client_secret", "password", "credentials_password", "access_token", "refresh_token", "token")
+_REDACTED = "[redacted]"
+
+_PATTERNS = [
+    re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*)([\"']?)(?:[A-Za-z]+\s+)?[^\s\"',}]+"),
+    re.compile(r"(?i)(\b(?:bearer|basic)\s+)()[A-Za-z0-9._~+/=-]{8,}"),
+    re.compile(r"(?i)([\"']?(?:" + "|".join(SECRET_KEYS) + r")[\"']?\s*[:=]\s*)([\"']?)[^\"'&\s,}]+"),
+]
+
+
+def redact(text: str) -> str:
+    """``text`` with client secrets, passwords, access tokens and Authorization values replaced."""
+    for pattern in _PATTERNS:
+        text = pattern.sub(lambda m: f"{m.group(1)}{m.group(2)}{_REDACTED}", text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        record.msg = redact(message)
+        record.args = None
+        return True
+
+
+def setup_logging(log_file: Path, *, level: int = logging.INFO) -> logging.Handler:
+    """Send the package's log records to ``log_file`` (rotated at 1 MB, 5 kept), redacted."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger("mmoauth_gui")
+    root.setLevel(level)
+    for old in list(root.handlers):
+        if isinstance(old, logging.handlers.RotatingFileHandler):
+            root.removeHandler(old)
+            old.close()
+    root.addHandler(handler)
+    return handler

@@ -1,0 +1,36 @@
+"""The one HTTP client: explicit timeouts, the OS trust store, an optional CA file, environment proxies."""
+
+from __future__ import annotations
+
+import ssl
+from pathlib import Path
+
+import httpx
+import truststore
+
+DEFAULT_TIMEOUT = 15.0
+USER_AGENT = "mmoauth-gui"
+
+
+def ssl_context(ca_file: str | Path | None = None) -> ssl.SSLContext:
+    """The OS trust store (through truststore), plus ``ca_file`` for an internal CA."""
+    ctx = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if ca_file:
+        ctx.load_verify_locations(cafile=str(ca_file))
+    return ctx
+
+
+def make_http_client(
+    *, ca_file: str | Path | None = None, timeout: float = DEFAULT_TIMEOUT, max_connections: int = 64
+) -> httpx.AsyncClient:
+    """An ``AsyncClient`` for the whole app. No custom transport, so proxies come from the environment."""
+    from mmoauth_gui import __version__
+
+    return httpx.AsyncClient(
+        verify=ssl_context(ca_file),
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        follow_redirects=False,
+        trust_env=True,
+        headers={"User-Agent": f"{USER_AGENT}/{__version__}"},
+    )
