@@ -12,7 +12,7 @@ _REDACTED = "[redacted]"
 
 _PATTERNS = [
     re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*)([\"']?)(?:[A-Za-z]+\s+)?[^\s\"',}]+"),
-    re.compile(r"(?i)(\b(?:bearer|basic)\s+)()[A-Za-z0-9._~+/=-]{8,}"),
+    re.compile(r"(?i)(\b(?:bearer|basic)\s+)()[A-Za-z0-9._~+/-]{8,}=*(?![A-Za-z0-9._~+/=-])"),
     re.compile(r"(?i)([\"']?(?:" + "|".join(SECRET_KEYS) + r")[\"']?\s*[:=]\s*)([\"']?)[^\"'&\s,}]+"),
 ]
 
