@@ -21,3 +21,29 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "mmoauth-data"
     monkeypatch.setenv("MMOAUTH_DATA_DIR", str(root))
     return root
+
+
+# --- sandbox fixtures (added by the sandbox helper) -------------------------------------------------
+from collections.abc import Iterator  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from mmoauth_gui.sandbox import Sandbox
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    """A running sandbox with the demo seed, stopped after the test."""
+    from mmoauth_gui.sandbox import Sandbox
+
+    with Sandbox(seed="demo") as sb:
+        yield sb
+
+
+@pytest.fixture
+def empty_sandbox() -> Iterator[Sandbox]:
+    """A running sandbox with no teams, commands or connections (users and tokens only)."""
+    from mmoauth_gui.sandbox import Sandbox
+
+    with Sandbox(seed="empty") as sb:
+        yield sb

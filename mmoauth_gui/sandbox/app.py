@@ -1,0 +1,45 @@
+"""The sandbox application: routes, simulated latency, and AppError bodies for every failure."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from mmoauth_gui.sandbox.errors import AppError
+from mmoauth_gui.sandbox.http_types import Request, Response
+from mmoauth_gui.sandbox.router import Router
+from mmoauth_gui.sandbox.routes_commands import CommandRoutes
+from mmoauth_gui.sandbox.routes_connections import ConnectionRoutes
+from mmoauth_gui.sandbox.routes_users import UserRoutes
+from mmoauth_gui.sandbox.state import State
+from mmoauth_gui.sandbox.token_endpoint import TokenEndpoint
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/v4/"
+
+
+class SandboxApp:
+    def __init__(self, state: State, token_endpoint: TokenEndpoint) -> None:
+        self.state = state
+        self.router = Router()
+        for routes in (UserRoutes(state), ConnectionRoutes(state), CommandRoutes(state)):
+            routes.register(self.router)
+        token_endpoint.register(self.router)
+
+    def __call__(self, request: Request) -> Response:
+        is_api = request.path.startswith(API_PREFIX)
+        latency = self.state.latency_ms
+        if is_api and latency > 0:
+            time.sleep(latency / 1000)
+        try:
+            response = self.router.dispatch(request)
+        except AppError as exc:
+            response = Response.json(exc.status, exc.body(request.request_id))
+        except Exception:
+            log.exception("sandbox route %s %s failed", request.method, request.path)
+            error = AppError("api.context.500.app_error", 500, "see the sandbox log")
+            response = Response.json(500, error.body(request.request_id))
+        response.headers.append(("X-Request-Id", request.request_id))
+        if is_api:
+            response.headers.append(("X-Version-Id", self.state.version_id))
+        return response

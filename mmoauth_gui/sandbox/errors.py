@@ -1,0 +1,78 @@
+"""Mattermost ``AppError``: the JSON body every failing API call carries (MATTERMOST.md §1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MESSAGES: dict[str, str] = {
+    "api.context.session_expired.app_error": "Invalid or expired session, please login again.",
+    "api.context.permissions.app_error": "You do not have the appropriate permissions.",
+    "api.context.404.app_error": "Sorry, we could not find the page.",
+    "api.context.405.app_error": "Method not allowed.",
+    "api.context.500.app_error": "An internal error occurred in the sandbox.",
+    "api.context.invalid_param.app_error": "Invalid {name} parameter.",
+    "api.context.invalid_url_param.app_error": "Invalid or missing {name} parameter in request URL.",
+    "api.context.outgoing_oauth_connection.not_available.configuration_disabled": (
+        "Outgoing OAuth connections are disabled: enable them in the System Console."
+    ),
+    "api.license.upgrade_needed.app_error": "Feature requires an upgrade to Enterprise Edition.",
+    "api.context.outgoing_oauth_connection.list_connections.input_error": "Invalid input parameters.",
+    "api.context.outgoing_oauth_connection.list_connections.app_error": (
+        "There was an error retrieving the outgoing OAuth connections."
+    ),
+    "api.context.outgoing_oauth_connection.create_connection.input_error": "Invalid input parameters.",
+    "api.context.outgoing_oauth_connection.create_connection.app_error": (
+        "There was an error creating the outgoing OAuth connection."
+    ),
+    "api.context.outgoing_oauth_connection.update_connection.input_error": "Invalid input parameters.",
+    "api.context.outgoing_oauth_connection.update_connection.app_error": (
+        "There was an error updating the outgoing OAuth connection."
+    ),
+    "api.context.outgoing_oauth_connection.delete_connection.app_error": (
+        "There was an error deleting the outgoing OAuth connection."
+    ),
+    "api.context.outgoing_oauth_connection.validate_connection_credentials.input_error": "Invalid input parameters.",
+    "api.context.outgoing_oauth_connection.validate_connection_credentials.app_error": (
+        "There was an error validating the outgoing OAuth connection credentials."
+    ),
+    "api.command.disabled.app_error": "Commands have been disabled by the system admin.",
+    "api.user.login.invalid_credentials_email_username": "Enter a valid email or username and/or password.",
+    "api.user.check_user_mfa.bad_code.app_error": "Invalid MFA token.",
+    "api.user.login.blank_pwd.app_error": "Password field must not be blank",
+    "api.context.invalid_body_param.app_error": "Invalid or missing {name} in request body.",
+    "api.context.request_body_too_large.app_error": "The request body is too large.",
+    "app.team.get_by_name.missing.app_error": "Unable to find the existing team.",
+    "app.team.get.find.app_error": "Unable to find the existing team.",
+}
+
+
+class AppError(Exception):
+    """Raised by a route; the server turns it into the AppError JSON body with ``status``."""
+
+    def __init__(self, error_id: str, status: int, detailed_error: str = "", **params: str) -> None:
+        template = MESSAGES.get(error_id, error_id)
+        self.error_id = error_id
+        self.status = status
+        self.message = template.format(**params) if params else template
+        self.detailed_error = detailed_error
+        super().__init__(f"{status} {error_id}")
+
+    def body(self, request_id: str) -> dict[str, Any]:
+        return {
+            "id": self.error_id,
+            "message": self.message,
+            "detailed_error": self.detailed_error,
+            "request_id": request_id,
+            "status_code": self.status,
+        }
+
+
+def permission_error(user_id: str, *permissions: str) -> AppError:
+    """What ``c.SetPermissionError`` answers: 403 naming the user and the permissions missing."""
+    return AppError(
+        "api.context.permissions.app_error", 403, f"userId={user_id}, permission={' '.join(permissions)}"
+    )
+
+
+def session_expired(detail: str = "UserRequired") -> AppError:
+    return AppError("api.context.session_expired.app_error", 401, detail)

@@ -1,0 +1,41 @@
+"""``GET /api/v4/commands``: a team's slash commands, URLs shown only to those who may manage them (§6)."""
+
+from __future__ import annotations
+
+from mmoauth_gui.sandbox.auth import require_user
+from mmoauth_gui.sandbox.errors import AppError, permission_error
+from mmoauth_gui.sandbox.http_types import Request, Response
+from mmoauth_gui.sandbox.permissions import MANAGE_OTHERS_SLASH_COMMANDS, MANAGE_OWN_SLASH_COMMANDS, VIEW_TEAM
+from mmoauth_gui.sandbox.router import Router
+from mmoauth_gui.sandbox.state import State
+
+
+class CommandRoutes:
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def register(self, router: Router) -> None:
+        router.add("GET", "/api/v4/commands", self.list)
+
+    def list(self, request: Request) -> Response:
+        user = require_user(request, self.state)
+        team_id = request.arg("team_id")
+        if not team_id:
+            raise AppError("api.context.invalid_param.app_error", 400, name="team_id")
+        s = self.state
+        if not s.has_team_permission(user, team_id, VIEW_TEAM):
+            raise permission_error(user.id, VIEW_TEAM)
+        manages_own = s.has_team_permission(user, team_id, MANAGE_OWN_SLASH_COMMANDS)
+        if request.arg("custom_only").lower() in ("1", "t", "true") and not manages_own:
+            raise permission_error(user.id, MANAGE_OWN_SLASH_COMMANDS)
+        if not s.commands_enabled:
+            raise AppError("api.command.disabled.app_error", 501)
+        manages_others = s.has_team_permission(user, team_id, MANAGE_OTHERS_SLASH_COMMANDS)
+        commands = s.commands_of_team(team_id)
+        return Response.json(
+            200,
+            [
+                c.to_json(with_url=manages_others or (manages_own and c.creator_id == user.id))
+                for c in commands
+            ],
+        )

@@ -1,0 +1,110 @@
+"""The server side of ``POST …/validate``: request a token from the posted token URL (MATTERMOST.md §4–5).
+
+A URL-encoded form POST with ``grant_type``, ``client_id``, ``client_secret`` (``client_secret_post``),
+no scope, no audience; redirects are not followed and no proxy is used. The outcome's ``detail`` reads
+like Go's ``golang.org/x/oauth2`` errors and never holds the secret or the token.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.rules import url_problems
+from mmoauth_gui.logs import redact
+
+TIMEOUT_SECONDS = 5.0
+_MAX_BODY = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    status: int  # 200 token obtained, 400 refused or invalid, 502 not reached
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({}),
+        _NoRedirect(),
+        urllib.request.HTTPSHandler(context=ssl.create_default_context()),
+    )
+
+
+def _form(conn: Connection) -> bytes:
+    fields = {"grant_type": conn.grant_type, "client_id": conn.client_id, "client_secret": conn.client_secret}
+    if conn.uses_password_grant:
+        fields["username"] = conn.credentials_username
+        fields["password"] = conn.credentials_password
+    return urllib.parse.urlencode(fields).encode("ascii")
+
+
+def _parse(body: bytes, content_type: str) -> dict[str, Any]:
+    if "application/x-www-form-urlencoded" in content_type or "text/plain" in content_type:
+        return {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()}
+    try:
+        value = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _refusal(status: int, reason: str, body: bytes, content_type: str) -> str:
+    data = _parse(body, content_type)
+    error = data.get("error")
+    if isinstance(error, str) and error:
+        parts = ["oauth2:", json.dumps(error)]
+        for key in ("error_description", "error_uri"):
+            value = data.get(key)
+            if isinstance(value, str) and value:
+                parts.append(json.dumps(value))
+        return " ".join(parts)
+    snippet = redact(body[:200].decode("utf-8", "replace"))
+    return f"oauth2: cannot fetch token: {status} {reason}\nResponse: {snippet}"
+
+
+def fetch_token(conn: Connection, timeout: float = TIMEOUT_SECONDS) -> FetchOutcome:
+    problems = url_problems(conn.oauth_token_url, "The token URL")
+    if problems:
+        return FetchOutcome(400, f"parse {json.dumps(conn.oauth_token_url)}: {problems[0]}")
+    request = urllib.request.Request(  # noqa: S310 - url_problems allowed only http:// and https://
+        conn.oauth_token_url,
+        data=_form(conn),
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+    )
+    where = f"Post {json.dumps(conn.oauth_token_url)}"
+    try:
+        with _opener().open(request, timeout=timeout) as response:
+            body = response.read(_MAX_BODY)
+            content_type = response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:
+        with exc:
+            body = exc.read(_MAX_BODY)
+            content_type = exc.headers.get("Content-Type", "") if exc.headers else ""
+        return FetchOutcome(400, _refusal(exc.code, exc.reason, body, content_type))
+    except urllib.error.URLError as exc:
+        return FetchOutcome(502, f"{where}: {exc.reason}")
+    except TimeoutError:
+        return FetchOutcome(502, f"{where}: context deadline exceeded (timeout after {timeout:g}s)")
+    except (OSError, ssl.SSLError, ValueError) as exc:
+        return FetchOutcome(502, f"{where}: {exc}")
+    token = _parse(body, content_type).get("access_token")
+    if not isinstance(token, str) or not token:
+        return FetchOutcome(400, "oauth2: server response missing access_token")
+    return FetchOutcome(200)
