@@ -7,13 +7,17 @@ import logging.handlers
 import re
 from pathlib import Path
 
-SECRET_KEYS = ("client_secret", "password", "credentials_password", "access_token", "refresh_token", "token")
+SECRET_KEYS = ("client_secret", "password", "credentials_password", "access_token", "refresh_token")
 _REDACTED = "[redacted]"
 
 _PATTERNS = [
     re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*)([\"']?)(?:[A-Za-z]+\s+)?[^\s\"',}]+"),
     re.compile(r"(?i)(\b(?:bearer|basic)\s+)()[A-Za-z0-9._~+/-]{8,}=*(?![A-Za-z0-9._~+/=-])"),
-    re.compile(r"(?i)([\"']?(?:" + "|".join(SECRET_KEYS) + r")[\"']?\s*[:=]\s*)([\"']?)[^\"'&\s,}]+"),
+    # a key not right after "/": a URL ending in /token (Go's `Post "https://idp/token": dial tcp ...`) is no key
+    re.compile(r"(?i)((?:[\"']|(?<!/))(?:" + "|".join(SECRET_KEYS) + r")[\"']?\s*[:=]\s*)([\"']?)[^\"'&\s,}]+"),
+    # a bare "token" key (server and command tokens) only with a token-like value: "fetch token: 404" is prose
+    re.compile(r"(?i)((?:[\"']|(?<![/\w]))token[\"']?\s*[:=]\s*)([\"']?)[A-Za-z0-9._~+/-]{12,}"),
+    re.compile(r"(?i)(_token\s*=\s*)()[^\s\"'&,}]+"),
 ]
 
 

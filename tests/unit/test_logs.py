@@ -49,3 +49,25 @@ def test_log_file_is_redacted(tmp_path: Path) -> None:
     text = (tmp_path / "logs" / "app.log").read_text()
     assert "request with client_secret=[redacted]" in text and "RuntimeError" in text
     assert not any(s in text for s in SECRETS)
+
+
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        ('{"id": "cmd1", "token": "8xk3n5q9ybdt7pq1wz6m2s4rfa"}', "8xk3n5q9ybdt7pq1wz6m2s4rfa"),
+        ("MMOAUTH_SERVER_TOKEN=srvtoken1234567890 mmoauth-gui connections list", "srvtoken1234567890"),
+    ],
+)
+def test_server_and_command_tokens_redacted(line: str, secret: str) -> None:
+    assert secret not in redact(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "oauth2: cannot fetch token: 404 Not Found",
+        'Post "https://idp.example.com/oauth/token": dial tcp 10.0.0.1:443: connect: connection refused',
+    ],
+)
+def test_error_prose_about_tokens_kept(line: str) -> None:
+    assert redact(line) == line
