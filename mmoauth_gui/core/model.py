@@ -117,6 +117,8 @@ class Connection:
         body = self.create_payload()
         if self.id:
             body["id"] = self.id
+            if not self.credentials_password:
+                body.pop("credentials_password", None)
         return body
 
 
