@@ -159,14 +159,17 @@ class PreviewDiff:
 
     def summary(self) -> str:
         counts = self.counts()
+        # (one command, several commands)
         words = {
-            ChangeKind.GAINED: "gain a token",
-            ChangeKind.LOST: "lose their token",
-            ChangeKind.SWITCHED: "switch connection",
-            ChangeKind.NEWLY_AMBIGUOUS: "become ambiguous",
-            ChangeKind.NO_LONGER_AMBIGUOUS: "stop being ambiguous",
-            ChangeKind.AMBIGUITY_CHANGED: "change their ambiguity",
-            ChangeKind.SERVER_PICK: "may change the server's answer",
+            ChangeKind.GAINED: ("gains a token", "gain a token"),
+            ChangeKind.LOST: ("loses its token", "lose their token"),
+            ChangeKind.SWITCHED: ("switches connection", "switch connection"),
+            ChangeKind.NEWLY_AMBIGUOUS: ("becomes ambiguous", "become ambiguous"),
+            ChangeKind.NO_LONGER_AMBIGUOUS: ("stops being ambiguous", "stop being ambiguous"),
+            ChangeKind.AMBIGUITY_CHANGED: ("changes its ambiguity", "change their ambiguity"),
+            ChangeKind.SERVER_PICK: ("may change the server's answer", "may change the server's answer"),
         }
-        parts = [f"{n} {'command' if n == 1 else 'commands'} {words[k]}" for k, n in counts.items() if n]
+        parts = [
+            f"1 command {words[k][0]}" if n == 1 else f"{n} commands {words[k][1]}" for k, n in counts.items() if n
+        ]
         return "; ".join(parts) + "." if parts else "No command would change."

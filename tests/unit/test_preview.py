@@ -211,7 +211,7 @@ def test_what_if_add() -> None:
     assert [c.command.id for c in diff.newly_ambiguous] == ["a", "d", "d2"]
     assert not diff.lost and not diff.switched
     assert len(diff) == 4
-    assert "1 command gain a token" in diff.summary() and "3 commands become ambiguous" in diff.summary()
+    assert "1 command gains a token" in diff.summary() and "3 commands become ambiguous" in diff.summary()
     assert p.verdict(f"{H}/c").matches == ()  # the base preview is untouched
 
 
