@@ -1,0 +1,48 @@
+"""Helpers for the widget tests: run a coroutine while Qt spins, answer a message box like a person."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from mmoauth_gui.ui.connections_controller import ConnectionsController
+
+
+def run(qtbot: Any, coro: Coroutine[Any, Any, Any], timeout: int = 10_000) -> Any:
+    """Run ``coro`` on the (already running) loop and wait for it while Qt keeps processing events."""
+    task = asyncio.ensure_future(coro)
+    qtbot.waitUntil(task.done, timeout=timeout)
+    return task.result()
+
+
+def message_box(parent: QWidget | None = None, title: str = "") -> QMessageBox | None:
+    """The visible message box (confirmation) with ``title``, if any."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible() and (not title or widget.windowTitle() == title):
+            return widget
+    return None
+
+
+def answer(qtbot: Any, title: str, button_text: str) -> QMessageBox:
+    """Wait for the message box ``title`` and click its ``button_text`` button."""
+    qtbot.waitUntil(lambda: message_box(title=title) is not None, timeout=5000)
+    box = message_box(title=title)
+    assert box is not None
+    button = next(b for b in box.buttons() if b.text() == button_text)
+    button.click()
+    return box
+
+
+def activate(qtbot: Any, window: Any) -> None:
+    """Keyboard shortcuts go to the active window only."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+
+def select(controller: ConnectionsController, name: str) -> None:
+    conn = next(c for c in controller.model.connections() if c.name == name)
+    controller.select(conn.id)
+    assert controller.selected() == conn
