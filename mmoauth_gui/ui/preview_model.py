@@ -1,0 +1,219 @@
+"""The slash-command preview table: one row per command, with its predicted and server-side connection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+
+from mmoauth_gui.core.preview import Preview, PreviewRow, Status
+from mmoauth_gui.ui.icons import status_icon
+from mmoauth_gui.ui.style import palette_of, status_color
+
+RowRole = Qt.ItemDataRole.UserRole + 1
+SearchRole = Qt.ItemDataRole.UserRole + 2
+SortRole = Qt.ItemDataRole.UserRole + 3
+
+COLUMNS = ("Team", "Command", "Display name", "Method", "URL", "Connection", "Server's answer", "Status")
+TEAM, TRIGGER, DISPLAY_NAME, METHOD, URL, CONNECTION, SERVER, STATUS = range(len(COLUMNS))
+
+STATUS_LABELS = {
+    Status.LINKED: "Linked",
+    Status.UNLINKED: "Unlinked",
+    Status.AMBIGUOUS: "Ambiguous",
+    Status.MISMATCH: "Mismatch",
+}
+STATUS_KINDS = {  # ui.style / ui.icons kinds: colour and glyph
+    Status.LINKED: "valid",
+    Status.UNLINKED: "unchecked",
+    Status.AMBIGUOUS: "warning",
+    Status.MISMATCH: "error",
+}
+STATUS_HELP = {
+    Status.LINKED: "Exactly one connection's audience matches: its token replaces the command token.",
+    Status.UNLINKED: "No connection matches: the command is sent with its own token, without OAuth.",
+    Status.AMBIGUOUS: "Several connections match: the server picks one by a rule that is not public.",
+    Status.MISMATCH: "The server's own answer differs from the prediction.",
+}
+STATUS_ORDER = {Status.MISMATCH: 0, Status.AMBIGUOUS: 1, Status.UNLINKED: 2, Status.LINKED: 3}
+METHODS = {"P": "POST", "G": "GET"}
+NOT_ASKED = "not asked"
+NO_CONNECTION = "—"
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def method_text(method: str) -> str:
+    return METHODS.get(method, method)
+
+
+class PreviewModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PreviewRow] = []
+        self._preview: Preview | None = None
+        self._team_label: Callable[[str], str] = str
+        self._search: list[str] = []
+        self._palette_owner: Any = None
+
+    # -- Qt model API ----------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return COLUMNS[section]
+            if role == Qt.ItemDataRole.ToolTipRole and section == SERVER:
+                return "The connection the server itself names for the command's URL (when asked during the sync)"
+            if role == Qt.ItemDataRole.ToolTipRole and section == CONNECTION:
+                return "The connection(s) whose audiences match the command's URL: the prediction"
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == STATUS:
+            return status_icon(STATUS_KINDS[row.status], self._palette_owner)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(row, column)
+        if role == Qt.ItemDataRole.BackgroundRole and row.status is Status.MISMATCH:
+            color = QColor(status_color("error", self._palette_owner))
+            color.setAlpha(40)  # a tint: readable over light and dark bases
+            return color
+        if role == Qt.ItemDataRole.FontRole and row.status is Status.MISMATCH and column in (SERVER, STATUS):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == RowRole:
+            return row
+        if role == SearchRole:
+            return self._search[index.row()]
+        if role == SortRole:
+            return self._sort_key(row, column)
+        return None
+
+    # -- content ---------------------------------------------------------------------------------
+
+    def set_preview(
+        self,
+        preview: Preview | None,
+        rows: Sequence[PreviewRow] = (),
+        team_label: Callable[[str], str] = str,
+    ) -> None:
+        self.beginResetModel()
+        self._preview = preview
+        self._rows = list(rows)
+        self._team_label = team_label
+        self._search = [self._haystack(r) for r in self._rows]
+        self.endResetModel()
+
+    def set_palette_owner(self, widget: Any) -> None:
+        """The widget whose palette decides light or dark colours."""
+        self._palette_owner = widget
+
+    @property
+    def preview(self) -> Preview | None:
+        return self._preview
+
+    def rows(self) -> list[PreviewRow]:
+        return list(self._rows)
+
+    def haystacks(self) -> list[str]:
+        return list(self._search)
+
+    def row(self, index: int) -> PreviewRow:
+        return self._rows[index]
+
+    def row_of(self, command_id: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.command_id == command_id), -1)
+
+    def team_label(self, team_id: str) -> str:
+        return self._team_label(team_id)
+
+    # -- cells -----------------------------------------------------------------------------------
+
+    def names(self, keys: Sequence[str]) -> str:
+        preview = self._preview
+        if not keys:
+            return NO_CONNECTION
+        return ", ".join(preview.name_of(k) if preview else k for k in keys)
+
+    def server_text(self, row: PreviewRow) -> str:
+        if not row.verdict.server_known:
+            return NOT_ASKED
+        if row.server_connection_id is None:
+            return "none"
+        return self._preview.name_of(row.server_connection_id) if self._preview else row.server_connection_id
+
+    def _display(self, row: PreviewRow, column: int) -> str:
+        if column == TEAM:
+            return self._team_label(row.team_id)
+        if column == TRIGGER:
+            return f"/{row.trigger}"
+        if column == DISPLAY_NAME:
+            return row.command.display_name
+        if column == METHOD:
+            return method_text(row.command.method)
+        if column == URL:
+            return row.url
+        if column == CONNECTION:
+            return self.names(row.matches)
+        if column == SERVER:
+            return self.server_text(row)
+        if column == STATUS:
+            return STATUS_LABELS[row.status]
+        return ""
+
+    def _tooltip(self, row: PreviewRow, column: int) -> str | None:
+        if column in (CONNECTION, SERVER, STATUS):
+            return row.explanation
+        if column == URL:
+            return row.url
+        if column == TRIGGER and row.command.description:
+            return row.command.description
+        return None
+
+    def _foreground(self, row: PreviewRow, column: int) -> QColor | None:
+        if column == STATUS:
+            return status_color(STATUS_KINDS[row.status], self._palette_owner)
+        dim = (column == SERVER and not row.verdict.server_known) or (column == CONNECTION and not row.matches)
+        if dim:
+            return palette_of(self._palette_owner).color(QPalette.ColorRole.PlaceholderText)
+        return None
+
+    def _sort_key(self, row: PreviewRow, column: int) -> str:
+        tail = f"{self._team_label(row.team_id).casefold()}\x00{row.trigger.casefold()}"
+        if column == STATUS:
+            return f"{STATUS_ORDER[row.status]}\x00{tail}"
+        if column == TEAM:
+            return tail
+        return f"{self._display(row, column).casefold()}\x00{tail}"
+
+    def _haystack(self, row: PreviewRow) -> str:
+        parts = (
+            self._team_label(row.team_id),
+            "/" + row.trigger,
+            row.command.display_name,
+            row.url,
+            self.names(row.matches),
+            self.server_text(row),
+        )
+        return "\n".join(parts).casefold()
