@@ -27,7 +27,8 @@ from mmoauth_gui.services.token_client import DEFAULT_TIMEOUT, AuthChoice, Token
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CONCURRENCY = 16
+DEFAULT_CONCURRENCY = 64  # desktop checks: token endpoints answer slowly, they are not CPU-bound here
+SERVER_CONCURRENCY = 16  # checks through Mattermost: each one makes the server fetch a token, be gentle
 
 K = TypeVar("K", bound=Hashable)
 Job = Callable[[], Awaitable[ValidationResult]]
@@ -137,7 +138,7 @@ def bulk_on_server(
     *,
     team_id: str | None = None,
     stored_secret: bool = True,
-    concurrency: int = DEFAULT_CONCURRENCY,
+    concurrency: int = SERVER_CONCURRENCY,
     on_progress: ProgressCallback[K] | None = None,
 ) -> BulkValidation[K]:
     """Server-side checks of many connections; ``stored_secret``: use the secrets the server keeps."""

@@ -29,7 +29,8 @@ def make_http_client(
     return httpx.AsyncClient(
         verify=ssl_context(ca_file),
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        # few idle connections: httpcore's pool does work in proportion to idle x open ones on every request
+        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=16),
         follow_redirects=False,
         trust_env=True,
         headers={"User-Agent": f"{USER_AGENT}/{__version__}"},

@@ -11,7 +11,7 @@ from PySide6.QtCore import QItemSelection, QModelIndex, QObject, QSettings, Sign
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.validation import ValidationResult
-from mmoauth_gui.services.bulk_validation import DEFAULT_CONCURRENCY, BulkValidation, bulk_on_server
+from mmoauth_gui.services.bulk_validation import SERVER_CONCURRENCY, BulkValidation, bulk_on_server
 from mmoauth_gui.services.mattermost_errors import MattermostError, NotAuthenticated
 from mmoauth_gui.services.server_validation import validate_on_server, validate_stored_on_server
 from mmoauth_gui.storage.validations import StoredValidation, server_key
@@ -71,7 +71,7 @@ class ConnectionsController(QObject):
         self.load_error: BaseException | None = None
         self.loading = False
         self.bulk: BulkValidation[str] | None = None
-        self.bulk_concurrency = DEFAULT_CONCURRENCY
+        self.bulk_concurrency = SERVER_CONCURRENCY
         self._bulk_task: asyncio.Task[Any] | None = None
         self._load_task: asyncio.Task[Any] | None = None
         self._stored: dict[str, StoredValidation] = {}
