@@ -1,0 +1,73 @@
+"""``bulk_validation_speedup``: 100 desktop validations against a token endpoint answering after 100 ms,
+one after another (as the backstage does) / the app's bulk validation (``services.bulk_validation``).
+
+The endpoint runs in its own process (an asyncio server: every request waits concurrently, as on a real
+authorization server), so neither side's work shares a GIL with the other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from benchmarks.common import Measurement, token_endpoint
+from mmoauth_gui.core.model import Connection
+from mmoauth_gui.services.bulk_validation import DEFAULT_CONCURRENCY, bulk_local
+from mmoauth_gui.services.http import make_http_client
+from mmoauth_gui.services.token_client import validate_locally
+
+FULL = (100, 100)  # validations, endpoint delay in ms
+QUICK = (10, 20)
+WIDER = 64  # the app's HTTP client allows 64 connections: what that concurrency would give
+
+
+def connections(n: int, token_url: str) -> dict[str, Connection]:
+    return {
+        f"c{i:03d}": Connection(
+            id=f"c{i:03d}",
+            name=f"Bench {i}",
+            client_id=f"bench-client-{i}",
+            client_secret=f"bench-secret-{i}",
+            oauth_token_url=token_url,
+            audiences=(f"https://svc{i}.example.com/*",),
+        )
+        for i in range(n)
+    }
+
+
+async def _measure(n: int, token_url: str) -> tuple[float, float, float, int]:
+    conns = connections(n, token_url)
+    async with make_http_client() as http:
+        await validate_locally(http, next(iter(conns.values())))  # warm-up: imports, first connection
+        t0 = time.perf_counter()
+        sequential = [await validate_locally(http, c) for c in conns.values()]
+        one_by_one = time.perf_counter() - t0
+
+        bulk = bulk_local(http, conns)
+        t0 = time.perf_counter()
+        results = await bulk.run()
+        app = time.perf_counter() - t0
+
+        wide = bulk_local(http, conns, concurrency=WIDER)
+        t0 = time.perf_counter()
+        await wide.run()
+        wider = time.perf_counter() - t0
+    failed = sum(1 for r in [*sequential, *results.values()] if not r.ok)
+    return one_by_one, app, wider, failed
+
+
+def measure(quick: bool = False) -> Measurement:
+    n, delay_ms = QUICK if quick else FULL
+    with token_endpoint(delay_ms) as info:
+        one_by_one, app, wider, failed = asyncio.run(_measure(n, info["token_url"]))
+    if failed:
+        raise AssertionError(f"{failed} validations failed against the benchmark endpoint")
+    floor = -(-n // DEFAULT_CONCURRENCY) * delay_ms / 1000
+    return Measurement(
+        one_by_one / app,
+        f"{n} validations, endpoint answering after {delay_ms} ms (asyncio server in its own process): one after "
+        f"another {one_by_one * 1000:.0f} ms, bulk_local at the app's concurrency {DEFAULT_CONCURRENCY} "
+        f"{app * 1000:.0f} ms (at best ceil({n}/{DEFAULT_CONCURRENCY}) x {delay_ms} ms = {floor * 1000:.0f} ms, "
+        f"so at most {one_by_one / floor:.1f}x); at concurrency {WIDER} {wider * 1000:.0f} ms = "
+        f"{one_by_one / wider:.1f}x; every result ok",
+    )
