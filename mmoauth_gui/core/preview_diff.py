@@ -6,6 +6,7 @@ the prediction cannot see: the server's answer names the changed connection whil
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -61,6 +62,11 @@ class CommandChange:
         return self.change.after
 
 
+def _pair_order(pair: tuple[Command, str]) -> tuple[str, str, str]:
+    cmd = pair[0]
+    return cmd.team_id, cmd.trigger, cmd.id  # the order of PreviewDiff.commands
+
+
 class PreviewDiff:
     """What saving a change would do to the commands: per distinct URL, expanded to commands on demand."""
 
@@ -74,6 +80,7 @@ class PreviewDiff:
         self._by_url = commands_by_url
         self._names = names
         self._commands: list[CommandChange] | None = None
+        self._urls_by_kind: dict[ChangeKind, list[str]] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.url_changes)
@@ -95,6 +102,19 @@ class PreviewDiff:
 
     def of_kind(self, kind: ChangeKind) -> list[CommandChange]:
         return [c for c in self.commands if c.kind is kind]
+
+    def first(self, kind: ChangeKind, n: int) -> list[CommandChange]:
+        """``of_kind(kind)[:n]`` without building and sorting every change (a wide audience changes thousands
+        of commands, a list shows a few)."""
+        if self._commands is not None:
+            return self.of_kind(kind)[:n]
+        if self._urls_by_kind is None:
+            self._urls_by_kind = {}
+            for url, change in self.url_changes.items():
+                self._urls_by_kind.setdefault(change.kind, []).append(url)
+        urls = self._urls_by_kind.get(kind, [])
+        pairs = ((cmd, url) for url in urls for cmd in self._by_url[url])
+        return [CommandChange(cmd, self.url_changes[url]) for cmd, url in heapq.nsmallest(n, pairs, key=_pair_order)]
 
     @property
     def gained(self) -> list[CommandChange]:

@@ -1,4 +1,8 @@
-"""Start the desktop app: QApplication first, then the asyncio loop (qasync) the whole UI runs on."""
+"""Start the desktop app: QApplication first, then the asyncio loop (qasync) the whole UI runs on.
+
+The window's shell is shown and painted first; the HTTP client, the stores and the pages come after (see
+``MainWindow.attach``), so that the window appears as early as a bare one would, or nearly.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,17 @@ import logging
 import os
 import signal
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mmoauth_gui.storage.paths import AppPaths
+    from mmoauth_gui.ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "mmoauth-gui"
 DISPLAY_NAME = "Mattermost OAuth Connections"
+FIRST_PAINT_WAIT_S = 0.5
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -25,7 +34,6 @@ def run_gui(args: argparse.Namespace) -> int:
     from mmoauth_gui.logs import setup_logging
     from mmoauth_gui.storage.paths import app_paths
     from mmoauth_gui.ui.errors import ErrorReporter
-    from mmoauth_gui.ui.icons import app_icon
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -33,7 +41,6 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(DISPLAY_NAME)
     app.setDesktopFileName(APP_NAME)
-    app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when to stop, after cleaning up
 
     paths = app_paths()
@@ -47,9 +54,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 async def _main(args: argparse.Namespace, reporter: Any) -> int:
-    from mmoauth_gui.services.http import make_http_client
     from mmoauth_gui.storage.paths import app_paths
-    from mmoauth_gui.ui.context import AppContext
     from mmoauth_gui.ui.gc_guard import MainThreadCollector
     from mmoauth_gui.ui.main_window import MainWindow
     from mmoauth_gui.ui.settings import ui_settings
@@ -57,10 +62,8 @@ async def _main(args: argparse.Namespace, reporter: Any) -> int:
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(reporter.loop_handler)
     paths = app_paths()
-    ctx = AppContext(paths, make_http_client())
-    ctx.error_reporter = reporter
-    ctx.tasks.unhandled_error.connect(reporter.report)
-    window = MainWindow(ctx, ui_settings(paths))
+    demo = bool(getattr(args, "demo", False))
+    window = MainWindow(None, ui_settings(paths))  # the shell: shown and painted before the rest is built
     MainThreadCollector(window)  # Python's GC on the GUI thread only; its timer also lets Ctrl+C through
     reporter.parent = window
     closed = asyncio.Event()
@@ -68,10 +71,56 @@ async def _main(args: argparse.Namespace, reporter: Any) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: window.close())
     window.show()
-    window.servers.start(demo=bool(getattr(args, "demo", False)))
-    log.info("GUI started (demo=%s, data under %s)", bool(getattr(args, "demo", False)), paths.config.parent)
+    ctx = None
     try:
+        await first_paint(window)
+        if closed.is_set():
+            return 0
+        ctx = _context(paths, reporter)
+        window.attach(ctx)
+        window.servers.start(demo=demo)
+        log.info("GUI started (demo=%s, data under %s)", demo, paths.config.parent)
         await closed.wait()
     finally:
-        await ctx.aclose()
+        if ctx is not None:
+            await ctx.aclose()
     return 0
+
+
+def _context(paths: AppPaths, reporter: Any) -> AppContext:
+    """What the shell did not need: the app icon, the HTTP client and the stores (httpx, keyring)."""
+    from PySide6.QtWidgets import QApplication
+
+    from mmoauth_gui.services.http import make_http_client
+    from mmoauth_gui.ui.context import AppContext
+    from mmoauth_gui.ui.icons import app_icon
+
+    QApplication.setWindowIcon(app_icon())
+    ctx = AppContext(paths, make_http_client())
+    ctx.error_reporter = reporter
+    ctx.tasks.unhandled_error.connect(reporter.report)
+    return ctx
+
+
+async def first_paint(widget: Any) -> None:
+    """Return once ``widget`` has painted, or after ``FIRST_PAINT_WAIT_S`` (a window not exposed never paints)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    painted = asyncio.get_running_loop().create_future()
+
+    class PaintWatch(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint and not painted.done():
+                painted.set_result(None)
+            return False
+
+    watch = PaintWatch()
+    widget.installEventFilter(watch)
+    try:
+        async with asyncio.timeout(FIRST_PAINT_WAIT_S):
+            await painted
+    except TimeoutError:
+        log.debug("no paint within %.1f s; going on", FIRST_PAINT_WAIT_S)
+    finally:
+        widget.removeEventFilter(watch)
+        watch.deleteLater()

@@ -7,7 +7,7 @@ import logging
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QObject, QSettings, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, QObject, QSettings, QTimer, Signal
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.validation import ValidationResult
@@ -41,6 +41,9 @@ EMPTY_TEXT = (
 )
 DELETE_TITLE = "Delete Outgoing OAuth Connection"
 DELETE_WARNING = "Deleting this connection will break any integrations using it."
+# "Validate all" shows its results at most this often: a QProgressBar repaints synchronously (1.4-3.5 ms),
+# and each refresh also recounts the badges, so one refresh per result would stall the loop at high concurrency.
+BULK_REFRESH_MS = 50
 DUPLICATE_NOTICE = (
     "A copy of “{name}”. The client secret is not copied (the server never returns it): type it before saving."
 )
@@ -76,6 +79,12 @@ class ConnectionsController(QObject):
         self._load_task: asyncio.Task[Any] | None = None
         self._stored: dict[str, StoredValidation] = {}
         self._emitting = False
+        self._bulk_badges: dict[str, ValidationResult] = {}  # results not shown yet
+        self._bulk_done_count: tuple[int, int] | None = None  # (done, total) not shown yet
+        self._bulk_refresh = QTimer(self)
+        self._bulk_refresh.setSingleShot(True)
+        self._bulk_refresh.setInterval(BULK_REFRESH_MS)
+        self._bulk_refresh.timeout.connect(self._flush_bulk_progress)
 
         view.add_button.clicked.connect(self.add)
         view.add_action.triggered.connect(self.add)
@@ -108,6 +117,7 @@ class ConnectionsController(QObject):
             return
         self._session_key = key
         self.cancel_bulk()
+        self._drop_bulk_progress()
         self.model.set_connections([])
         self.load_error = None
         if session is None:
@@ -418,12 +428,14 @@ class ConnectionsController(QObject):
         )
 
     def _record(self, connection_id: str, result: ValidationResult) -> None:
-        stored = StoredValidation(result.without_token(), result.checked_at)
-        self._stored[connection_id] = stored
+        self._keep(connection_id, result)
         self.model.set_badge(connection_id, badge_for(result))
         if (selected := self.selected()) is not None and selected.id == connection_id:
             self._show_details()
         self._update_subtitle()
+
+    def _keep(self, connection_id: str, result: ValidationResult) -> None:
+        self._stored[connection_id] = StoredValidation(result.without_token(), result.checked_at)
 
     def _saved(self, saved: Connection, results: dict[str, ValidationResult | None], editing: bool) -> None:
         self.model.upsert(saved)
@@ -536,9 +548,35 @@ class ConnectionsController(QObject):
         return self._bulk_task
 
     def _bulk_progress(self, done: int, total: int, key: str, result: ValidationResult) -> None:
-        self._record(key, result)
-        self.view.progress.setValue(done)
-        self.view.progress_label.setText(f"Validating {done} of {total}…")
+        """Keep the result at once; show it (badge, counts, progress) with the others of the next refresh."""
+        self._keep(key, result)
+        self._bulk_badges[key] = result
+        self._bulk_done_count = (done, total)
+        if not self._bulk_refresh.isActive():
+            self._bulk_refresh.start()
+
+    def _flush_bulk_progress(self) -> None:
+        if not alive(self.view):
+            return
+        self._bulk_refresh.stop()
+        badges, self._bulk_badges = self._bulk_badges, {}
+        progress, self._bulk_done_count = self._bulk_done_count, None
+        for key, result in badges.items():
+            self.model.set_badge(key, badge_for(result))
+        selected = self.selected()
+        if selected is not None and selected.id in badges:
+            self._show_details()
+        if badges:
+            self._update_subtitle()
+        if progress is not None:
+            done, total = progress
+            self.view.progress.setValue(done)
+            self.view.progress_label.setText(f"Validating {done} of {total}…")
+
+    def _drop_bulk_progress(self) -> None:
+        self._bulk_refresh.stop()
+        self._bulk_badges.clear()
+        self._bulk_done_count = None
 
     async def _run_bulk(self, bulk: BulkValidation[str], server_url: str) -> None:
         try:
@@ -553,6 +591,8 @@ class ConnectionsController(QObject):
     def _bulk_done(self, task: asyncio.Task[Any], bulk: BulkValidation[str]) -> None:
         if not alive(self.view):
             return
+        if bulk is self.bulk:
+            self._flush_bulk_progress()
         self.view.progress_row.hide()
         results = dict(bulk.results)
         counts: dict[str, int] = {}

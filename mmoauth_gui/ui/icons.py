@@ -6,7 +6,6 @@ from functools import cache
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter, QPalette, QPixmap
-from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QWidget
 
 from mmoauth_gui.ui.style import palette_of, status_color
@@ -62,6 +61,8 @@ _SIZES = (16, 20, 24, 32, 48, 64)
 
 
 def render_svg(svg: str, size: int) -> QImage:
+    from PySide6.QtSvg import QSvgRenderer  # imported on first use: the window's first paint draws no icon
+
     renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
     image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)

@@ -2,6 +2,11 @@
 
 Other pages plug in by module (see the ``mmoauth_gui.ui`` docstring): ``mmoauth_gui.ui.preview_page`` and
 ``mmoauth_gui.ui.drafts_page`` with ``create_page(ctx, window) -> QWidget``, or ``window.set_page``.
+
+The window is built in two steps so that the app can paint it before it pays for the rest: the shell
+(``MainWindow(None, settings)``: the menu titles, server bar, tabs, status bar) needs neither the HTTP client
+nor the stores, nor their imports; ``attach(ctx)`` then adds the Connections page, the controllers, the menus'
+actions and the plug-in pages.
 """
 
 from __future__ import annotations
@@ -9,32 +14,36 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
 from mmoauth_gui import __version__
-from mmoauth_gui.ui.connections_controller import ConnectionsController
-from mmoauth_gui.ui.connections_view import ConnectionsView
-from mmoauth_gui.ui.context import AppContext
-from mmoauth_gui.ui.icons import app_icon
 from mmoauth_gui.ui.server_bar import ServerBar
-from mmoauth_gui.ui.server_controller import ServerController
 from mmoauth_gui.ui.session_status import SessionStatus
 from mmoauth_gui.ui.tasks import alive
+
+if TYPE_CHECKING:
+    from mmoauth_gui.ui.connections_controller import ConnectionsController
+    from mmoauth_gui.ui.connections_view import ConnectionsView
+    from mmoauth_gui.ui.context import AppContext
+    from mmoauth_gui.ui.server_controller import ServerController
 
 log = logging.getLogger(__name__)
 
 PAGE_TITLES = {"connections": "&Connections", "preview": "S&lash commands", "drafts": "&Drafts"}
 PAGE_MODULES = {"preview": "mmoauth_gui.ui.preview_page", "drafts": "mmoauth_gui.ui.drafts_page"}
 PLACEHOLDERS = {
+    "connections": "Starting…",
     "preview": "Which slash commands will carry which connection's token will be shown here.",
     "drafts": "Connections drafted offline, to validate and push to a server later, will be shown here.",
 }
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
 TAB_KEY = "window/tab"
+MENU_TITLES = ("&File", "&Connection", "&View", "&Help")
 
 
 def placeholder_page(text: str) -> QWidget:
@@ -51,13 +60,18 @@ def placeholder_page(text: str) -> QWidget:
 
 class MainWindow(QMainWindow):
     closed = Signal()
+    # set by attach()
+    ctx: AppContext
+    servers: ServerController
+    connections: ConnectionsController
+    connections_view: ConnectionsView
 
-    def __init__(self, ctx: AppContext, settings: QSettings, *, load_plugins: bool = True) -> None:
+    def __init__(self, ctx: AppContext | None, settings: QSettings, *, load_plugins: bool = True) -> None:
+        """The whole window; with ``ctx=None`` only its shell, until ``attach(ctx)``."""
         super().__init__()
-        self.ctx = ctx
         self.settings = settings
+        self._attached = False
         self.setWindowTitle("Mattermost Outgoing OAuth Connections")
-        self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
 
         self.server_bar = ServerBar()
@@ -66,8 +80,6 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.addWidget(self.server_bar)
         self.addToolBar(toolbar)
-        self.servers = ServerController(ctx, self.server_bar, settings, self)
-        self.servers.profiles_requested.connect(self.open_profiles)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("pages")
@@ -75,12 +87,6 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Pages")
         self.setCentralWidget(self.tabs)
         self._pages: dict[str, QWidget] = {}
-        self.connections_view = ConnectionsView()
-        self.connections = ConnectionsController(ctx, self.connections_view, settings)
-        self.connections.profiles_requested.connect(self.open_profiles)
-        self.connections.demo_requested.connect(self.servers.start_demo)
-        self.connections.reconnect_requested.connect(self.servers.reconnect)
-        self.set_page("connections", self.connections_view)
         for name, text in PLACEHOLDERS.items():
             self.set_page(name, placeholder_page(text))
         self.tabs.currentChanged.connect(self._page_shown)
@@ -88,16 +94,42 @@ class MainWindow(QMainWindow):
         self.session_status = SessionStatus()
         self.statusBar().addPermanentWidget(self.session_status)
         self.statusBar().setSizeGripEnabled(True)
+
+        self.actions_by_name: dict[str, QAction] = {}
+        self._menus = {title: self.menuBar().addMenu(title) for title in MENU_TITLES}
+        self._restore()
+        self._profiles_dialog: QWidget | None = None
+        if ctx is not None:
+            self.attach(ctx, load_plugins=load_plugins)
+
+    def attach(self, ctx: AppContext, *, load_plugins: bool = True) -> None:
+        """Build what works on ``ctx``: the Connections page and its controller, the server controller, then
+        the plug-in pages."""
+        from mmoauth_gui.ui.connections_controller import ConnectionsController
+        from mmoauth_gui.ui.connections_view import ConnectionsView
+        from mmoauth_gui.ui.icons import app_icon
+        from mmoauth_gui.ui.server_controller import ServerController
+
+        if self._attached:
+            raise RuntimeError("the main window is already attached to a context")
+        self._attached = True
+        self.ctx = ctx
+        self.setWindowIcon(app_icon())
+        self.connections_view = ConnectionsView()
+        self.connections_view.restore(self.settings)
+        self.set_page("connections", self.connections_view)
+        self.servers = ServerController(ctx, self.server_bar, self.settings, self)
+        self.servers.profiles_requested.connect(self.open_profiles)
+        self.connections = ConnectionsController(ctx, self.connections_view, self.settings)
+        self.connections.profiles_requested.connect(self.open_profiles)
+        self.connections.demo_requested.connect(self.servers.start_demo)
+        self.connections.reconnect_requested.connect(self.servers.reconnect)
         ctx.session_changed.connect(self._show_session)
         ctx.connect_state_changed.connect(self._show_session)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-
-        self.actions_by_name: dict[str, QAction] = {}
-        self._build_menus()
+        self._fill_menus()
         if load_plugins:
-            self._load_plugin_pages()
-        self._restore()
-        self._profiles_dialog: QWidget | None = None
+            self.load_plugin_pages()
 
     # -- pages -----------------------------------------------------------------------------------
 
@@ -127,8 +159,10 @@ class MainWindow(QMainWindow):
     def show_page(self, name: str) -> None:
         self.tabs.setCurrentWidget(self._pages[name])
 
-    def _load_plugin_pages(self) -> None:
-        for name, module_name in PAGE_MODULES.items():
+    def load_plugin_pages(self, names: tuple[str, ...] = tuple(PAGE_MODULES)) -> None:
+        """Import each page module that exists and put its ``create_page(ctx, window)`` in its tab."""
+        for name in names:
+            module_name = PAGE_MODULES[name]
             try:
                 module = importlib.import_module(module_name)
             except ModuleNotFoundError as exc:
@@ -163,9 +197,8 @@ class MainWindow(QMainWindow):
         self.actions_by_name[name] = action
         return action
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+    def _fill_menus(self) -> None:
+        file_menu, connection_menu, view_menu, help_menu = (self._menus[title] for title in MENU_TITLES)
         file_menu.addAction(
             self._action(
                 "servers",
@@ -191,23 +224,20 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit))
 
         view = self.connections_view
-        menu = bar.addMenu("&Connection")
-        self._add_page_action(menu, view.add_action, "connections")
-        menu.addAction(view.edit_action)
-        menu.addAction(view.duplicate_action)
-        menu.addAction(view.delete_action)
-        menu.addSeparator()
-        menu.addAction(view.validate_action)
-        menu.addAction(view.validate_all_action)
-        menu.addSeparator()
-        self._add_page_action(menu, view.find_action, "connections")
-        menu.addAction(view.refresh_action)
+        self._add_page_action(connection_menu, view.add_action, "connections")
+        connection_menu.addAction(view.edit_action)
+        connection_menu.addAction(view.duplicate_action)
+        connection_menu.addAction(view.delete_action)
+        connection_menu.addSeparator()
+        connection_menu.addAction(view.validate_action)
+        connection_menu.addAction(view.validate_all_action)
+        connection_menu.addSeparator()
+        self._add_page_action(connection_menu, view.find_action, "connections")
+        connection_menu.addAction(view.refresh_action)
 
-        view_menu = bar.addMenu("&View")
         for i, name in enumerate(PAGE_TITLES):
             view_menu.addAction(self._action(f"show_{name}", PAGE_TITLES[name], self._shower(name), f"Ctrl+{i + 1}"))
 
-        help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("about", "&About", self._about))
 
     def _shower(self, name: str) -> Callable[[], None]:
@@ -234,6 +264,8 @@ class MainWindow(QMainWindow):
     def open_profiles(self, name: str = "") -> None:
         from mmoauth_gui.ui.profiles_dialog import ProfilesDialog
 
+        if not self._attached:
+            return
         current = self._profiles_dialog
         if current is not None and alive(current) and current.isVisible():
             current.raise_()
@@ -251,7 +283,7 @@ class MainWindow(QMainWindow):
     def _about(self) -> None:
         box = QMessageBox(self)
         box.setWindowTitle("About mmoauth-gui")
-        box.setIconPixmap(app_icon().pixmap(64, 64))
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
         box.setText(f"mmoauth-gui {__version__}")
         box.setInformativeText(
             "Draft, validate and manage Mattermost Outgoing OAuth Connections, and see which slash "
@@ -272,7 +304,6 @@ class MainWindow(QMainWindow):
         tab = self.settings.value(TAB_KEY)
         if isinstance(tab, str) and tab in self._pages:
             self.show_page(tab)
-        self.connections_view.restore(self.settings)
 
     def save_state(self) -> None:
         self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
@@ -280,7 +311,8 @@ class MainWindow(QMainWindow):
         current = self.tabs.currentWidget()
         name = next((n for n, w in self._pages.items() if w is current), "connections")
         self.settings.setValue(TAB_KEY, name)
-        self.connections_view.save(self.settings)
+        if self._attached:
+            self.connections_view.save(self.settings)
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
@@ -289,6 +321,7 @@ class MainWindow(QMainWindow):
             hook = getattr(widget, "page_closing", None)
             if callable(hook):
                 hook()
-        self.connections.close()
+        if self._attached:
+            self.connections.close()
         super().closeEvent(event)
         self.closed.emit()

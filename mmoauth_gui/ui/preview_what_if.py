@@ -9,7 +9,6 @@ thousands of command URLs (an audience such as ``https://*``) is worked out in a
 from __future__ import annotations
 
 import asyncio
-import heapq
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,9 +19,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from mmoauth_gui.core.model import Command, Connection
+from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.preview import Preview, connection_key
-from mmoauth_gui.core.preview_diff import ChangeKind, CommandChange, PreviewDiff, UrlChange
+from mmoauth_gui.core.preview_diff import ChangeKind, CommandChange, PreviewDiff
 from mmoauth_gui.ui.preview_state import PreviewData, PreviewState
 from mmoauth_gui.ui.style import palette_of, scaled_font, status_color
 from mmoauth_gui.ui.tasks import alive
@@ -105,21 +104,10 @@ class WhatIf:
 
 
 def compute(data: PreviewData, before: Connection | None, after: Connection | None) -> WhatIf:
-    """Pure and read-only: safe in a worker thread. Only ``MAX_PER_KIND`` commands per kind are sorted."""
+    """Pure and read-only: safe in a worker thread. Only the ``MAX_PER_KIND`` commands shown per kind are built."""
     diff, note = diff_for(data.preview, before, after)
-    pairs: dict[ChangeKind, list[tuple[Command, UrlChange]]] = {}
-    for url, change in diff.url_changes.items():
-        pairs.setdefault(change.kind, []).extend((cmd, change) for cmd in data.preview.commands_at(url))
-    first = {
-        kind: [CommandChange(cmd, ch) for cmd, ch in heapq.nsmallest(MAX_PER_KIND, items, key=_order)]
-        for kind, items in pairs.items()
-    }
-    return WhatIf(diff, note, first, {k: len(v) for k, v in pairs.items()})
-
-
-def _order(pair: tuple[Command, UrlChange]) -> tuple[str, str, str]:
-    cmd = pair[0]
-    return cmd.team_id, cmd.trigger, cmd.id
+    counts = {kind: n for kind, n in diff.counts().items() if n}
+    return WhatIf(diff, note, {kind: diff.first(kind, MAX_PER_KIND) for kind in counts}, counts)
 
 
 def short_text(diff: PreviewDiff, change: CommandChange) -> str:
@@ -184,6 +172,7 @@ class WhatIfPanel(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.summary)
         layout.addWidget(self.body, 1)
+        layout.addStretch(0)  # takes the room while the list is hidden: the text stays at the top
         layout.addWidget(self.basis)
         if state is not None:
             state.changed.connect(self._state_changed)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-from mmoauth_gui.ui.icons import status_icon
-from mmoauth_gui.ui.session import Session
+if TYPE_CHECKING:  # ui.session brings httpx: not needed for the window's first paint
+    from mmoauth_gui.ui.session import Session
 
 
 class SessionStatus(QWidget):
@@ -47,6 +49,8 @@ class SessionStatus(QWidget):
             for widget in (self.team, self.user, self.version, self.feature, self.feature_icon, *self._separators):
                 widget.hide()
             return
+        from mmoauth_gui.ui.icons import status_icon  # not needed before a session (nor for the first paint)
+
         for widget in (self.team, self.user, self.version, self.feature, self.feature_icon, *self._separators):
             widget.show()
         demo = " (demo sandbox)" if session.demo else ""
