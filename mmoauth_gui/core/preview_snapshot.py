@@ -6,6 +6,7 @@ through ``public_dict`` (never a secret). A command's token was never read, so i
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -73,7 +74,7 @@ class SyncResult:
     def from_json(cls, data: Mapping[str, Any]) -> SyncResult:
         """Read :meth:`to_json`'s form back; ``ValueError`` names the first thing that is not as written."""
         fetched_at = data.get("fetched_at")
-        if not isinstance(fetched_at, int | float) or isinstance(fetched_at, bool):
+        if not isinstance(fetched_at, int | float) or isinstance(fetched_at, bool) or not math.isfinite(fetched_at):
             raise ValueError("fetched_at is not a time")
         teams = []
         for item in _list(data, "teams"):

@@ -192,7 +192,7 @@ class ValidationResult:
         """Read a stored result; unknown or mistyped fields fall back to empty values, never raise."""
         ok = data.get("ok") is True
         category = data.get("category")
-        if category not in {c.value for c in Category}:
+        if not isinstance(category, str) or category not in {c.value for c in Category}:
             category = Category.OK.value if ok else Category.CONFIG.value
         mm = data.get("mattermost_compatible")
         elapsed = _opt_int(data.get("elapsed_ms"))

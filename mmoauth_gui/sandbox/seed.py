@@ -116,6 +116,8 @@ def load_seed(seed: str | Path | Mapping[str, Any]) -> Seed:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise SeedError(f"{where} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        except RecursionError:
+            raise SeedError(f"{where} is not valid JSON: nested too deeply") from None
     return _parse(data, where)
 
 

@@ -203,7 +203,8 @@ async def discover(
                 except (ValueError, RecursionError):
                     tried.append({"url": url, "outcome": "not JSON"})
                     continue
-                if not isinstance(meta, dict) or not isinstance(meta.get("token_endpoint"), str):
+                endpoint = meta.get("token_endpoint") if isinstance(meta, dict) else None
+                if not isinstance(endpoint, str) or not endpoint.strip():
                     tried.append({"url": url, "outcome": "JSON without token_endpoint"})
                     continue
                 tried.append({"url": url, "outcome": "metadata found"})

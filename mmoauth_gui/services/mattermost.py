@@ -437,7 +437,7 @@ def _parse_json(response: httpx.Response) -> tuple[Any, bool]:
         return None, True
     try:
         return json.loads(response.content), True
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested deeper than the parser goes
         return None, False
 
 

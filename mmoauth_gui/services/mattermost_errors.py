@@ -249,6 +249,8 @@ def error_from_response(
         if secret:
             message = message.replace(secret, REDACTED)
             detailed = detailed.replace(secret, REDACTED)
+            error_id = error_id.replace(secret, REDACTED)  # both are in repr, which logs may show
+            request_id = request_id.replace(secret, REDACTED)
     fields: dict[str, Any] = {
         "status": status,
         "error_id": error_id,

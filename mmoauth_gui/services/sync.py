@@ -10,6 +10,8 @@ such field), so nothing here can keep one.
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -73,12 +75,31 @@ class _Run:
             self._progress(SyncProgress(self.done, self.total, what))
 
     async def call(self, what: str, awaitable: Awaitable[T]) -> T:
-        async with self._limit:
-            try:
-                return await awaitable
-            finally:
-                self.done += 1
-                self.report(what)
+        try:
+            await self._limit.acquire()
+        except BaseException:
+            _close(awaitable)  # cancelled while waiting for its turn: the request never started
+            raise
+        try:
+            return await awaitable
+        finally:
+            self._limit.release()
+            self.done += 1
+            self.report(what)
+
+    def start(self, what: str, make: Callable[[], Awaitable[T]]) -> asyncio.Future[T]:
+        """``call`` as a task whose request is made only when the task runs: one cancelled before leaves none."""
+
+        async def go() -> T:
+            return await self.call(what, make())
+
+        return asyncio.ensure_future(go())
+
+
+def _close(awaitable: Awaitable[Any]) -> None:
+    """Close a coroutine that will never be awaited (else Python warns that it was never awaited)."""
+    if inspect.iscoroutine(awaitable):
+        awaitable.close()
 
 
 async def _cancel(tasks: Iterable[asyncio.Future[Any]]) -> None:
@@ -115,15 +136,13 @@ async def sync(
     run.expect(2)
     run.report("teams and connections")
     started = time.time()
-    teams_task = asyncio.ensure_future(run.call("teams", client.my_teams()))
+    teams_task = run.start("teams", client.my_teams)
     conns_task = asyncio.ensure_future(_connections_without_team(run, client))
     tasks: list[asyncio.Future[Any]] = [teams_task, conns_task]
     try:
         teams = await teams_task
         run.expect(len(teams))
-        team_tasks = [
-            asyncio.ensure_future(run.call(f"commands of {t.label}", _team_commands(client, t))) for t in teams
-        ]
+        team_tasks = [run.start(f"commands of {t.label}", functools.partial(_team_commands, client, t)) for t in teams]
         conns_after = asyncio.ensure_future(_connections_as_member(conns_task, run, client, teams))
         tasks += [conns_after, *team_tasks]
         await asyncio.gather(conns_after, *team_tasks)

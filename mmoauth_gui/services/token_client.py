@@ -292,13 +292,13 @@ class _Exchange:
 
     def _oauth_error(self, body: dict[str, Any], base: dict[str, Any]) -> ValidationResult:
         secrets = self.req.secrets
-        code = str(body["error"])
+        code = scrub(str(body["error"]), secrets)  # the hint quotes an unknown code: scrubbed before
         description = body.get("error_description")
         uri = body.get("error_uri")
         return ValidationResult.failure(
             Category.OAUTH_ERROR,
             hints.oauth_error_hint(code, grant_type=self.req.grant_type, auth_method=self.method),
-            error=scrub(code, secrets),
+            error=code,
             error_description=scrub(description, secrets) if isinstance(description, str) else None,
             error_uri=scrub(uri, secrets) if isinstance(uri, str) else None,
             **base,

@@ -83,6 +83,8 @@ def read_json_file(path: Path, kind: str, schema: int) -> dict[str, Any]:
             raise ValueError("no schema version")
         if version > schema:
             raise ValueError(f"written by a newer version (schema {version}, this version reads {schema})")
+    except RecursionError as exc:
+        raise CorruptFileError(path, "nested too deeply to be read", set_aside(path)) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
         raise CorruptFileError(path, reason, set_aside(path)) from exc

@@ -840,6 +840,8 @@ def read_exchange_file(path: Path) -> list[ExchangeEntry]:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ExchangeFileError(f"{path} does not exist.") from None
+    except RecursionError:
+        raise ExchangeFileError(f"{path} is not a readable JSON file (nested too deeply).") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ExchangeFileError(f"{path} is not a readable JSON file ({exc}).") from None
     if not isinstance(document, dict) or document.get("kind") != EXPORT_KIND:
