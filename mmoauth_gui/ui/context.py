@@ -21,7 +21,7 @@ from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.profiles import Profile, ProfileStore
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore
 from mmoauth_gui.storage.validations import ValidationStore
-from mmoauth_gui.ui.session import FeatureState, Session, open_session
+from mmoauth_gui.ui.session import FeatureState, Session, feature_from_error, open_session
 from mmoauth_gui.ui.tasks import Tasks
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,7 @@ class AppContext(QObject):
         self.profiles = profiles if profiles is not None else ProfileStore(paths, self.secrets)
         self.validations = validations if validations is not None else ValidationStore(paths)
         self.tasks = Tasks(self)
+        self.tasks.auth_lost.connect(self.sign_in_lost)
         self.session: Session | None = None
         self.connect_state = ConnectState()
         self.affected_commands_provider: AffectedCommandsProvider | None = None
@@ -138,6 +139,11 @@ class AppContext(QObject):
             return
         self.session = self.session.with_feature(feature)
         self.session_changed.emit()
+        if feature.status == "signed_out":  # the window stops looking signed in and offers Reconnect
+            self.set_connect_state(ConnectState("failed", self.session.profile.name, feature.user_message))
+
+    def sign_in_lost(self, exc: BaseException) -> None:
+        self.set_feature(feature_from_error(exc))
 
     @property
     def team_id(self) -> str | None:

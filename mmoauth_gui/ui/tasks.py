@@ -17,6 +17,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton
 
+from mmoauth_gui.services.mattermost_errors import NotAuthenticated
+
 log = logging.getLogger(__name__)
 
 Control = QAbstractButton | QAction
@@ -30,6 +32,7 @@ class Tasks(QObject):
     """The task registry of one window."""
 
     unhandled_error = Signal(object)  # BaseException with no on_error handler
+    auth_lost = Signal(object)  # NotAuthenticated from any action: the server no longer takes the token
     busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -70,6 +73,8 @@ class Tasks(QObject):
             if t.cancelled():
                 return
             exc = t.exception()
+            if isinstance(exc, NotAuthenticated):
+                self.auth_lost.emit(exc)
             if exc is None:
                 if on_result is not None and alive(owner):
                     on_result(t.result())

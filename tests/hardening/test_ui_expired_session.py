@@ -102,3 +102,26 @@ def test_after_signing_in_again_the_same_dialog_saves_what_was_typed(
     saved = [c for c in sandbox.state.connections() if c.name == typed.name]
     assert len(saved) == 1
     assert saved[0].client_secret == typed.client_secret and saved[0].audiences == typed.audiences
+
+
+def test_an_expired_sign_in_shows_the_window_signed_out_and_reconnect_brings_it_back(
+    qtbot: Any, ctx: AppContext, sandbox: Sandbox
+) -> None:
+    window = signed_in_window(qtbot, ctx, sandbox)
+    bar = window.servers.bar
+    assert not bar.reconnect_button.isVisible()
+    dialog, _typed = expire_while_typing(qtbot, window, sandbox)
+    assert dialog.form.save_error.isVisible()
+
+    qtbot.waitUntil(lambda: bar.reconnect_button.isVisible(), timeout=5_000)
+    assert ctx.session is not None and ctx.session.feature.status == "signed_out"
+    assert ctx.connect_state.status == "failed" and "Sign in again" in ctx.connect_state.message
+
+    ctx.secrets.set(SecretKind.SERVER_TOKEN, PROFILE, sandbox.state.issue_token(sandbox.admin.id))
+    qtbot.mouseClick(bar.reconnect_button, LEFT)
+    qtbot.waitUntil(
+        lambda: ctx.connect_state.status == "connected" and ctx.session is not None
+        and ctx.session.feature.status == "available",
+        timeout=10_000,
+    )
+    assert not bar.reconnect_button.isVisible()
