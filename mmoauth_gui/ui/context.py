@@ -142,7 +142,7 @@ class AppContext(QObject):
         if feature.status == "signed_out":  # the window stops looking signed in and offers Reconnect
             self.set_connect_state(ConnectState("failed", self.session.profile.name, feature.user_message))
 
-    def sign_in_lost(self, exc: BaseException) -> None:
+    def sign_in_lost(self, exc: MattermostError) -> None:
         self.set_feature(feature_from_error(exc))
 
     @property
