@@ -6,4 +6,4 @@ bash scripts/setup-venv.sh test
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check .
 .venv/bin/mypy
-.venv/bin/pytest "$@"
+.venv/bin/pytest -n auto "$@"
