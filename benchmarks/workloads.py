@@ -1,7 +1,7 @@
 """Generated data: commands and connections for the preview, drafts, seeds for the sandbox.
 
-The preview workload is the one of ``tests/integration/preview/timing_check.py`` (commands on a few hundred
-hosts; connections with 3 audiences each, exact and wildcard mixed), deterministic for a seed.
+The preview workload: commands on a few hundred hosts; connections with 3 audiences each, exact and wildcard
+mixed; deterministic for a seed.
 """
 
 from __future__ import annotations

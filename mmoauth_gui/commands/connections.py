@@ -14,6 +14,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from mmoauth_gui.commands.connection_flags import (
+    EDIT_FLAGS_TEXT,
+    add_connection_flags,
+    given_changes,
+    read_client_secrets,
+)
 from mmoauth_gui.commands.server_access import (
     ServerAccess,
     add_server_arguments,
@@ -31,21 +37,11 @@ from mmoauth_gui.commands.support import (
     print_json,
     read_secret,
 )
-from mmoauth_gui.core.model import Connection, GrantType
+from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.rules import FIELD_LABELS, Problem, check_connection, has_errors, overlap_warnings
 from mmoauth_gui.services.mattermost import MattermostClient
 
 VALIDATE_CONCURRENCY = 4
-
-# flag destination -> Connection field
-EDIT_FIELDS = {
-    "name": "name",
-    "client_id": "client_id",
-    "token_url": "oauth_token_url",
-    "audience": "audiences",
-    "grant_type": "grant_type",
-    "username": "credentials_username",
-}
 
 
 def register(subparsers: Any) -> None:
@@ -74,7 +70,7 @@ def register(subparsers: Any) -> None:
         description=f"Create a connection. The client secret comes from {CLIENT_SECRET_ENV} or the first line of "
         f"standard input; for the password grant the password from {PASSWORD_ENV} or the next line.",
     )
-    _add_edit_flags(create, required=True)
+    add_connection_flags(create, required=True)
     create.set_defaults(func=_create)
 
     update = actions.add_parser(
@@ -85,7 +81,7 @@ def register(subparsers: Any) -> None:
         "password are kept unless --new-secret / --new-password is given.",
     )
     update.add_argument("id", metavar="ID")
-    _add_edit_flags(update, required=False)
+    add_connection_flags(update, required=False, audience_note="; replaces the whole stored list")
     update.add_argument(
         "--new-secret",
         action="store_true",
@@ -110,27 +106,6 @@ def register(subparsers: Any) -> None:
     validate.add_argument("ids", metavar="ID", nargs="*")
     validate.add_argument("--all", action="store_true", help="validate every connection on the server")
     validate.set_defaults(func=_validate)
-
-
-def _add_edit_flags(parser: argparse.ArgumentParser, *, required: bool) -> None:
-    needed = " (required)" if required else ""
-    parser.add_argument("--name", help=f"the connection's name, 1-64 characters{needed}")
-    parser.add_argument("--client-id", help=f"the OAuth client id{needed}")
-    parser.add_argument("--token-url", help=f"the OAuth token URL (http:// or https://){needed}")
-    parser.add_argument(
-        "--audience",
-        action="append",
-        metavar="URL",
-        help="an audience URL; repeat for several (a trailing * matches every URL starting with the rest)"
-        + ("" if required else "; replaces the whole stored list"),
-    )
-    parser.add_argument(
-        "--grant-type",
-        choices=[g.value for g in GrantType],
-        default=GrantType.CLIENT_CREDENTIALS.value if required else None,
-        help="OAuth grant type" + (" (default client_credentials)" if required else ""),
-    )
-    parser.add_argument("--username", help="the username (password grant only)")
 
 
 # ---- list / show ----------------------------------------------------------------------------------
@@ -174,10 +149,7 @@ async def _show_async(args: argparse.Namespace, access: ServerAccess) -> int:
 
 
 def _create(args: argparse.Namespace) -> int:
-    secret = read_secret(CLIENT_SECRET_ENV, "Client secret", required=False)
-    password = ""
-    if args.grant_type == GrantType.PASSWORD.value:
-        password = read_secret(PASSWORD_ENV, "Password", required=False)
+    secret, password = read_client_secrets(args.grant_type, required=False)
     conn = Connection(
         name=args.name or "",
         client_id=args.client_id or "",
@@ -204,21 +176,11 @@ async def _create_async(args: argparse.Namespace, access: ServerAccess, conn: Co
     return Exit.OK
 
 
-def _given_changes(args: argparse.Namespace) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    for flag, field_name in EDIT_FIELDS.items():
-        value = getattr(args, flag)
-        if value is not None:
-            changes[field_name] = tuple(value) if field_name == "audiences" else value
-    return changes
-
-
 def _update(args: argparse.Namespace) -> int:
-    changes = _given_changes(args)
+    changes = given_changes(args)
     if not changes and not args.new_secret and not args.new_password:
         fail(
-            "Nothing to change: give at least one of --name, --client-id, --token-url, --audience, --grant-type, "
-            "--username, --new-secret, --new-password.",
+            f"Nothing to change: give at least one of {EDIT_FLAGS_TEXT}, --new-secret, --new-password.",
             Exit.USAGE,
         )
     if os.environ.get(CLIENT_SECRET_ENV) and not args.new_secret:
@@ -329,6 +291,10 @@ async def _validate_async(args: argparse.Namespace, access: ServerAccess) -> int
 
         results = await asyncio.gather(*(one(c) for c in connections))
 
+    # The sign-in, the account's permission or the feature failed, not the connections: say so once.
+    refused = next((r for r in results if r.http_status in (401, 403, 501)), None)
+    if refused is not None:
+        fail(refused.hint, Exit.UNAVAILABLE if refused.http_status == 501 else Exit.USAGE)
     rows = [
         {"connection_id": c.id, "connection_name": c.name, **result.to_json()}
         for c, result in zip(connections, results, strict=True)

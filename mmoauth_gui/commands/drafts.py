@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from mmoauth_gui.commands.connection_flags import EDIT_FLAGS_TEXT, add_connection_flags, given_changes
 from mmoauth_gui.commands.server_access import (
     ServerAccess,
     add_server_arguments,
@@ -59,16 +60,6 @@ from mmoauth_gui.storage.drafts import (
 )
 from mmoauth_gui.storage.paths import app_paths
 from mmoauth_gui.storage.secrets import SESSION_ONLY_MESSAGE, SecretKind, SecretStore
-
-# flag destination -> Connection field (the flags of `connections create/update`)
-EDIT_FIELDS = {
-    "name": "name",
-    "client_id": "client_id",
-    "token_url": "oauth_token_url",
-    "audience": "audiences",
-    "grant_type": "grant_type",
-    "username": "credentials_username",
-}
 
 SECRET_STATE_TEXT = {
     SecretState.STORED: "stored in the system keyring",
@@ -200,17 +191,7 @@ def register(subparsers: Any) -> None:
 
 
 def _add_edit_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--name", help="the connection's name, 1-64 characters")
-    parser.add_argument("--client-id", help="the OAuth client id")
-    parser.add_argument("--token-url", help="the OAuth token URL (http:// or https://)")
-    parser.add_argument(
-        "--audience",
-        action="append",
-        metavar="URL",
-        help="an audience URL; repeat for several (replaces the draft's list)",
-    )
-    parser.add_argument("--grant-type", choices=[g.value for g in GrantType], help="OAuth grant type")
-    parser.add_argument("--username", help="the username (password grant only)")
+    add_connection_flags(parser, required=False, audience_note="; replaces the draft's list")
     parser.add_argument("--note", help="a note kept with the draft")
     parser.add_argument("--server", metavar="PROFILE|URL", help="the server the draft is meant for")
     parser.add_argument("--team", metavar="ID|NAME", help="the team the draft is meant for")
@@ -288,15 +269,6 @@ def _operation_secrets(args: argparse.Namespace, store: DraftStore, draft: Draft
     if secret is None and password is None:
         return draft
     return store.set_secrets(draft, client_secret=secret, credentials_password=password)
-
-
-def _changes(args: argparse.Namespace) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for flag, field_name in EDIT_FIELDS.items():
-        value = getattr(args, flag)
-        if value is not None:
-            out[field_name] = tuple(value) if field_name == "audiences" else value
-    return out
 
 
 def _problems(store: DraftStore, draft: Draft) -> list[Problem]:
@@ -428,7 +400,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    changes = _changes(args)
+    changes = given_changes(args)
     grant = changes.get("grant_type", GrantType.CLIENT_CREDENTIALS.value)
     secret, password = _read_secrets(args, grant)
     store = _store()
@@ -451,7 +423,7 @@ def _new(args: argparse.Namespace) -> int:
 def _edit(args: argparse.Namespace) -> int:
     store = _store()
     draft = _find(store, args.draft)
-    changes = _changes(args)
+    changes = given_changes(args)
     grant = changes.get("grant_type", draft.connection.grant_type)
     secret, password = _read_secrets(args, grant)
     if args.clear_secret and (secret or password):
@@ -459,9 +431,8 @@ def _edit(args: argparse.Namespace) -> int:
     target = {k: getattr(args, k) for k in ("note", "server", "team") if getattr(args, k) is not None}
     if not changes and not target and secret is None and password is None and not args.clear_secret:
         fail(
-            "Nothing to change: give at least one of --name, --client-id, --token-url, --audience, --grant-type, "
-            f"--username, --note, --server, --team, a secret ({CLIENT_SECRET_ENV} or standard input), "
-            "--clear-secret.",
+            f"Nothing to change: give at least one of {EDIT_FLAGS_TEXT}, --note, --server, --team, a secret "
+            f"({CLIENT_SECRET_ENV} or standard input), --clear-secret.",
             Exit.USAGE,
         )
     draft = store.save(draft.edit(**changes).with_changes(**target))

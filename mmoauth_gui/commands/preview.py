@@ -22,7 +22,7 @@ from mmoauth_gui.commands.server_access import (
 from mmoauth_gui.commands.support import Exit, fail, print_json
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.preview import Preview, PreviewRow, Status
-from mmoauth_gui.core.preview_report import preview_csv, preview_json, preview_warnings
+from mmoauth_gui.core.preview_report import preview_csv, preview_document, preview_warnings, sync_problems
 from mmoauth_gui.core.preview_snapshot import SyncResult
 from mmoauth_gui.services.mattermost import normalize_base_url
 from mmoauth_gui.services.sync import DEFAULT_CONCURRENCY, SyncProgress, check_server_answers, sync
@@ -73,7 +73,9 @@ def handle(args: argparse.Namespace) -> int:
     rows = [r for r in preview.rows() if team_id is None or r.team_id == team_id]
 
     if args.json:
-        print_json(_json(result, preview, rows, team_id, applied, args.offline))
+        print_json(
+            preview_document(result, preview, rows, team_id=team_id, offline=args.offline, drafts_applied=applied)
+        )
     elif args.csv:
         sys.stdout.write(preview_csv(preview, rows))
         _report_problems(result, team_id)
@@ -190,51 +192,9 @@ def _clear_progress() -> None:
         sys.stderr.write("\r\x1b[K")
 
 
-def _problems(result: SyncResult, team_id: str | None) -> list[dict[str, str]]:
-    out = []
-    for tid, message in result.team_errors.items():
-        if team_id is None or tid == team_id:
-            out.append({"kind": "team_error", "team_id": tid, "message": f"{result.team_label(tid)}: {message}"})
-    for tid, message in result.team_notes.items():
-        if team_id is None or tid == team_id:
-            out.append({"kind": "team_incomplete", "team_id": tid, "message": f"{result.team_label(tid)}: {message}"})
-    if result.connections_error:
-        out.append({"kind": "connections_error", "message": result.connections_error})
-    if result.server_check_error:
-        out.append({"kind": "server_check_error", "message": result.server_check_error})
-    return out
-
-
 def _report_problems(result: SyncResult, team_id: str | None) -> None:
-    for problem in _problems(result, team_id):
+    for problem in sync_problems(result, team_id):
         print(f"mmoauth-gui: {problem['message']}", file=sys.stderr)
-
-
-def _json(
-    result: SyncResult,
-    preview: Preview,
-    rows: list[PreviewRow],
-    team_id: str | None,
-    applied: list[dict[str, str]],
-    offline: bool,
-) -> dict[str, Any]:
-    data = preview_json(preview, rows)
-    data["warnings"] = _problems(result, team_id) + data["warnings"]
-    team_names = {t.id: t.label for t in result.teams}
-    for row in data["rows"]:
-        row["team_name"] = team_names.get(row["team_id"], "")
-    data.update(
-        {
-            "server_url": result.server_url,
-            "fetched_at": result.fetched_at,
-            "age": result.age_text(),
-            "offline": offline,
-            "team_id": team_id,
-            "teams": [{"id": t.id, "name": t.name, "display_name": t.display_name} for t in result.teams],
-            "drafts_applied": applied,
-        }
-    )
-    return data
 
 
 STATUS_MARK = {
@@ -276,7 +236,8 @@ def _print_table(
     print(", ".join(f"{n} {s.value}" for s, n in counts.items()))
     if not result.server_checked:
         print("The server was not asked per URL (--no-server-check): statuses are predictions.")
-    notes = [p["message"] for p in _problems(result, team_id)] + [w.message for w in preview_warnings(preview, rows)]
+    notes = [p["message"] for p in sync_problems(result, team_id)]
+    notes += [w.message for w in preview_warnings(preview, rows)]
     if notes:
         print()
         print("Warnings:")

@@ -14,15 +14,8 @@ import sys
 import textwrap
 from typing import Any
 
-from mmoauth_gui.commands.support import (
-    CLIENT_SECRET_ENV,
-    PASSWORD_ENV,
-    Exit,
-    add_json_flag,
-    fail,
-    print_json,
-    read_secret,
-)
+from mmoauth_gui.commands.connection_flags import read_client_secrets
+from mmoauth_gui.commands.support import CLIENT_SECRET_ENV, PASSWORD_ENV, Exit, add_json_flag, fail, print_json
 from mmoauth_gui.core import validation_hints as hints
 from mmoauth_gui.core.jwt_inspect import format_duration
 from mmoauth_gui.core.model import GrantType
@@ -93,8 +86,7 @@ def _check_usage(args: argparse.Namespace) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     _check_usage(args)
-    secret = read_secret(CLIENT_SECRET_ENV, "Client secret")
-    password = read_secret(PASSWORD_ENV, "Password") if args.grant_type == GrantType.PASSWORD.value else ""
+    secret, password = read_client_secrets(args.grant_type)
     result, discovery = asyncio.run(_validate(args, secret, password))
     if args.json:
         body = result.to_json()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from mmoauth_gui.core.model import Command
 from mmoauth_gui.core.preview import Preview, PreviewRow
+from mmoauth_gui.core.preview_snapshot import SyncResult
 
 EXPORT_FIELDS = (
     "team_id",
@@ -153,6 +154,53 @@ def preview_json(preview: Preview, rows: Sequence[PreviewRow] | None = None) -> 
         "counts": {s.value: n for s, n in preview.counts(shown).items()},
         "server_checked": preview.server_checked,
     }
+
+
+def sync_problems(result: SyncResult, team_id: str | None = None) -> list[dict[str, str]]:
+    """What the sync could not read (for ``team_id`` alone when given), as ``preview --json`` lists it first in
+    ``warnings[]``."""
+    out = []
+    for tid, message in result.team_errors.items():
+        if team_id is None or tid == team_id:
+            out.append({"kind": "team_error", "team_id": tid, "message": f"{result.team_label(tid)}: {message}"})
+    for tid, message in result.team_notes.items():
+        if team_id is None or tid == team_id:
+            out.append({"kind": "team_incomplete", "team_id": tid, "message": f"{result.team_label(tid)}: {message}"})
+    if result.connections_error:
+        out.append({"kind": "connections_error", "message": result.connections_error})
+    if result.server_check_error:
+        out.append({"kind": "server_check_error", "message": result.server_check_error})
+    return out
+
+
+def preview_document(
+    result: SyncResult,
+    preview: Preview,
+    rows: Sequence[PreviewRow],
+    *,
+    team_id: str | None,
+    offline: bool,
+    drafts_applied: Iterable[dict[str, str]] = (),
+) -> dict[str, Any]:
+    """The whole ``preview --json`` document for ``rows``: :func:`preview_json` plus the sync's problems, team
+    names and where and when the data came from."""
+    data = preview_json(preview, rows)
+    data["warnings"] = sync_problems(result, team_id) + data["warnings"]
+    team_names = {t.id: t.label for t in result.teams}
+    for row in data["rows"]:
+        row["team_name"] = team_names.get(row["team_id"], "")
+    data.update(
+        {
+            "server_url": result.server_url,
+            "fetched_at": result.fetched_at,
+            "age": result.age_text(),
+            "offline": offline,
+            "team_id": team_id,
+            "teams": [{"id": t.id, "name": t.name, "display_name": t.display_name} for t in result.teams],
+            "drafts_applied": list(drafts_applied),
+        }
+    )
+    return data
 
 
 def preview_csv(preview: Preview, rows: Sequence[PreviewRow] | None = None) -> str:

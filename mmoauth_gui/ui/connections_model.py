@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.ui.badge import KIND_ORDER, NOT_CHECKED, Badge, created_text
 from mmoauth_gui.ui.icons import status_icon
+from mmoauth_gui.ui.table_model import RowsTableModel
 
 ConnectionRole = Qt.ItemDataRole.UserRole + 1
 SearchRole = Qt.ItemDataRole.UserRole + 2
@@ -19,46 +20,21 @@ BadgeRole = Qt.ItemDataRole.UserRole + 4
 COLUMNS = ("Name", "Client ID", "Token URL", "Audiences", "Last validation", "Created", "Used by")
 NAME, CLIENT_ID, TOKEN_URL, AUDIENCES, VALIDATION, CREATED, USED_BY = range(len(COLUMNS))
 
-Index = QModelIndex | QPersistentModelIndex
 
+class ConnectionsModel(RowsTableModel[Connection]):
+    columns = COLUMNS
 
-class ConnectionsModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[Connection] = []
         self._badges: dict[str, Badge] = {}
         self.current_user_id = ""
         self._usage: dict[str, int] | None = None  # "Used by N commands", from the slash-command preview
         self._usage_note = ""
 
-    # -- Qt model API ----------------------------------------------------------------------------
+    def _key(self, row: Connection) -> str:
+        return row.id
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return COLUMNS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        conn = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(conn, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(conn, column)
+    def _role_data(self, conn: Connection, column: int, role: int, position: int) -> Any:
         if role == Qt.ItemDataRole.DecorationRole and column == VALIDATION:
             return status_icon(self.badge(conn).kind)
         if role == ConnectionRole:
@@ -74,47 +50,27 @@ class ConnectionsModel(QAbstractTableModel):
     # -- content ---------------------------------------------------------------------------------
 
     def set_connections(self, connections: Iterable[Connection]) -> None:
-        self.beginResetModel()
-        self._rows = list(connections)
-        self.endResetModel()
+        self._reset_rows(connections)
 
     def connections(self) -> list[Connection]:
-        return list(self._rows)
+        return self.rows()
 
     def connection(self, row: int) -> Connection:
         return self._rows[row]
 
-    def row_of(self, connection_id: str) -> int:
-        return next((i for i, c in enumerate(self._rows) if c.id == connection_id), -1)
-
     def upsert(self, conn: Connection) -> int:
-        row = self.row_of(conn.id) if conn.id else -1
-        if row >= 0:
-            self._rows[row] = conn
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-            return row
-        row = len(self._rows)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append(conn)
-        self.endInsertRows()
-        return row
+        return self._upsert(conn)
 
     def remove(self, connection_id: str) -> None:
-        row = self.row_of(connection_id)
-        if row < 0:
-            return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._rows[row]
-        self.endRemoveRows()
-        self._badges.pop(connection_id, None)
+        if self._remove(connection_id):
+            self._badges.pop(connection_id, None)
 
     def badge(self, conn: Connection) -> Badge:
         return self._badges.get(conn.id, NOT_CHECKED)
 
     def set_badges(self, badges: dict[str, Badge]) -> None:
         self._badges = dict(badges)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, VALIDATION), self.index(len(self._rows) - 1, VALIDATION))
+        self._column_changed(VALIDATION)
 
     def set_badge(self, connection_id: str, badge: Badge) -> None:
         self._badges[connection_id] = badge
@@ -127,8 +83,7 @@ class ConnectionsModel(QAbstractTableModel):
         """Commands per connection id from the slash-command preview (None: no preview yet)."""
         self._usage = dict(usage) if usage is not None else None
         self._usage_note = note
-        if self._rows:
-            self.dataChanged.emit(self.index(0, USED_BY), self.index(len(self._rows) - 1, USED_BY))
+        self._column_changed(USED_BY)
 
     def usage(self, conn: Connection) -> int | None:
         return self._usage.get(conn.id) if self._usage is not None else None

@@ -5,20 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +28,7 @@ from mmoauth_gui.ui.connections_model import (
     ConnectionsModel,
 )
 from mmoauth_gui.ui.state_panel import StatePanel
-from mmoauth_gui.ui.style import scaled_font
+from mmoauth_gui.ui.widgets import action_button, page_title, progress_row, rows_table, search_field, title_bar
 
 Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
 HEADER_KEY = "connections/header"
@@ -49,9 +43,7 @@ class ConnectionsView(QWidget):
         self.proxy = ConnectionsFilter(self)
         self.proxy.setSourceModel(self.model)
 
-        self.title = QLabel("Outgoing OAuth Connections")
-        self.title.setFont(scaled_font(self, 1.4, bold=True))
-        self.title.setAccessibleName("Outgoing OAuth Connections")
+        self.title = page_title(self, "Outgoing OAuth Connections")
         self.subtitle = QLabel()
         self.subtitle.setObjectName("subtitle")
         self.subtitle.setWordWrap(True)
@@ -59,34 +51,18 @@ class ConnectionsView(QWidget):
         self.add_button.setAccessibleName("Add Outgoing OAuth Connection")
         self.add_button.setDefault(True)
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search Outgoing OAuth Connections")
-        self.search.setAccessibleName("Search Outgoing OAuth Connections")
-        self.search.setToolTip("Matches the name, client ID, token URL and audience URLs (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.search = search_field(
+            "Search Outgoing OAuth Connections",
+            "Search Outgoing OAuth Connections",
+            "Matches the name, client ID, token URL and audience URLs (Ctrl+F)",
+        )
 
-        self.table = QTableView()
-        self.table.setObjectName("connectionsTable")
-        self.table.setAccessibleName("Connections")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = rows_table("connectionsTable", "Connections", self.proxy, NAME)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(AUDIENCES, QHeaderView.ResizeMode.Stretch)
         em = self.fontMetrics().horizontalAdvance("M")
         for column, width in ((NAME, 16), (CLIENT_ID, 14), (TOKEN_URL, 22), (VALIDATION, 13), (CREATED, 10)):
             header.resizeSection(column, em * width)
-        header.setHighlightSections(False)
         self._header_restored = False
 
         self.state = StatePanel()
@@ -112,31 +88,16 @@ class ConnectionsView(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(True)
 
-        self.progress_label = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Validation progress")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel validation")
-        self.progress_row = QWidget()
-        progress_layout = QHBoxLayout(self.progress_row)
-        progress_layout.setContentsMargins(0, 0, 0, 0)
-        progress_layout.addWidget(self.progress_label)
-        progress_layout.addWidget(self.progress, 1)
-        progress_layout.addWidget(self.cancel_button)
-        self.progress_row.hide()
+        self.progress_row, self.progress_label, self.progress, self.cancel_button = progress_row(
+            "Validation progress", "Cancel validation"
+        )
         self.summary = QLabel()
         self.summary.setObjectName("badgeSummary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
 
         self._make_actions()
 
-        top = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.setSpacing(0)
-        titles.addWidget(self.title)
-        titles.addWidget(self.subtitle)
-        top.addLayout(titles, 1)
-        top.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignBottom)
+        top = title_bar(self.title, self.subtitle, self.add_button)
 
         tools = QHBoxLayout()
         tools.addWidget(self.search, 1)
@@ -148,11 +109,7 @@ class ConnectionsView(QWidget):
             self.validate_all_action,
             self.refresh_action,
         ):
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
-            tools.addWidget(button)
+            tools.addWidget(action_button(action))
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)

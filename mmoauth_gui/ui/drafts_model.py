@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from mmoauth_gui.storage.drafts import Draft, DraftStatus, SecretState
 from mmoauth_gui.ui.badge import KIND_LABELS, local_time, result_kind, when
 from mmoauth_gui.ui.drafts_io import DraftRow
 from mmoauth_gui.ui.icons import status_icon
 from mmoauth_gui.ui.style import status_color
+from mmoauth_gui.ui.table_model import RowsTableModel
 
 DraftRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
@@ -19,8 +20,6 @@ KindRole = Qt.ItemDataRole.UserRole + 3
 
 COLUMNS = ("Name", "Target", "Status", "Validation", "Secret", "Modified")
 NAME, TARGET, STATUS, VALIDATION, SECRET, MODIFIED = range(len(COLUMNS))
-
-Index = QModelIndex | QPersistentModelIndex
 
 # status -> (glyph and colour kind of ui.style / ui.icons, explanation)
 STATUS_LOOK: dict[DraftStatus, tuple[str, str]] = {
@@ -79,41 +78,18 @@ def target_text(
     return " / ".join(part for part in (shown, team) if part)
 
 
-class DraftsModel(QAbstractTableModel):
+class DraftsModel(RowsTableModel[DraftRow]):
+    columns = COLUMNS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[DraftRow] = []
         self.server_names: dict[str, str] = {}  # server URL -> profile name, for the Target column
         self.team_names: dict[str, str] = {}  # team id -> display name (the session's teams)
 
-    # -- Qt model API ----------------------------------------------------------------------------
+    def _key(self, row: DraftRow) -> str:
+        return row.id
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return COLUMNS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
+    def _role_data(self, row: DraftRow, column: int, role: int, position: int) -> Any:
         if role == Qt.ItemDataRole.DecorationRole and column in (STATUS, VALIDATION, SECRET):
             return status_icon(self._kind(row, column))
         if role == Qt.ItemDataRole.ForegroundRole and column in (STATUS, SECRET):
@@ -132,49 +108,26 @@ class DraftsModel(QAbstractTableModel):
     # -- content ---------------------------------------------------------------------------------
 
     def set_rows(self, rows: Iterable[DraftRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[DraftRow]:
-        return list(self._rows)
+        self._reset_rows(rows)
 
     def draft(self, row: int) -> Draft:
         return self._rows[row].draft
-
-    def row_of(self, draft_id: str) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.id == draft_id), -1)
 
     def get(self, draft_id: str) -> DraftRow | None:
         row = self.row_of(draft_id)
         return self._rows[row] if row >= 0 else None
 
     def upsert(self, item: DraftRow) -> int:
-        row = self.row_of(item.id)
-        if row >= 0:
-            self._rows[row] = item
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-            return row
-        row = len(self._rows)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append(item)
-        self.endInsertRows()
-        return row
+        return self._upsert(item)
 
     def remove(self, draft_id: str) -> None:
-        row = self.row_of(draft_id)
-        if row < 0:
-            return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._rows[row]
-        self.endRemoveRows()
+        self._remove(draft_id)
 
     def set_server_names(self, names: dict[str, str], teams: dict[str, str] | None = None) -> None:
         self.server_names = dict(names)
         if teams is not None:
             self.team_names = dict(teams)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, TARGET), self.index(len(self._rows) - 1, TARGET))
+        self._column_changed(TARGET)
 
     def status_counts(self) -> dict[DraftStatus, int]:
         counts: dict[DraftStatus, int] = {}

@@ -9,14 +9,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
-    QProgressBar,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -25,7 +21,7 @@ from PySide6.QtWidgets import (
 from mmoauth_gui.ui.drafts_editor import Banner, DraftEditor
 from mmoauth_gui.ui.drafts_model import MODIFIED, NAME, SECRET, STATUS, TARGET, VALIDATION, DraftsModel, SortRole
 from mmoauth_gui.ui.state_panel import StatePanel
-from mmoauth_gui.ui.style import scaled_font
+from mmoauth_gui.ui.widgets import action_button, page_title, progress_row, rows_table, search_field, title_bar
 
 Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
 HEADER_KEY = "drafts/header"
@@ -43,9 +39,7 @@ class DraftsView(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
 
-        self.title = QLabel("Drafts")
-        self.title.setFont(scaled_font(self, 1.4, bold=True))
-        self.title.setAccessibleName("Drafts")
+        self.title = page_title(self, "Drafts")
         self.subtitle = QLabel()
         self.subtitle.setObjectName("draftsSubtitle")
         self.subtitle.setWordWrap(True)
@@ -54,30 +48,13 @@ class DraftsView(QWidget):
         self.new_button.setObjectName("newDraftButton")
         self.new_button.setAccessibleName("New draft")
 
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search drafts")
-        self.search.setAccessibleName("Search drafts")
-        self.search.setClearButtonEnabled(True)
-        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.search = search_field("Search drafts", "Search drafts")
 
-        self.table = QTableView()
-        self.table.setObjectName("draftsTable")
-        self.table.setAccessibleName("Drafts")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = rows_table(
+            "draftsTable", "Drafts", self.proxy, NAME, QAbstractItemView.SelectionMode.ExtendedSelection
+        )
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        header.setHighlightSections(False)
         for column in (STATUS, VALIDATION, SECRET, MODIFIED):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         em = self.fontMetrics().horizontalAdvance("M")
@@ -98,29 +75,14 @@ class DraftsView(QWidget):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
 
-        self.progress_label = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Validation progress")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel validation")
-        self.progress_row = QWidget()
-        progress_layout = QHBoxLayout(self.progress_row)
-        progress_layout.setContentsMargins(0, 0, 0, 0)
-        progress_layout.addWidget(self.progress_label)
-        progress_layout.addWidget(self.progress, 1)
-        progress_layout.addWidget(self.cancel_button)
-        self.progress_row.hide()
+        self.progress_row, self.progress_label, self.progress, self.cancel_button = progress_row(
+            "Validation progress", "Cancel validation"
+        )
 
         self.editor = DraftEditor(ctx)
         self._make_actions()
 
-        top = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.setSpacing(0)
-        titles.addWidget(self.title)
-        titles.addWidget(self.subtitle)
-        top.addLayout(titles, 1)
-        top.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
+        top = title_bar(self.title, self.subtitle, self.new_button)
 
         tools = QHBoxLayout()
         tools.setSpacing(max(2, em // 4))
@@ -170,10 +132,7 @@ class DraftsView(QWidget):
         self.setTabOrder(self.search, self.table)
 
     def _tool(self, action: QAction) -> QToolButton:
-        button = QToolButton()
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+        button = action_button(action)
         self.tool_buttons[action.objectName()] = button
         return button
 

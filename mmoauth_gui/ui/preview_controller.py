@@ -14,12 +14,12 @@ from PySide6.QtWidgets import QFileDialog, QListWidgetItem
 
 from mmoauth_gui.core.audience import audience_matches
 from mmoauth_gui.core.preview import PreviewRow, Status
-from mmoauth_gui.core.preview_report import PreviewWarning, WarningKind
+from mmoauth_gui.core.preview_report import PreviewWarning, WarningKind, sync_problems
 from mmoauth_gui.services.sync import SyncProgress
 from mmoauth_gui.ui.confirm import notify
 from mmoauth_gui.ui.errors import user_text
 from mmoauth_gui.ui.icons import status_icon
-from mmoauth_gui.ui.preview_export import FORMATS, default_file_name, problems, write_export
+from mmoauth_gui.ui.preview_export import FORMATS, default_file_name, write_export
 from mmoauth_gui.ui.preview_model import STATUS_KINDS, STATUS_LABELS, RowRole, method_text
 from mmoauth_gui.ui.preview_state import PreviewData, PreviewState
 from mmoauth_gui.ui.preview_sync import PreviewSync
@@ -282,7 +282,7 @@ class PreviewController(QObject):
         if self.state.problem:
             lines.append(("warning", self.state.problem))
         if data is not None:
-            for problem in problems(data):
+            for problem in sync_problems(data.result):
                 kind = "error" if problem["kind"] == "team_error" else "warning"
                 lines.append((kind, problem["message"]))
         label = self.view.problems

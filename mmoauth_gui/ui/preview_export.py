@@ -11,49 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from mmoauth_gui.core.preview import PreviewRow
-from mmoauth_gui.core.preview_report import preview_csv, preview_json
+from mmoauth_gui.core.preview_report import preview_csv, preview_document
 from mmoauth_gui.storage.atomic import write_atomic
 from mmoauth_gui.ui.preview_state import PreviewData
 
 FORMATS = {"csv": ("CSV", "CSV files (*.csv)"), "json": ("JSON", "JSON files (*.json)")}
 
 
-def problems(data: PreviewData, team_id: str | None = None) -> list[dict[str, str]]:
-    """What the sync could not read, as the CLI lists it in ``warnings[]``."""
-    result = data.result
-    out = []
-    for tid, message in result.team_errors.items():
-        if team_id is None or tid == team_id:
-            out.append({"kind": "team_error", "team_id": tid, "message": f"{result.team_label(tid)}: {message}"})
-    for tid, message in result.team_notes.items():
-        if team_id is None or tid == team_id:
-            out.append({"kind": "team_incomplete", "team_id": tid, "message": f"{result.team_label(tid)}: {message}"})
-    if result.connections_error:
-        out.append({"kind": "connections_error", "message": result.connections_error})
-    if result.server_check_error:
-        out.append({"kind": "server_check_error", "message": result.server_check_error})
-    return out
-
-
 def export_json(data: PreviewData, rows: Sequence[PreviewRow], team_id: str | None = None) -> dict[str, Any]:
     """``preview --json``'s document for ``rows``."""
-    result = data.result
-    document = preview_json(data.preview, rows)
-    document["warnings"] = problems(data, team_id) + document["warnings"]
-    for row in document["rows"]:
-        row["team_name"] = result.team_label(row["team_id"])
-    document.update(
-        {
-            "server_url": result.server_url,
-            "fetched_at": result.fetched_at,
-            "age": result.age_text(),
-            "offline": data.offline,
-            "team_id": team_id,
-            "teams": [{"id": t.id, "name": t.name, "display_name": t.display_name} for t in result.teams],
-            "drafts_applied": [],
-        }
-    )
-    return document
+    return preview_document(data.result, data.preview, rows, team_id=team_id, offline=data.offline)
 
 
 def export_text(data: PreviewData, rows: Sequence[PreviewRow], fmt: str, team_id: str | None = None) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 
 from mmoauth_gui.core.preview import Preview, PreviewRow, Status
 from mmoauth_gui.ui.icons import status_icon
 from mmoauth_gui.ui.style import palette_of, status_color
+from mmoauth_gui.ui.table_model import RowsTableModel
 
 RowRole = Qt.ItemDataRole.UserRole + 1
 SearchRole = Qt.ItemDataRole.UserRole + 2
@@ -42,54 +43,33 @@ METHODS = {"P": "POST", "G": "GET"}
 NOT_ASKED = "not asked"
 NO_CONNECTION = "—"
 
-Index = QModelIndex | QPersistentModelIndex
-
 
 def method_text(method: str) -> str:
     return METHODS.get(method, method)
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(RowsTableModel[PreviewRow]):
+    columns = COLUMNS
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[PreviewRow] = []
         self._preview: Preview | None = None
         self._team_label: Callable[[str], str] = str
         self._search: list[str] = []
         self._palette_owner: Any = None
 
-    # -- Qt model API ----------------------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return COLUMNS[section]
-            if role == Qt.ItemDataRole.ToolTipRole and section == SERVER:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if section == SERVER:
                 return "The connection the server itself names for the command's URL (when asked during the sync)"
-            if role == Qt.ItemDataRole.ToolTipRole and section == CONNECTION:
+            if section == CONNECTION:
                 return "The connection(s) whose audiences match the command's URL: the prediction"
-        return None
+        return super().headerData(section, orientation, role)
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    def _key(self, row: PreviewRow) -> str:
+        return row.command_id
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
+    def _role_data(self, row: PreviewRow, column: int, role: int, position: int) -> Any:
         if role == Qt.ItemDataRole.DecorationRole and column == STATUS:
             return status_icon(STATUS_KINDS[row.status], self._palette_owner)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -105,7 +85,7 @@ class PreviewModel(QAbstractTableModel):
         if role == RowRole:
             return row
         if role == SearchRole:
-            return self._search[index.row()]
+            return self._search[position]
         if role == SortRole:
             return self._sort_key(row, column)
         return None
@@ -133,17 +113,11 @@ class PreviewModel(QAbstractTableModel):
     def preview(self) -> Preview | None:
         return self._preview
 
-    def rows(self) -> list[PreviewRow]:
-        return list(self._rows)
-
     def haystacks(self) -> list[str]:
         return list(self._search)
 
     def row(self, index: int) -> PreviewRow:
         return self._rows[index]
-
-    def row_of(self, command_id: str) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.command_id == command_id), -1)
 
     def team_label(self, team_id: str) -> str:
         return self._team_label(team_id)

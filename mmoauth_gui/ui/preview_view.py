@@ -15,15 +15,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QMenu,
-    QProgressBar,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
@@ -49,6 +45,7 @@ from mmoauth_gui.ui.preview_model import (
 )
 from mmoauth_gui.ui.state_panel import StatePanel
 from mmoauth_gui.ui.style import scaled_font
+from mmoauth_gui.ui.widgets import page_title, progress_row, rows_table, search_field, title_bar
 
 HEADER_KEY = "preview/header"
 SPLITTER_KEY = "preview/splitter"
@@ -66,9 +63,7 @@ class PreviewView(QWidget):
         self.proxy.setSourceModel(self.model)
         em = self.fontMetrics().horizontalAdvance("M")
 
-        self.title = QLabel("Slash commands")
-        self.title.setFont(scaled_font(self, 1.4, bold=True))
-        self.title.setAccessibleName("Slash commands")
+        self.title = page_title(self, "Slash commands")
         self.subtitle = QLabel()
         self.subtitle.setObjectName("previewAge")
         self.subtitle.setWordWrap(True)
@@ -108,20 +103,11 @@ class PreviewView(QWidget):
         menu.addAction(self.export_json_action)
         self.export_button.setMenu(menu)
 
-        self.progress_label = QLabel()
+        self.progress_row, self.progress_label, self.progress, self.cancel_button = progress_row(
+            "Sync progress", "Cancel sync"
+        )
         self.progress_label.setObjectName("syncProgressText")
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Sync progress")
         self.progress.setTextVisible(False)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel sync")
-        self.progress_row = QWidget()
-        progress_layout = QHBoxLayout(self.progress_row)
-        progress_layout.setContentsMargins(0, 0, 0, 0)
-        progress_layout.addWidget(self.progress_label)
-        progress_layout.addWidget(self.progress, 1)
-        progress_layout.addWidget(self.cancel_button)
-        self.progress_row.hide()
 
         self.problems = QLabel()
         self.problems.setObjectName("previewProblems")
@@ -139,11 +125,7 @@ class PreviewView(QWidget):
         self.connection_combo = QComboBox()
         self.connection_combo.setAccessibleName("Connection filter")
         self.connection_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search commands and URLs")
-        self.search.setAccessibleName("Search commands")
-        self.search.setClearButtonEnabled(True)
-        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.search = search_field("Search commands and URLs", "Search commands")
         self.search.setMinimumWidth(em * 12)
         self.status_group = QButtonGroup(self)
         self.status_group.setExclusive(True)
@@ -167,24 +149,9 @@ class PreviewView(QWidget):
             self.status_group.addButton(button)
             self.status_buttons[key] = button
 
-        self.table = QTableView()
-        self.table.setObjectName("previewTable")
-        self.table.setAccessibleName("Slash commands")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(TEAM, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.table.verticalHeader().hide()
+        self.table = rows_table("previewTable", "Slash commands", self.proxy, TEAM)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() * 3 // 2 + 2)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(URL, QHeaderView.ResizeMode.Stretch)
         for column, width in (
             (TEAM, 12),
@@ -238,15 +205,7 @@ class PreviewView(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(True)
 
-        top = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.setSpacing(0)
-        titles.addWidget(self.title)
-        titles.addWidget(self.subtitle)
-        top.addLayout(titles, 1)
-        top.addWidget(self.server_check, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignBottom)
+        top = title_bar(self.title, self.subtitle, self.server_check, self.export_button, self.sync_button)
 
         filters = QHBoxLayout()
         team_label = QLabel("&Team")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from authserver import AuthServer
-from validation_support import FaultServer, make_self_signed
+from loopback_tls import make_self_signed
+from validation_support import FaultServer
 
 
 @pytest.fixture(autouse=True)
