@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self._attached = True
         self.ctx = ctx
         self.setWindowIcon(app_icon())
+        self.server_bar.size_to_contents()
         self.connections_view = ConnectionsView()
         self.connections_view.restore(self.settings)
         self.set_page("connections", self.connections_view)

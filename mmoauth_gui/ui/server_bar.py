@@ -11,13 +11,11 @@ class ServerBar(QWidget):
         self.server_label = QLabel("&Server:")
         self.server_combo = QComboBox()
         self.server_combo.setAccessibleName("Server")
-        self.server_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.server_combo.setMinimumContentsLength(18)
         self.server_label.setBuddy(self.server_combo)
         self.team_label = QLabel("&Team:")
         self.team_combo = QComboBox()
         self.team_combo.setAccessibleName("Team")
-        self.team_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.team_combo.setMinimumContentsLength(12)
         self.team_combo.setToolTip(
             "Listing connections is allowed with a team permission (manage slash commands or outgoing "
@@ -46,3 +44,8 @@ class ServerBar(QWidget):
         layout.addWidget(self.demo_button)
         layout.addWidget(self.manage_button)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def size_to_contents(self) -> None:
+        """Let the lists grow with their entries; done after the first paint, as it costs ~40 ms."""
+        for combo in (self.server_combo, self.team_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
