@@ -401,7 +401,7 @@ class DraftStore:
                 problems.append(exc)
             except FileNotFoundError:  # deleted by another process meanwhile
                 continue
-        drafts.sort(key=lambda d: (d.created_at, d.id))
+        drafts.sort(key=lambda d: (d.created_at, d.connection.name.casefold(), d.id))  # ties: by name
         return DraftList(drafts, problems)
 
     def get(self, draft_id: str) -> Draft:
