@@ -137,7 +137,7 @@ class Team:
         return self.display_name or self.name or self.id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Command:
     """A custom slash command (MATTERMOST.md §6). Its ``token`` is a secret and is never kept here."""
 

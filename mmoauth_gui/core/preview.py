@@ -144,9 +144,18 @@ class Preview:
     ) -> None:
         kept = sorted((c for c in commands if c.goes_through_url), key=lambda c: (c.team_id, c.trigger, c.id))
         self._commands: tuple[Command, ...] = tuple(kept)
-        by_url: dict[str, list[Command]] = {}
+        # Tuples: most URLs have one command, and a tuple of one takes half the memory of a list of one.
+        by_url: dict[str, tuple[Command, ...]] = {}
+        shared: dict[str, list[Command]] = {}  # the URLs of several commands
         for cmd in kept:
-            by_url.setdefault(cmd.url, []).append(cmd)
+            if cmd.url not in by_url:
+                by_url[cmd.url] = (cmd,)
+            elif cmd.url in shared:
+                shared[cmd.url].append(cmd)
+            else:
+                shared[cmd.url] = [*by_url[cmd.url], cmd]
+        for url, cmds in shared.items():
+            by_url[url] = tuple(cmds)
         self._by_url = by_url
         self._url_set = UrlSet(by_url)
         self._connections: dict[str, Connection] = {connection_key(c): c for c in connections}
@@ -219,12 +228,14 @@ class Preview:
     def rows(self) -> list[PreviewRow]:
         if self._rows is None:
             explained: dict[str, str] = {}
+            texts: dict[str, str] = {}  # URLs matched by one audience share one text: keep it once
             rows = []
             for cmd in self._commands:
                 v = self._verdicts[cmd.url]
                 text = explained.get(cmd.url)
                 if text is None:
-                    text = explained[cmd.url] = self.explain(v)
+                    text = self.explain(v)
+                    text = explained[cmd.url] = texts.setdefault(text, text)
                 rows.append(PreviewRow(cmd, v, text))
             self._rows = rows
         return self._rows

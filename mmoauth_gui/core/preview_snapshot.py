@@ -17,6 +17,9 @@ from mmoauth_gui.core.preview import Preview
 
 COMMAND_FIELDS = tuple(f.name for f in fields(Command))
 _COMMAND_INT_FIELDS = frozenset({"delete_at"})
+# Values that many commands repeat (a team, a shared URL, a creator): read back as one string each, not one
+# per command. (A method is one character and a plugin id is empty here: Python already shares those.)
+_COMMAND_SHARED_FIELDS = frozenset({"team_id", "url", "creator_id"})
 
 
 @dataclass(frozen=True)
@@ -87,11 +90,16 @@ class SyncResult:
         types = [int if n in _COMMAND_INT_FIELDS else str for n in names]
         width = len(names)
         in_order = tuple(names) == COMMAND_FIELDS
+        shared_at = [i for i, n in enumerate(names) if n in _COMMAND_SHARED_FIELDS]
+        shared: dict[str, str] = {}
         commands = []
         for row in _list(data, "commands"):
             if not isinstance(row, list) or len(row) != width or not all(map(isinstance, row, types)):
                 raise ValueError("a command row does not match command_fields")
-            commands.append(Command(*row) if in_order else Command(**dict(zip(names, row, strict=True))))
+            values = list(row)
+            for i in shared_at:
+                values[i] = shared.setdefault(values[i], values[i])
+            commands.append(Command(*values) if in_order else Command(**dict(zip(names, values, strict=True))))
         connections = []
         for item in _list(data, "connections"):
             if not isinstance(item, dict):

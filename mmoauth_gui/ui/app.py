@@ -28,8 +28,12 @@ FIRST_PAINT_WAIT_S = 0.5
 def run_gui(args: argparse.Namespace) -> int:
     """Open the main window (``args.demo``: connected to an in-process sandbox) until it closes."""
     os.environ.setdefault("QT_API", "pyside6")  # qasync must bind to PySide6
-    import qasync
     from PySide6.QtWidgets import QApplication
+
+    from mmoauth_gui.ui import pyside_sources
+
+    pyside_sources.install()  # before the imports that follow: PySide6 would keep all of their sources
+    import qasync
 
     from mmoauth_gui.logs import setup_logging
     from mmoauth_gui.storage.paths import app_paths

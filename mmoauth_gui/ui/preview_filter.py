@@ -62,7 +62,9 @@ class PreviewFilter(QSortFilterProxyModel):
         model = self.sourceModel()
         if not isinstance(model, PreviewModel):
             return []
-        pairs = zip(model.rows(), model.haystacks(), strict=True)
+        if not self.terms:  # no words to look for: the rows' text is not needed
+            return [r for r in model.rows() if self.accepts(r, "", ignore_status=True)]
+        pairs = zip(model.rows(), model.haystacks_view(), strict=True)
         return [r for r, h in pairs if self.accepts(r, h, ignore_status=True)]
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
@@ -70,4 +72,5 @@ class PreviewFilter(QSortFilterProxyModel):
             return True
         index = self.sourceModel().index(source_row, 0, source_parent)
         row = index.data(RowRole)
-        return isinstance(row, PreviewRow) and self.accepts(row, index.data(SearchRole) or "")
+        haystack = (index.data(SearchRole) or "") if self.terms else ""
+        return isinstance(row, PreviewRow) and self.accepts(row, haystack)

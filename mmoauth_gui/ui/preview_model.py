@@ -55,7 +55,7 @@ class PreviewModel(RowsTableModel[PreviewRow]):
         super().__init__(parent)
         self._preview: Preview | None = None
         self._team_label: Callable[[str], str] = str
-        self._search: list[str] = []
+        self._search: list[str] | None = None  # built on the first search: 10,000 rows' text is 2 MB
         self._palette_owner: Any = None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -85,7 +85,7 @@ class PreviewModel(RowsTableModel[PreviewRow]):
         if role == RowRole:
             return row
         if role == SearchRole:
-            return self._search[position]
+            return self.haystacks_view()[position]
         if role == SortRole:
             return self._sort_key(row, column)
         return None
@@ -102,7 +102,7 @@ class PreviewModel(RowsTableModel[PreviewRow]):
         self._preview = preview
         self._rows = list(rows)
         self._team_label = team_label
-        self._search = [self._haystack(r) for r in self._rows]
+        self._search = None
         self.endResetModel()
 
     def set_palette_owner(self, widget: Any) -> None:
@@ -114,7 +114,13 @@ class PreviewModel(RowsTableModel[PreviewRow]):
         return self._preview
 
     def haystacks(self) -> list[str]:
-        return list(self._search)
+        return list(self.haystacks_view())
+
+    def haystacks_view(self) -> list[str]:
+        """Each row's searchable text, casefolded (the model's own list: do not change it)."""
+        if self._search is None:
+            self._search = [self._haystack(r) for r in self._rows]
+        return self._search
 
     def row(self, index: int) -> PreviewRow:
         return self._rows[index]
