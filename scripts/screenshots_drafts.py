@@ -1,19 +1,13 @@
-"""Render the Drafts view (drafts in every state, one open in the editor) and a conflict, offscreen, to PNG.
+"""The Drafts view (drafts in every state, one open in the editor) and a conflict, for scripts/screenshots.py.
 
-    /tmp/venv/bin/python scripts/screenshots_drafts.py [OUT_DIR] [--dark]     (default: docs/screenshots)
-
-Against the in-process demo sandbox, on a throw-away data folder. ``shoot_drafts(window, out_dir, suffix)`` is
-the piece a general screenshot script can call with its own window (signed in to the demo sandbox).
-Writes drafts.png and drafts-conflict.png (with ``suffix`` before the extension).
+``shoot_drafts(window, out_dir, suffix)`` renders them with the window that script signed in to the demo
+sandbox: drafts.png and drafts-conflict.png (with ``suffix`` before the extension).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
-import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,10 +15,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
-
-WIDTH, HEIGHT = 1360, 860
+from PySide6.QtWidgets import QWidget  # noqa: E402
 
 
 async def until(condition: Callable[[], object], what: str, seconds: float = 15.0) -> None:
@@ -130,59 +121,3 @@ def _edit(draft: Any, **fields: Any) -> Any:
 
     conn = draft.connection.with_changes(**fields)
     return EditState(draft.id, conn, draft.note, draft.server, draft.team)
-
-
-async def main(out_dir: Path, suffix: str) -> None:
-    from mmoauth_gui.sandbox import Sandbox
-    from mmoauth_gui.services.http import make_http_client
-    from mmoauth_gui.storage.paths import app_paths
-    from mmoauth_gui.storage.profiles import Profile
-    from mmoauth_gui.ui.context import AppContext, ConnectState
-    from mmoauth_gui.ui.main_window import MainWindow
-
-    sandbox = await asyncio.to_thread(lambda: Sandbox(seed="demo").start())
-    paths = app_paths()
-    ctx = AppContext(paths, make_http_client())
-    ctx.demo_sandbox = sandbox
-    settings = QSettings(str(paths.config / "screenshots.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(ctx, settings)
-    window.resize(WIDTH, HEIGHT)
-    window.show()
-    try:
-        await ctx.connect_to(Profile(name="Demo sandbox", url=sandbox.url), sandbox.admin_token, demo=True)
-        ctx.set_connect_state(ConnectState("connected", "Demo sandbox"))
-        await shoot_drafts(window, out_dir, suffix)
-    finally:
-        window.close()
-        await ctx.aclose()
-
-
-def run() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("outdir", type=Path, nargs="?", default=Path("docs/screenshots"))
-    parser.add_argument("--dark", action="store_true", help="render with a dark palette (files end in -dark)")
-    args = parser.parse_args()
-    out_dir = args.outdir.resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as data_dir:
-        os.environ["MMOAUTH_DATA_DIR"] = data_dir
-        import qasync
-
-        app = QApplication.instance() or QApplication(sys.argv[:1])
-        assert isinstance(app, QApplication)
-        app.setApplicationName("mmoauth-gui")
-        app.setQuitOnLastWindowClosed(False)
-        suffix = ""
-        if args.dark:
-            sys.path.insert(0, str(Path(__file__).parent))
-            from screenshots import dark_palette
-
-            app.setStyle("Fusion")
-            app.setPalette(dark_palette())
-            suffix = "-dark"
-        qasync.run(main(out_dir, suffix))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(run())
