@@ -189,7 +189,10 @@ class PreviewDiff:
             ChangeKind.AMBIGUITY_CHANGED: ("changes its ambiguity", "change their ambiguity"),
             ChangeKind.SERVER_PICK: ("may change the server's answer", "may change the server's answer"),
         }
-        parts = [
-            f"1 command {words[k][0]}" if n == 1 else f"{n} commands {words[k][1]}" for k, n in counts.items() if n
-        ]
-        return "; ".join(parts) + "." if parts else "No command would change."
+        return count_sentence(counts, words, "No command would change.")
+
+
+def count_sentence(counts: Mapping[ChangeKind, int], words: Mapping[ChangeKind, tuple[str, str]], nothing: str) -> str:
+    """E.g. "2 commands lose their token; 1 command becomes ambiguous." from (singular, plural) verbs per kind."""
+    parts = [f"1 command {words[k][0]}" if n == 1 else f"{n} commands {words[k][1]}" for k, n in counts.items() if n]
+    return "; ".join(parts) + "." if parts else nothing

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QSplitter, QTextBrowser, QVBoxLayo
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.preview import Preview, connection_key
-from mmoauth_gui.core.preview_diff import ChangeKind, CommandChange, PreviewDiff
+from mmoauth_gui.core.preview_diff import ChangeKind, CommandChange, PreviewDiff, count_sentence
 from mmoauth_gui.ui.preview_state import PreviewData, PreviewState
 from mmoauth_gui.ui.style import palette_of, scaled_font, status_color
 from mmoauth_gui.ui.tasks import alive
@@ -59,12 +59,7 @@ ChangeSource = Callable[[], tuple[Connection | None, Connection | None]]
 
 def summary_text(diff: PreviewDiff) -> str:
     """E.g. "2 commands would lose their token; 1 command would become ambiguous."."""
-    parts = []
-    for kind, n in diff.counts().items():
-        if n:
-            one, several = SUMMARY_WORDS[kind]
-            parts.append(f"{n} command {one}" if n == 1 else f"{n} commands {several}")
-    return "; ".join(parts) + "." if parts else "No slash command would change."
+    return count_sentence(diff.counts(), SUMMARY_WORDS, "No slash command would change.")
 
 
 def diff_for(preview: Preview, before: Connection | None, after: Connection | None) -> tuple[PreviewDiff, str]:
