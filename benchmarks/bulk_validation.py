@@ -12,9 +12,9 @@ import time
 
 from benchmarks.common import Measurement, token_endpoint
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.services.bulk_validation import DEFAULT_CONCURRENCY, bulk_local
 from mmoauth_gui.services.http import make_http_client
-from mmoauth_gui.services.token_client import validate_locally
+from mmoauth_gui.services.token.client import validate_locally
+from mmoauth_gui.services.validation.bulk import DEFAULT_CONCURRENCY, bulk_local
 
 FULL = (100, 100)  # validations, endpoint delay in ms
 QUICK = (10, 20)

@@ -127,8 +127,18 @@ def token_endpoint(delay_ms: int, *, background: bool = False) -> Any:
 def sandbox(seed_file: Path, latency_ms: int = 0, *, background: bool = False) -> Any:
     """``mmoauth-gui sandbox`` in its own process, seeded from ``seed_file``: yields its first JSON line."""
     return server_process(
-        [PYTHON, "-m", "mmoauth_gui", "sandbox", "--seed", str(seed_file), "--latency-ms", str(latency_ms),
-         "--port", "0"],
+        [
+            PYTHON,
+            "-m",
+            "mmoauth_gui",
+            "sandbox",
+            "--seed",
+            str(seed_file),
+            "--latency-ms",
+            str(latency_ms),
+            "--port",
+            "0",
+        ],
         "the sandbox",
         background=background,
     )

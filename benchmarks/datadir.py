@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 from benchmarks.workloads import draft_connection, preview_workload, teams_of
-from mmoauth_gui.core.preview_snapshot import SyncResult
-from mmoauth_gui.services.mattermost import normalize_base_url
+from mmoauth_gui.core.preview.snapshot import SyncResult
+from mmoauth_gui.services.mattermost.client import normalize_base_url
 from mmoauth_gui.storage.drafts import DraftStore
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.preview_cache import PreviewCache

@@ -2,7 +2,7 @@
 
     python benchmarks/gui_child.py bare|app [--data-dir DIR] [--rows N] [--rss] [--profile FILE]
 
-``bare``: a QApplication and an empty QMainWindow. ``app``: the real entry (``mmoauth_gui.cli.main``) on
+``bare``: a QApplication and an empty QMainWindow. ``app``: the real entry (``mmoauth_gui.cli.main.main``) on
 ``--data-dir``. Both print ``{"event": "painted", "t": <time.time()>}`` at the main window's first paint.
 With ``--rows N`` the app then waits until the Slash commands page holds N rows, brings it to the front,
 renders the window and prints ``{"event": "rows", ...}``. With ``--rss`` the last line carries the peak RSS
@@ -142,7 +142,7 @@ def main() -> int:
         return run_gui(gui_args)
 
     gui.run_gui = run_gui_watched  # type: ignore[assignment]
-    from mmoauth_gui.cli import main as app_main
+    from mmoauth_gui.cli.main import main as app_main
 
     return app_main(["--data-dir", args.data_dir] if args.data_dir else [])
 

@@ -88,7 +88,7 @@ async def _scenario(paths: Any, info: dict[str, Any], n: int, runs: int) -> list
     from mmoauth_gui.storage.profiles import Profile
     from mmoauth_gui.ui.context import AppContext
     from mmoauth_gui.ui.main_window import MainWindow
-    from mmoauth_gui.ui.settings import ui_settings
+    from mmoauth_gui.ui.runtime.settings import ui_settings
 
     ctx = AppContext(paths, make_http_client())
     window = MainWindow(ctx, ui_settings(paths))
@@ -117,11 +117,18 @@ async def _scenario(paths: Any, info: dict[str, Any], n: int, runs: int) -> list
             await asyncio.sleep(0.1)
             results = dict(controller.bulk.results) if controller.bulk is not None else {}
             gap, on_cpu, waiting = ticker.largest_gap(start, end)
-            out.append({
-                "gap": gap, "on_cpu": on_cpu, "waiting": waiting, "idle_gap": idle, "run_s": end - start,
-                "busiest": ticker.busiest(start, end),
-                "ticks": ticker.count(start, end), "ok": sum(1 for r in results.values() if r.ok),
-            })
+            out.append(
+                {
+                    "gap": gap,
+                    "on_cpu": on_cpu,
+                    "waiting": waiting,
+                    "idle_gap": idle,
+                    "run_s": end - start,
+                    "busiest": ticker.busiest(start, end),
+                    "ticks": ticker.count(start, end),
+                    "ok": sum(1 for r in results.values() if r.ok),
+                }
+            )
         ticker.timer.stop()
         return out
     finally:
@@ -162,7 +169,7 @@ def _run_in_qt(paths: Any, info: dict[str, Any], n: int, runs: int) -> list[dict
 
 
 def measure(quick: bool = False) -> Measurement:
-    from mmoauth_gui.services.bulk_validation import DEFAULT_CONCURRENCY
+    from mmoauth_gui.services.validation.bulk import DEFAULT_CONCURRENCY
     from mmoauth_gui.storage.paths import app_paths
 
     n, delay_ms = QUICK if quick else FULL

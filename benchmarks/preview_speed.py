@@ -8,7 +8,7 @@ from benchmarks.common import Measurement, median
 from benchmarks.workloads import preview_workload
 from mmoauth_gui.core.audience import audience_matches
 from mmoauth_gui.core.model import Command, Connection
-from mmoauth_gui.core.preview import Preview
+from mmoauth_gui.core.preview.build import Preview
 
 FULL = (10_000, 1_000)
 QUICK = (300, 30)
@@ -16,9 +16,7 @@ QUICK = (300, 30)
 
 def naive(commands: list[Command], connections: list[Connection]) -> dict[str, list[str]]:
     """A plain nested loop: every command against every audience of every connection."""
-    return {
-        c.id: [k.id for k in connections if any(audience_matches(a, c.url) for a in k.audiences)] for c in commands
-    }
+    return {c.id: [k.id for k in connections if any(audience_matches(a, c.url) for a in k.audiences)] for c in commands}
 
 
 def preview_speedup(quick: bool = False) -> Measurement:

@@ -18,8 +18,8 @@ from benchmarks.common import Measurement, median, sandbox, write_json
 from benchmarks.workloads import sync_seed
 from mmoauth_gui.core.model import Command, Connection, Team
 from mmoauth_gui.services.http import make_http_client
-from mmoauth_gui.services.mattermost import MattermostClient
-from mmoauth_gui.services.sync import DEFAULT_CONCURRENCY, sync
+from mmoauth_gui.services.mattermost.client import MattermostClient
+from mmoauth_gui.services.preview_fetch import DEFAULT_CONCURRENCY, sync
 
 FULL = (20, 300, 50)  # teams, commands per team, latency in ms
 QUICK = (3, 20, 10)

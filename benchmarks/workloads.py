@@ -65,15 +65,24 @@ def sync_seed(n_teams: int, commands_per_team: int) -> dict[str, Any]:
     teams = []
     for t in range(n_teams):
         commands = [
-            {"trigger": f"cmd{t}-{i}", "url": f"https://svc{i % 50}.example.com/t{t}/cmd{i}", "method": "P",
-             "display_name": f"Command {i}", "description": f"Command {i} of team {t}"}
+            {
+                "trigger": f"cmd{t}-{i}",
+                "url": f"https://svc{i % 50}.example.com/t{t}/cmd{i}",
+                "method": "P",
+                "display_name": f"Command {i}",
+                "description": f"Command {i} of team {t}",
+            }
             for i in range(commands_per_team)
         ]
         teams.append({"name": f"team-{t:02d}", "display_name": f"Team {t}", "commands": commands})
     connections = [
-        {"name": f"conn {j}", "client_id": f"client-{j}", "client_secret": "bench-secret",
-         "oauth_token_url": "https://auth.example.com/oauth2/token",
-         "audiences": [f"https://svc{j}.example.com/*"]}
+        {
+            "name": f"conn {j}",
+            "client_id": f"client-{j}",
+            "client_secret": "bench-secret",
+            "oauth_token_url": "https://auth.example.com/oauth2/token",
+            "audiences": [f"https://svc{j}.example.com/*"],
+        }
         for j in range(10)
     ]
     return {"teams": teams, "connections": connections}
@@ -82,11 +91,20 @@ def sync_seed(n_teams: int, commands_per_team: int) -> dict[str, Any]:
 def validation_seed(n_connections: int, token_url: str) -> dict[str, Any]:
     """A sandbox seed whose ``n_connections`` connections all use ``token_url`` (the slow endpoint)."""
     connections = [
-        {"name": f"Slow endpoint {j:03d}", "client_id": f"bench-client-{j}", "client_secret": f"bench-secret-{j}",
-         "oauth_token_url": token_url, "audiences": [f"https://svc{j}.example.com/*"]}
+        {
+            "name": f"Slow endpoint {j:03d}",
+            "client_id": f"bench-client-{j}",
+            "client_secret": f"bench-secret-{j}",
+            "oauth_token_url": token_url,
+            "audiences": [f"https://svc{j}.example.com/*"],
+        }
         for j in range(n_connections)
     ]
-    team = {"name": "bench", "display_name": "Bench", "commands": [
-        {"trigger": f"cmd{i}", "url": f"https://svc{i}.example.com/hook", "method": "P"} for i in range(10)
-    ]}
+    team = {
+        "name": "bench",
+        "display_name": "Bench",
+        "commands": [
+            {"trigger": f"cmd{i}", "url": f"https://svc{i}.example.com/hook", "method": "P"} for i in range(10)
+        ],
+    }
     return {"teams": [team], "connections": connections}

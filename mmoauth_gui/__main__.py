@@ -1,5 +1,5 @@
 import sys
 
-from mmoauth_gui.cli import main
+from mmoauth_gui.cli.main import main
 
 sys.exit(main())

@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtGui import QGuiApplication, QImageWriter  # noqa: E402
 
-from mmoauth_gui.ui.icons import APP_ICON_SVG, render_svg  # noqa: E402
+from mmoauth_gui.ui.kit.icons import APP_ICON_SVG, render_svg  # noqa: E402
 
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 DESKTOP_ENTRY = """[Desktop Entry]

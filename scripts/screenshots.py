@@ -95,8 +95,8 @@ async def render(out: Path, suffix: str) -> list[Path]:
     from mmoauth_gui.storage.paths import app_paths
     from mmoauth_gui.ui.context import AppContext
     from mmoauth_gui.ui.main_window import MainWindow
-    from mmoauth_gui.ui.profiles_dialog import ProfilesDialog
-    from mmoauth_gui.ui.settings import ui_settings
+    from mmoauth_gui.ui.runtime.settings import ui_settings
+    from mmoauth_gui.ui.servers.dialog import ProfilesDialog
 
     written: list[Path] = []
     paths = app_paths()
@@ -116,8 +116,9 @@ async def render(out: Path, suffix: str) -> list[Path]:
         await wait_for(lambda: view.model.rowCount() == 8 and not controller.loading, "the demo connections")
         sandbox = ctx.demo_sandbox
         controller.validate_all()
-        await wait_for(lambda: not controller.bulk_running() and view.model.badge_counts().get("unchecked", 0) == 0,
-                       "validate all")
+        await wait_for(
+            lambda: not controller.bulk_running() and view.model.badge_counts().get("unchecked", 0) == 0, "validate all"
+        )
         standup = next(c for c in view.model.connections() if c.name == "Standup Bot")
         controller.select(standup.id)
         await asyncio.sleep(0.2)
@@ -204,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         assert isinstance(app, QApplication)
         app.setApplicationName("mmoauth-gui")
         app.setQuitOnLastWindowClosed(False)
-        from mmoauth_gui.ui.icons import app_icon
+        from mmoauth_gui.ui.kit.icons import app_icon
 
         app.setWindowIcon(app_icon())
         variants = [("", None)] + ([("-dark", dark_palette())] if args.dark else [])

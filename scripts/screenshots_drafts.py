@@ -75,7 +75,9 @@ async def shoot_drafts(window: Any, out_dir: Path, suffix: str = "") -> list[Pat
     stale = await io.create(
         connection=new("Status page", "https://status.example.com/*", ""), client_secret=client["client_secret"]
     )
-    await io.create(connection=Connection(name="Ticket triage (to finish)", audiences=("https://helpdesk.example.com/",)))
+    await io.create(
+        connection=Connection(name="Ticket triage (to finish)", audiences=("https://helpdesk.example.com/",))
+    )
     # A conflict: the server's copy of Reports changes while the draft is edited here.
     reports = next(d for d in io.known.values() if d.name == "Reports")
     await io.write_edit(_edit(reports, audiences=("https://reports.example.com/weekly/*",)))
@@ -117,7 +119,7 @@ async def shoot_drafts(window: Any, out_dir: Path, suffix: str = "") -> list[Pat
 
 
 def _edit(draft: Any, **fields: Any) -> Any:
-    from mmoauth_gui.ui.drafts_io import EditState
+    from mmoauth_gui.ui.drafts.workspace import EditState
 
     conn = draft.connection.with_changes(**fields)
     return EditState(draft.id, conn, draft.note, draft.server, draft.team)

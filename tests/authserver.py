@@ -51,13 +51,13 @@ class LoopbackServer:
 
     def __init__(self, app: Any, *, ssl_context: ssl.SSLContext | None = None, host: str = "127.0.0.1") -> None:
         self.stopping = threading.Event()
-        self._server = make_server(
-            host, 0, app, threaded=True, request_handler=QuietHandler, ssl_context=ssl_context
-        )
+        self._server = make_server(host, 0, app, threaded=True, request_handler=QuietHandler, ssl_context=ssl_context)
         self.port = self._server.server_port
         self.url = f"{'https' if ssl_context else 'http'}://{host}:{self.port}"
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"loopback-{self.port}",
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"loopback-{self.port}",
             daemon=True,
         )
 
@@ -195,8 +195,12 @@ class AuthServer(LoopbackServer):
         @app.before_request
         def record() -> None:
             self.requests.append(
-                {"path": request.path, "method": request.method, "form": dict(request.form),
-                 "authorization": "Authorization" in request.headers}
+                {
+                    "path": request.path,
+                    "method": request.method,
+                    "form": dict(request.form),
+                    "authorization": "Authorization" in request.headers,
+                }
             )
 
         @app.post(TOKEN_PATH)
@@ -208,7 +212,8 @@ class AuthServer(LoopbackServer):
             return jsonify(
                 issuer=self.issuer,
                 token_endpoint=self.token_url,
-                grant_types_supported=["client_credentials", "password"] if self.password_grant
+                grant_types_supported=["client_credentials", "password"]
+                if self.password_grant
                 else ["client_credentials"],
                 token_endpoint_auth_methods_supported=[BASIC, POST],
             )

@@ -18,8 +18,13 @@ _ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "member": frozenset({VIEW_TEAM}),
     "integrator": frozenset({VIEW_TEAM, MANAGE_SLASH_COMMANDS, MANAGE_OWN_SLASH_COMMANDS, MANAGE_OUTGOING_WEBHOOKS}),
     "admin": frozenset(
-        {VIEW_TEAM, MANAGE_SLASH_COMMANDS, MANAGE_OWN_SLASH_COMMANDS, MANAGE_OTHERS_SLASH_COMMANDS,
-         MANAGE_OUTGOING_WEBHOOKS}
+        {
+            VIEW_TEAM,
+            MANAGE_SLASH_COMMANDS,
+            MANAGE_OWN_SLASH_COMMANDS,
+            MANAGE_OTHERS_SLASH_COMMANDS,
+            MANAGE_OUTGOING_WEBHOOKS,
+        }
     ),
 }
 

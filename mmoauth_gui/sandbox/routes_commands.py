@@ -34,8 +34,5 @@ class CommandRoutes:
         commands = s.commands_of_team(team_id)
         return Response.json(
             200,
-            [
-                c.to_json(with_url=manages_others or (manages_own and c.creator_id == user.id))
-                for c in commands
-            ],
+            [c.to_json(with_url=manages_others or (manages_own and c.creator_id == user.id)) for c in commands],
         )

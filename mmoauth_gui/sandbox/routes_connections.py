@@ -125,9 +125,7 @@ class ConnectionRoutes:
         except BodyError as exc:
             raise AppError(f"{_PREFIX}.create_connection.input_error", 400, str(exc)) from None
         if decoded.connection.id:
-            raise AppError(
-                f"{_PREFIX}.create_connection.input_error", 400, "a new connection must not carry an id"
-            )
+            raise AppError(f"{_PREFIX}.create_connection.input_error", 400, "a new connection must not carry an id")
         draft = decoded.connection.with_changes(creator_id=user.id)
         reason = first_rule_error(draft.with_changes(id=new_id()))  # the server checks after PreSave set an id
         if reason is not None:

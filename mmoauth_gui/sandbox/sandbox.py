@@ -1,9 +1,9 @@
 """``Sandbox``: a loopback Mattermost server (Outgoing OAuth Connections) plus a demo token endpoint.
 
-    with Sandbox(seed="demo") as sb:            # or Sandbox(...).start() ... sb.stop()
-        sb.url, sb.admin_token, sb.user_token, sb.token_url, sb.demo_clients
-        sb.feature = "off"; sb.latency_ms = 50   # changeable while it runs
-        sb.state.add_connection(...)            # thread-safe helpers
+with Sandbox(seed="demo") as sb:            # or Sandbox(...).start() ... sb.stop()
+    sb.url, sb.admin_token, sb.user_token, sb.token_url, sb.demo_clients
+    sb.feature = "off"; sb.latency_ms = 50   # changeable while it runs
+    sb.state.add_connection(...)            # thread-safe helpers
 """
 
 from __future__ import annotations

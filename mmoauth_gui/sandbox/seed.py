@@ -35,8 +35,14 @@ UNREACHABLE_TOKEN_URL = "https://127.0.0.1:1/oauth2/token"
 _TEAM_KEYS = {"name", "display_name", "user_role", "commands"}
 _COMMAND_KEYS = {"trigger", "url", "method", "display_name", "description", "creator"}
 _CONNECTION_KEYS = {
-    "name", "client_id", "client_secret", "oauth_token_url", "audiences", "grant_type",
-    "credentials_username", "credentials_password",
+    "name",
+    "client_id",
+    "client_secret",
+    "oauth_token_url",
+    "audiences",
+    "grant_type",
+    "credentials_username",
+    "credentials_password",
 }
 _TEAM_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
 _PLACEHOLDER = re.compile(r"\{(url|token_url|unreachable_token_url|demo_user_password|secret:[^{}]+)\}")
@@ -195,10 +201,10 @@ def _parse_command(raw: Any, where: str) -> SeedCommand:
         raise SeedError(f"{where}.url: {problems[0] if problems else 'the URL is longer than 1024 characters'}")
     method = _text(obj, "method", where, required=False, default="P")
     if method not in ("P", "G"):
-        raise SeedError(f"{where}.method must be \"P\" (POST) or \"G\" (GET), not {method!r}")
+        raise SeedError(f'{where}.method must be "P" (POST) or "G" (GET), not {method!r}')
     creator = _text(obj, "creator", where, required=False, default="admin")
     if creator not in ("admin", "user"):
-        raise SeedError(f"{where}.creator must be \"admin\" or \"user\" (the team-only user), not {creator!r}")
+        raise SeedError(f'{where}.creator must be "admin" or "user" (the team-only user), not {creator!r}')
     return SeedCommand(
         trigger,
         url,

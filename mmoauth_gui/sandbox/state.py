@@ -230,8 +230,9 @@ class State:
             old = self._connections.get(conn.id)
             if old is None:
                 raise KeyError(conn.id)
-            stored = replace(conn, create_at=old.create_at, creator_id=old.creator_id,
-                             update_at=max(now_ms(), old.update_at + 1))
+            stored = replace(
+                conn, create_at=old.create_at, creator_id=old.creator_id, update_at=max(now_ms(), old.update_at + 1)
+            )
             self._connections[stored.id] = stored
             self._index.set(stored.id, stored.audiences)
             return stored

@@ -18,10 +18,10 @@ import httpx
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.rules import Problem, check_connection, has_errors
-from mmoauth_gui.core.validation import ValidationResult
-from mmoauth_gui.services.mattermost import MattermostClient
-from mmoauth_gui.services.mattermost_errors import NotFound
-from mmoauth_gui.services.token_client import AuthChoice, validate_locally
+from mmoauth_gui.core.validation.result import ValidationResult
+from mmoauth_gui.services.mattermost.client import MattermostClient
+from mmoauth_gui.services.mattermost.errors import NotFound
+from mmoauth_gui.services.token.client import AuthChoice, validate_locally
 from mmoauth_gui.storage.drafts import (
     DRAFT_FIELDS,
     ConflictMark,

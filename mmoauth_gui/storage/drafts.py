@@ -20,7 +20,7 @@ from typing import Any, Generic, Literal, NamedTuple, TypeVar
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.rules import NAME_MAX
-from mmoauth_gui.core.validation import ValidationResult
+from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.storage.atomic import CorruptFileError, read_json_file, set_aside, write_json_atomic
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from mmoauth_gui.core.preview_snapshot import SyncResult
+from mmoauth_gui.core.preview.snapshot import SyncResult
 from mmoauth_gui.storage.atomic import CorruptFileError, read_json_file, set_aside, write_atomic
 from mmoauth_gui.storage.paths import AppPaths, app_paths
 

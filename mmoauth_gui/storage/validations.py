@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mmoauth_gui.core.validation import ValidationResult
+from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.storage.atomic import CorruptFileError, read_json_file, write_json_atomic
 from mmoauth_gui.storage.paths import AppPaths
 

@@ -30,14 +30,14 @@ def run_gui(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_API", "pyside6")  # qasync must bind to PySide6
     from PySide6.QtWidgets import QApplication
 
-    from mmoauth_gui.ui import pyside_sources
+    from mmoauth_gui.ui.runtime import pyside_sources
 
     pyside_sources.install()  # before the imports that follow: PySide6 would keep all of their sources
     import qasync
 
     from mmoauth_gui.logs import setup_logging
     from mmoauth_gui.storage.paths import app_paths
-    from mmoauth_gui.ui.errors import ErrorReporter
+    from mmoauth_gui.ui.runtime.errors import ErrorReporter
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -59,9 +59,9 @@ def run_gui(args: argparse.Namespace) -> int:
 
 async def _main(args: argparse.Namespace, reporter: Any) -> int:
     from mmoauth_gui.storage.paths import app_paths
-    from mmoauth_gui.ui.gc_guard import MainThreadCollector
     from mmoauth_gui.ui.main_window import MainWindow
-    from mmoauth_gui.ui.settings import ui_settings
+    from mmoauth_gui.ui.runtime.gc_guard import MainThreadCollector
+    from mmoauth_gui.ui.runtime.settings import ui_settings
 
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(reporter.loop_handler)
@@ -97,7 +97,7 @@ def _context(paths: AppPaths, reporter: Any) -> AppContext:
 
     from mmoauth_gui.services.http import make_http_client
     from mmoauth_gui.ui.context import AppContext
-    from mmoauth_gui.ui.icons import app_icon
+    from mmoauth_gui.ui.kit.icons import app_icon
 
     QApplication.setWindowIcon(app_icon())
     ctx = AppContext(paths, make_http_client())

@@ -16,13 +16,13 @@ from PySide6.QtCore import QObject, Signal
 
 from mmoauth_gui.core.model import Connection, Team
 from mmoauth_gui.services.http import make_http_client
-from mmoauth_gui.services.mattermost_errors import MattermostError, NotAuthenticated
+from mmoauth_gui.services.mattermost.errors import MattermostError, NotAuthenticated
+from mmoauth_gui.services.session import FeatureState, Session, feature_from_error, open_session
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.profiles import Profile, ProfileStore
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore
 from mmoauth_gui.storage.validations import ValidationStore
-from mmoauth_gui.ui.session import FeatureState, Session, feature_from_error, open_session
-from mmoauth_gui.ui.tasks import Tasks
+from mmoauth_gui.ui.runtime.tasks import Tasks
 
 log = logging.getLogger(__name__)
 

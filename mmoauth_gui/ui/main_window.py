@@ -1,7 +1,7 @@
 """The main window: server bar, tabs (Connections, Slash commands, Drafts), menus, status bar.
 
-Other pages plug in by module (see the ``mmoauth_gui.ui`` docstring): ``mmoauth_gui.ui.preview_page`` and
-``mmoauth_gui.ui.drafts_page`` with ``create_page(ctx, window) -> QWidget``, or ``window.set_page``.
+Other pages plug in by module (see the ``mmoauth_gui.ui`` docstring): ``mmoauth_gui.ui.preview.page`` and
+``mmoauth_gui.ui.drafts.page`` with ``create_page(ctx, window) -> QWidget``, or ``window.set_page``.
 
 The window is built in two steps so that the app can paint it before it pays for the rest: the shell
 (``MainWindow(None, settings)``: the menu titles, server bar, tabs, status bar) needs neither the HTTP client
@@ -21,20 +21,20 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
 from mmoauth_gui import __version__
-from mmoauth_gui.ui.server_bar import ServerBar
-from mmoauth_gui.ui.session_status import SessionStatus
-from mmoauth_gui.ui.tasks import alive
+from mmoauth_gui.ui.runtime.tasks import alive
+from mmoauth_gui.ui.servers.bar import ServerBar
+from mmoauth_gui.ui.servers.status import SessionStatus
 
 if TYPE_CHECKING:
-    from mmoauth_gui.ui.connections_controller import ConnectionsController
-    from mmoauth_gui.ui.connections_view import ConnectionsView
+    from mmoauth_gui.ui.connections.controller import ConnectionsController
+    from mmoauth_gui.ui.connections.view import ConnectionsView
     from mmoauth_gui.ui.context import AppContext
-    from mmoauth_gui.ui.server_controller import ServerController
+    from mmoauth_gui.ui.servers.controller import ServerController
 
 log = logging.getLogger(__name__)
 
 PAGE_TITLES = {"connections": "&Connections", "preview": "S&lash commands", "drafts": "&Drafts"}
-PAGE_MODULES = {"preview": "mmoauth_gui.ui.preview_page", "drafts": "mmoauth_gui.ui.drafts_page"}
+PAGE_MODULES = {"preview": "mmoauth_gui.ui.preview.page", "drafts": "mmoauth_gui.ui.drafts.page"}
 PLACEHOLDERS = {
     "connections": "Starting…",
     "preview": "Which slash commands will carry which connection's token will be shown here.",
@@ -105,10 +105,10 @@ class MainWindow(QMainWindow):
     def attach(self, ctx: AppContext, *, load_plugins: bool = True) -> None:
         """Build what works on ``ctx``: the Connections page and its controller, the server controller, then
         the plug-in pages."""
-        from mmoauth_gui.ui.connections_controller import ConnectionsController
-        from mmoauth_gui.ui.connections_view import ConnectionsView
-        from mmoauth_gui.ui.icons import app_icon
-        from mmoauth_gui.ui.server_controller import ServerController
+        from mmoauth_gui.ui.connections.controller import ConnectionsController
+        from mmoauth_gui.ui.connections.view import ConnectionsView
+        from mmoauth_gui.ui.kit.icons import app_icon
+        from mmoauth_gui.ui.servers.controller import ServerController
 
         if self._attached:
             raise RuntimeError("the main window is already attached to a context")
@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
 
     def open_profiles(self, name: str = "") -> None:
-        from mmoauth_gui.ui.profiles_dialog import ProfilesDialog
+        from mmoauth_gui.ui.servers.dialog import ProfilesDialog
 
         if not self._attached:
             return

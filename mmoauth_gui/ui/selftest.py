@@ -63,13 +63,13 @@ async def _until(condition: Callable[[], bool], seconds: float) -> bool:
 
 
 async def _selftest() -> bool:
-    from mmoauth_gui.core.validation import ValidationResult
+    from mmoauth_gui.core.validation.result import ValidationResult
     from mmoauth_gui.services.http import make_http_client
-    from mmoauth_gui.services.token_client import validate_locally
+    from mmoauth_gui.services.token.client import validate_locally
     from mmoauth_gui.storage.paths import app_paths
     from mmoauth_gui.ui.context import AppContext
     from mmoauth_gui.ui.main_window import MainWindow
-    from mmoauth_gui.ui.settings import ui_settings
+    from mmoauth_gui.ui.runtime.settings import ui_settings
 
     paths = app_paths()
     ctx = AppContext(paths, make_http_client())

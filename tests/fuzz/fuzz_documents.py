@@ -11,8 +11,8 @@ from fuzz_support import json_values, numbers, objects_with, texts, weighted
 from hypothesis import strategies as st
 
 from mmoauth_gui.core.model import Command, Connection, Team
-from mmoauth_gui.core.preview_snapshot import COMMAND_FIELDS, SyncResult
-from mmoauth_gui.core.validation import ValidationResult
+from mmoauth_gui.core.preview.snapshot import COMMAND_FIELDS, SyncResult
+from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.storage.drafts import Draft, ExchangeEntry, Origin
 
 CONNECTION_KEYS = tuple(f.name for f in fields(Connection))
@@ -27,8 +27,15 @@ VALID_CONNECTION = Connection(
     create_at=1700000000000,
     update_at=1700000000001,
 )
-VALID_RESULT = ValidationResult(ok=False, category="oauth_error", hint="Refused.", error="invalid_client",
-                                http_status=400, warnings=["w"], attempts=[{"auth_method": "client_secret_post"}])
+VALID_RESULT = ValidationResult(
+    ok=False,
+    category="oauth_error",
+    hint="Refused.",
+    error="invalid_client",
+    http_status=400,
+    warnings=["w"],
+    attempts=[{"auth_method": "client_secret_post"}],
+)
 VALID_DRAFT = Draft(
     id="0123456789ab",
     connection=VALID_CONNECTION,
@@ -62,8 +69,9 @@ def near(base: dict[str, Any], values: st.SearchStrategy[Any] = json_values) -> 
     return weighted((1, st.just(dict(base))), (3, varied))
 
 
-audiences = st.lists(st.one_of(texts, st.sampled_from(["https://a.example.com/x", "https://a.example.com/*"])),
-                     max_size=4)
+audiences = st.lists(
+    st.one_of(texts, st.sampled_from(["https://a.example.com/x", "https://a.example.com/*"])), max_size=4
+)
 connections_json = st.one_of(
     objects_with(CONNECTION_KEYS, json_values | audiences),
     near(VALID_CONNECTION.public_dict(), json_values | audiences),
@@ -99,8 +107,12 @@ _draft_values = st.one_of(
 )
 draft_json = weighted((1, objects_with(VALID_DRAFT, _draft_values)), (3, near(VALID_DRAFT, _draft_values)))
 
-_entry_values = st.one_of(json_values, connections_json, objects_with(["server", "team"]),
-                          objects_with(["server_url", "connection_id", "update_at"], texts | numbers))
+_entry_values = st.one_of(
+    json_values,
+    connections_json,
+    objects_with(["server", "team"]),
+    objects_with(["server_url", "connection_id", "update_at"], texts | numbers),
+)
 entry_json = weighted((1, objects_with(VALID_ENTRY, _entry_values)), (3, near(VALID_ENTRY, _entry_values)))
 
 _profile_values = texts | json_values | st.sampled_from(["token", "password", "https://chat.example.com"])
@@ -122,8 +134,24 @@ VALID_SEED_CONNECTION = {
 _seed_values = st.one_of(
     texts,
     json_values,
-    st.sampled_from(["eng", "admin", "integrator", "member", "none", "P", "G", "user", "{url}/x", "{token_url}",
-                     "{secret:mattermost-commands}", "{secret:nope}", "{unreachable_token_url}", "password"]),
+    st.sampled_from(
+        [
+            "eng",
+            "admin",
+            "integrator",
+            "member",
+            "none",
+            "P",
+            "G",
+            "user",
+            "{url}/x",
+            "{token_url}",
+            "{secret:mattermost-commands}",
+            "{secret:nope}",
+            "{unreachable_token_url}",
+            "password",
+        ]
+    ),
     st.lists(texts, max_size=2),
     st.lists(near(VALID_SEED_TEAM["commands"][0], texts | json_values), max_size=2),
 )

@@ -17,11 +17,11 @@ from fuzz_support import FUZZ, FUZZ_NETWORK, broken_bytes, json_values, objects_
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from mmoauth_gui.commands.server_access import exit_code_for
+from mmoauth_gui.cli.server_access import exit_code_for
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.services.mattermost import MattermostClient
-from mmoauth_gui.services.mattermost_errors import MattermostError, error_from_response
-from mmoauth_gui.services.server_validation import result_from_error
+from mmoauth_gui.services.mattermost.client import MattermostClient
+from mmoauth_gui.services.mattermost.errors import MattermostError, error_from_response
+from mmoauth_gui.services.validation.server import result_from_error
 
 APP_ERROR_KEYS = ("id", "message", "detailed_error", "request_id", "status_code")
 ERROR_IDS = [
@@ -83,10 +83,17 @@ def test_any_answer_makes_a_typed_error(
 @FUZZ
 @given(statuses, bodies, st.sampled_from(["client_credentials", "password"]), st.booleans())
 def test_any_answer_to_a_server_validation_is_a_result(status: int, body: Any, grant: str, stored: bool) -> None:
-    conn = Connection(name="n", client_id="c", client_secret="" if stored else SECRET, grant_type=grant,
-                      oauth_token_url="https://idp.example.com/token", id="c" * 26 if stored else "")
-    error = error_from_response(status, body, operation="validate", validating=True, lookup=stored,
-                                secrets=(SECRET, TOKEN))
+    conn = Connection(
+        name="n",
+        client_id="c",
+        client_secret="" if stored else SECRET,
+        grant_type=grant,
+        oauth_token_url="https://idp.example.com/token",
+        id="c" * 26 if stored else "",
+    )
+    error = error_from_response(
+        status, body, operation="validate", validating=True, lookup=stored, secrets=(SECRET, TOKEN)
+    )
     result = result_from_error(error, conn)
     assert not result.ok and result.hint and result.summary
     assert result.http_status == status

@@ -17,7 +17,7 @@ from fuzz_support import DEEP, FUZZ_FILES, broken_bytes, json_values, objects_wi
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from mmoauth_gui.core.validation import ValidationResult
+from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.sandbox.seed import Placeholders, SeedError, apply_seed, load_seed
 from mmoauth_gui.sandbox.state import State
 from mmoauth_gui.storage.drafts import EXPORT_KIND, DraftError, DraftStore, ExchangeFileError, read_exchange_file
@@ -60,12 +60,14 @@ def only_moved_aside(folder: Path, name: str) -> None:
 
 # ---- seed files (the sandbox) ----------------------------------------------------------------------------
 
+
 def apply(seed: Any) -> None:
     state = State()
     admin = state.add_user("admin", "pw", system_admin=True)
     user = state.add_user("user", "pw")
-    values = Placeholders("http://127.0.0.1:1", "http://127.0.0.1:1/demo-oauth/token",
-                          {"mattermost-commands": "s"}, "pw")
+    values = Placeholders(
+        "http://127.0.0.1:1", "http://127.0.0.1:1/demo-oauth/token", {"mattermost-commands": "s"}, "pw"
+    )
     try:
         apply_seed(seed, state, values, admin_id=admin.id, team_user_id=user.id)
     except SeedError as exc:  # a placeholder naming no demo client, found when filled in
@@ -187,8 +189,11 @@ def test_the_preview_cache_is_read_or_set_aside_with_a_message(raw: bytes) -> No
         path.write_bytes(raw)
         loaded = cache.load("https://chat.example.com")
         if loaded.result is None:
-            assert loaded.problem and path.name in loaded.problem and "Sync again" in loaded.problem or (
-                "kept as" in loaded.problem
+            assert (
+                loaded.problem
+                and path.name in loaded.problem
+                and "Sync again" in loaded.problem
+                or ("kept as" in loaded.problem)
             )
             only_moved_aside(path.parent, path.name)
             event("set aside")

@@ -10,7 +10,13 @@ from fuzz_support import FUZZ, b64url, json_values, numbers, objects_with, to_js
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mmoauth_gui.core.jwt_inspect import NOT_VERIFIED, RFC9068_CLAIMS, JwtInspection, format_duration, inspect_jwt
+from mmoauth_gui.core.validation.jwt_inspect import (
+    NOT_VERIFIED,
+    RFC9068_CLAIMS,
+    JwtInspection,
+    format_duration,
+    inspect_jwt,
+)
 
 HEADER_KEYS = ("alg", "typ", "kid", "cty", "enc")
 CLAIM_KEYS = (*RFC9068_CLAIMS, "nbf", "scope")

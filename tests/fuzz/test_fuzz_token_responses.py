@@ -16,28 +16,42 @@ from fuzz_support import FUZZ, FUZZ_NETWORK, b64url, broken_bytes, json_values, 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from mmoauth_gui.commands.validate import render
-from mmoauth_gui.core.validation import Category, ValidationResult
-from mmoauth_gui.services.token_client import AuthChoice, TokenRequest, _Exchange, request_token
+from mmoauth_gui.cli.validate import render
+from mmoauth_gui.core.validation.result import Category, ValidationResult
+from mmoauth_gui.services.token.client import AuthChoice, TokenRequest, _Exchange, request_token
 
 SECRET = "t0k3n-s3cret+/:% value"
 PASSWORD = "pa55-w0rd-Zq8"
 SUCCESS_FIELDS = ("access_token", "token_type", "expires_in", "scope", "refresh_token", "id_token")
 ERROR_FIELDS = ("error", "error_description", "error_uri")  # where careless endpoints echo what they were sent
-ERRORS = ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type",
-          "invalid_scope", "invalid_target", "server_error", "x" * 200]
+ERRORS = [
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+    "invalid_target",
+    "server_error",
+    "x" * 200,
+]
 
 
 def echoing(value: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     """Text that may carry the secret or the password, as a careless endpoint echoes them."""
-    return st.one_of(value, value.map(lambda t: f"{t}{SECRET}"), value.map(lambda t: f"client_secret={SECRET}&{t}"),
-                     st.just(f"password={PASSWORD}"))
+    return st.one_of(
+        value,
+        value.map(lambda t: f"{t}{SECRET}"),
+        value.map(lambda t: f"client_secret={SECRET}&{t}"),
+        st.just(f"password={PASSWORD}"),
+    )
 
 
 @st.composite
 def jwts(draw: st.DrawFn) -> str:
-    claims = draw(objects_with(["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id", "scope"],
-                               json_values | numbers))
+    claims = draw(
+        objects_with(["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id", "scope"], json_values | numbers)
+    )
     return ".".join([b64url(b'{"alg":"HS256","typ":"at+jwt"}'), b64url(json.dumps(claims).encode()), "c2ln"])
 
 
@@ -155,23 +169,37 @@ def test_an_endpoint_answering_nothing_but_nesting_is_explained(endpoint: Answer
 
 # ---- discovery: an issuer's metadata ---------------------------------------------------------------------
 
-METADATA_KEYS = ("issuer", "token_endpoint", "token_endpoint_auth_methods_supported", "grant_types_supported",
-                 "scopes_supported", "response_types_supported")
+METADATA_KEYS = (
+    "issuer",
+    "token_endpoint",
+    "token_endpoint_auth_methods_supported",
+    "grant_types_supported",
+    "scopes_supported",
+    "response_types_supported",
+)
 metadata_values = st.one_of(
     json_values,
     st.sampled_from(["https://idp.example.com/oauth2/token", "http://idp.example.com/token", "/token", "", "ftp://x"]),
-    st.lists(st.sampled_from(["client_credentials", "password", "client_secret_post", "client_secret_basic",
-                              "private_key_jwt"]) | json_values, max_size=3),
+    st.lists(
+        st.sampled_from(
+            ["client_credentials", "password", "client_secret_post", "client_secret_basic", "private_key_jwt"]
+        )
+        | json_values,
+        max_size=3,
+    ),
 )
 
 
 @settings(FUZZ_NETWORK, max_examples=FUZZ_NETWORK.max_examples // 2)  # up to four requests an example
-@given(st.integers(200, 599) | st.just(200), broken_bytes(objects_with(METADATA_KEYS, metadata_values)),
-       st.sampled_from(["client_credentials", "password"]))
+@given(
+    st.integers(200, 599) | st.just(200),
+    broken_bytes(objects_with(METADATA_KEYS, metadata_values)),
+    st.sampled_from(["client_credentials", "password"]),
+)
 @example(200, b'{"token_endpoint": ""}', "client_credentials")
 @example(200, b'{"token_endpoint": " ", "issuer": 5}', "password")
 def test_any_issuer_metadata_is_explained(endpoint: AnswerBox, status: int, body: bytes, grant: str) -> None:
-    from mmoauth_gui.services.discovery import discover
+    from mmoauth_gui.services.token.discovery import discover
 
     if status in (204, 304):
         status = 200

@@ -130,7 +130,7 @@ class CliResult:
 
 
 class InProcessCli:
-    """``mmoauth_gui.cli.main`` with its own environment and standard input; keeps every output."""
+    """``mmoauth_gui.cli.main.main`` with its own environment and standard input; keeps every output."""
 
     SECRET_ENV = ("MMOAUTH_SERVER_TOKEN", "MMOAUTH_CLIENT_SECRET", "MMOAUTH_PASSWORD")
 
@@ -140,7 +140,7 @@ class InProcessCli:
         self.outputs: list[str] = []
 
     def __call__(self, *args: str, stdin: str = "", env: dict[str, str] | None = None) -> CliResult:
-        from mmoauth_gui.cli import main
+        from mmoauth_gui.cli.main import main
 
         with self._monkeypatch.context() as patch:
             for name in self.SECRET_ENV:
@@ -190,4 +190,3 @@ def no_leaked_tasks() -> Iterator[None]:
     yield
     left = [t for t in asyncio.all_tasks() - before if not t.done() and t is not asyncio.current_task()]
     assert not left, f"tasks still running: {left!r}"
-

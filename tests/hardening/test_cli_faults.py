@@ -41,8 +41,18 @@ def test_update_whose_token_expires_after_reading_exits_2_and_changes_nothing(
 ) -> None:
     pager = by_name(sandbox, "Pager")
     expiring = expire_token(sandbox, sandbox.admin_token, 1)  # the GET of the stored copy, then the PUT fails
-    result = cli("connections", "update", pager.id, "--name", "Pager v2", "--new-secret", "--server", sandbox.url,
-                 stdin="n3w-pager-s3cret\n", env=server_env(sandbox.admin_token))
+    result = cli(
+        "connections",
+        "update",
+        pager.id,
+        "--name",
+        "Pager v2",
+        "--new-secret",
+        "--server",
+        sandbox.url,
+        stdin="n3w-pager-s3cret\n",
+        env=server_env(sandbox.admin_token),
+    )
     assert expiring.expired
     assert result.code == 2, result.err
     assert SIGN_IN_AGAIN in result.err and "Could not update connection" in result.err and "HTTP 401" in result.err
@@ -61,8 +71,16 @@ def test_validate_all_whose_token_expires_after_listing_exits_2_once(
 
 
 def test_validate_without_the_permission_exits_2_naming_it(cli: InProcessCli, sandbox: Sandbox) -> None:
-    result = cli("connections", "validate", "--all", "--team", "engineering", "--server", sandbox.url,
-                 env=server_env(sandbox.user_token))
+    result = cli(
+        "connections",
+        "validate",
+        "--all",
+        "--team",
+        "engineering",
+        "--server",
+        sandbox.url,
+        env=server_env(sandbox.user_token),
+    )
     assert result.code == 2, result.out + result.err
     assert "manage_outgoing_oauth_connections" in result.err and result.err.count("HTTP 403") == 1
 
@@ -120,9 +138,14 @@ def test_preview_whose_token_expires_mid_sync_exits_2_and_keeps_the_last_good_ca
 
 
 def test_a_500_shows_the_servers_detailed_error_and_exits_3(cli: InProcessCli, loopback: LoopbackServers) -> None:
-    detail = "pq: relation \"outgoingoauthconnections\" does not exist"
-    body = {"id": "app.outgoing_oauth_connection.list.app_error", "message": "Unable to list the connections.",
-            "detailed_error": detail, "request_id": "x", "status_code": 500}
+    detail = 'pq: relation "outgoingoauthconnections" does not exist'
+    body = {
+        "id": "app.outgoing_oauth_connection.list.app_error",
+        "message": "Unable to list the connections.",
+        "detailed_error": detail,
+        "request_id": "x",
+        "status_code": 500,
+    }
     server = loopback(lambda m, p, q: (500, body, {}))
     result = cli("connections", "list", "--server", server.url, env=server_env("tok-500-cli"))
     assert result.code == 3
@@ -152,7 +175,7 @@ def test_malformed_json_exits_3(cli: InProcessCli, loopback: LoopbackServers, ra
 def test_a_paging_cursor_that_never_ends_is_stopped_with_a_message(
     cli: InProcessCli, loopback: LoopbackServers, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mmoauth_gui.services import mattermost
+    from mmoauth_gui.services.mattermost import client as mattermost
 
     monkeypatch.setattr(mattermost, "MAX_PAGES", 5)
 
@@ -170,7 +193,7 @@ def test_a_paging_cursor_that_never_ends_is_stopped_with_a_message(
 
 
 def test_the_page_limit_is_far_beyond_any_real_server() -> None:
-    from mmoauth_gui.services import mattermost
+    from mmoauth_gui.services.mattermost import client as mattermost
 
     assert mattermost.MAX_PAGES * mattermost.PAGE_LIMIT >= 10_000
 

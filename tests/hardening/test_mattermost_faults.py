@@ -17,14 +17,14 @@ from hardening_support import ExpiringToken, Loopback, LoopbackServers, no_leake
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox import Sandbox
-from mmoauth_gui.services.mattermost import MattermostClient
-from mmoauth_gui.services.mattermost_errors import (
+from mmoauth_gui.services.mattermost.client import MattermostClient
+from mmoauth_gui.services.mattermost.errors import (
     InvalidResponse,
     MattermostError,
     NotAuthenticated,
     ServerError,
 )
-from mmoauth_gui.services.sync import sync
+from mmoauth_gui.services.preview_fetch import sync
 
 ExpireToken = Callable[[Sandbox, str, int], ExpiringToken]
 SIGN_IN_AGAIN = "Sign in again"
@@ -141,8 +141,13 @@ def test_a_session_expiring_during_a_sync_stops_it_without_leaving_requests_behi
 
 def test_a_500_outside_the_rules_shows_the_servers_detailed_error(loopback: LoopbackServers) -> None:
     detail = "pq: could not serialize access due to concurrent update"
-    body = {"id": "app.outgoing_oauth_connection.list.app_error", "message": "We could not list the connections.",
-            "detailed_error": detail, "request_id": "r1", "status_code": 500}
+    body = {
+        "id": "app.outgoing_oauth_connection.list.app_error",
+        "message": "We could not list the connections.",
+        "detailed_error": detail,
+        "request_id": "r1",
+        "status_code": 500,
+    }
     server = loopback(lambda m, p, q: (500, body, {}))
     error = failure(server.url, "tok-500", lambda c: c.list_connections())
     assert type(error) is ServerError and error.status == 500
@@ -228,8 +233,10 @@ def test_a_malformed_answer_to_the_audience_question_is_not_taken_for_no_connect
 def test_a_sync_keeps_each_teams_failure_with_the_servers_words(loopback: LoopbackServers) -> None:
     """One team's commands answer 500 with a detailed_error, another's are not JSON, the connections 503:
     the sync still returns, each failure kept with what the server said and what to do."""
-    teams = [{"id": f"{n}" * 26, "name": name, "display_name": name.title()} for n, name in ((1, "ok"), (2, "db"),
-                                                                                           (3, "proxy"))]
+    teams = [
+        {"id": f"{n}" * 26, "name": name, "display_name": name.title()}
+        for n, name in ((1, "ok"), (2, "db"), (3, "proxy"))
+    ]
     detail = "pq: canceling statement due to statement timeout"
 
     def server(method: str, path: str, query: dict[str, str]) -> Any:
@@ -238,12 +245,31 @@ def test_a_sync_keeps_each_teams_failure_with_the_servers_words(loopback: Loopba
         if path.endswith("/commands"):
             team = query.get("team_id", "")
             if team.startswith("2"):
-                return 500, {"id": "app.command.list.app_error", "message": "Unable to list commands.",
-                             "detailed_error": detail, "status_code": 500}, {}
+                return (
+                    500,
+                    {
+                        "id": "app.command.list.app_error",
+                        "message": "Unable to list commands.",
+                        "detailed_error": detail,
+                        "status_code": 500,
+                    },
+                    {},
+                )
             if team.startswith("3"):
                 return 200, b"<html>proxy login</html>", {"Content-Type": "text/html"}
-            return 200, [{"id": "c" * 26, "team_id": team, "trigger": "w", "url": "https://w.example.com/x",
-                          "token": "cmd-t0ken-never-kept"}], {}
+            return (
+                200,
+                [
+                    {
+                        "id": "c" * 26,
+                        "team_id": team,
+                        "trigger": "w",
+                        "url": "https://w.example.com/x",
+                        "token": "cmd-t0ken-never-kept",
+                    }
+                ],
+                {},
+            )
         if path.endswith("/outgoing_connections"):
             return 503, b"", {}
         return 404, {"id": "api.context.404.app_error"}, {}

@@ -27,8 +27,8 @@ from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.sandbox import token_endpoint as token_endpoint_module
 from mmoauth_gui.sandbox.sandbox import MFA_CODE
 from mmoauth_gui.services.http import make_http_client
-from mmoauth_gui.services.mattermost import MattermostClient
-from mmoauth_gui.services.token_client import TokenRequest, basic_authorization, request_token
+from mmoauth_gui.services.mattermost.client import MattermostClient
+from mmoauth_gui.services.token.client import TokenRequest, basic_authorization, request_token
 from mmoauth_gui.storage.paths import APP_NAME, AppPaths, app_paths
 from mmoauth_gui.storage.profiles import Profile, ProfileStore
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore
@@ -120,47 +120,148 @@ def test_no_secret_reaches_a_file_a_log_or_an_output(
     run = cli
 
     # -- connections on the server: secrets from the environment and from standard input ------------------------
-    env_made = run("connections", "create", "--server", sb.url, "--name", "Env secret", "--client-id",
-                   plain["client_id"], "--token-url", sb.token_url, "--audience", "https://env.example.com/*",
-                   env={**server, "MMOAUTH_CLIENT_SECRET": plain["client_secret"]})
+    env_made = run(
+        "connections",
+        "create",
+        "--server",
+        sb.url,
+        "--name",
+        "Env secret",
+        "--client-id",
+        plain["client_id"],
+        "--token-url",
+        sb.token_url,
+        "--audience",
+        "https://env.example.com/*",
+        env={**server, "MMOAUTH_CLIENT_SECRET": plain["client_secret"]},
+    )
     assert env_made.code == 0, env_made.err
-    password_made = run("connections", "create", "--server", sb.url, "--name", "Password grant", "--client-id",
-                        portal["client_id"], "--token-url", sb.token_url, "--grant-type", "password",
-                        "--username", owner["username"], "--audience", "https://portal.example.com/*",
-                        stdin=f"{portal['client_secret']}\n{owner['password']}\n", env=server)
+    password_made = run(
+        "connections",
+        "create",
+        "--server",
+        sb.url,
+        "--name",
+        "Password grant",
+        "--client-id",
+        portal["client_id"],
+        "--token-url",
+        sb.token_url,
+        "--grant-type",
+        "password",
+        "--username",
+        owner["username"],
+        "--audience",
+        "https://portal.example.com/*",
+        stdin=f"{portal['client_secret']}\n{owner['password']}\n",
+        env=server,
+    )
     assert password_made.code == 0, password_made.err
-    stdin_made = run("connections", "create", "--server", sb.url, "--name", "Made-up secret", "--client-id",
-                     "unknown-client", "--token-url", sb.token_url, "--audience", "https://made-up.example.com/x",
-                     stdin=MADE_UP["stdin"] + "\n", env=server)
+    stdin_made = run(
+        "connections",
+        "create",
+        "--server",
+        sb.url,
+        "--name",
+        "Made-up secret",
+        "--client-id",
+        "unknown-client",
+        "--token-url",
+        sb.token_url,
+        "--audience",
+        "https://made-up.example.com/x",
+        stdin=MADE_UP["stdin"] + "\n",
+        env=server,
+    )
     assert stdin_made.code == 0, stdin_made.err
     made_up_id = connection_id(stdin_made)
     refused = run("connections", "validate", made_up_id, "--server", sb.url, env=server)
     assert refused.code == 1 and "invalid_client" in refused.out
-    updated = run("connections", "update", made_up_id, "--new-secret", "--server", sb.url,
-                  stdin=MADE_UP["update"] + "\n", env=server)
+    updated = run(
+        "connections",
+        "update",
+        made_up_id,
+        "--new-secret",
+        "--server",
+        sb.url,
+        stdin=MADE_UP["update"] + "\n",
+        env=server,
+    )
     assert updated.code == 0, updated.err
-    rotated = run("connections", "update", connection_id(env_made), "--new-secret", "--server", sb.url,
-                  env={**server, "MMOAUTH_CLIENT_SECRET": plain["client_secret"]})
+    rotated = run(
+        "connections",
+        "update",
+        connection_id(env_made),
+        "--new-secret",
+        "--server",
+        sb.url,
+        env={**server, "MMOAUTH_CLIENT_SECRET": plain["client_secret"]},
+    )
     assert rotated.code == 0, rotated.err
     assert run("connections", "validate", "--all", "--json", "--server", sb.url, env=server).code == 1  # some fail
     assert run("connections", "list", "--json", "--server", sb.url, env=server).code == 0
     assert run("connections", "show", made_up_id, "--server", sb.url, env=server).code == 0
 
     # -- validate from this computer: every grant and auth method, right and wrong secrets ----------------------
-    ok = run("validate", "--token-url", sb.token_url, "--client-id", plain["client_id"], "--json",
-             env={"MMOAUTH_CLIENT_SECRET": plain["client_secret"]})
+    ok = run(
+        "validate",
+        "--token-url",
+        sb.token_url,
+        "--client-id",
+        plain["client_id"],
+        "--json",
+        env={"MMOAUTH_CLIENT_SECRET": plain["client_secret"]},
+    )
     assert ok.code == 0 and ok.json()["ok"] is True
-    basic = run("validate", "--token-url", sb.token_url, "--client-id", reports["client_id"], "--auth-method",
-                "basic", stdin=reports["client_secret"] + "\n")
+    basic = run(
+        "validate",
+        "--token-url",
+        sb.token_url,
+        "--client-id",
+        reports["client_id"],
+        "--auth-method",
+        "basic",
+        stdin=reports["client_secret"] + "\n",
+    )
     assert basic.code == 0, basic.out
-    assert run("validate", "--token-url", sb.token_url, "--client-id", plain["client_id"], "--auth-method", "auto",
-               stdin=MADE_UP["wrong"] + "\n").code == 1
-    password = run("validate", "--token-url", sb.token_url, "--client-id", portal["client_id"], "--grant-type",
-                   "password", "--username", owner["username"], "--json",
-                   stdin=f"{portal['client_secret']}\n{owner['password']}\n")
+    assert (
+        run(
+            "validate",
+            "--token-url",
+            sb.token_url,
+            "--client-id",
+            plain["client_id"],
+            "--auth-method",
+            "auto",
+            stdin=MADE_UP["wrong"] + "\n",
+        ).code
+        == 1
+    )
+    password = run(
+        "validate",
+        "--token-url",
+        sb.token_url,
+        "--client-id",
+        portal["client_id"],
+        "--grant-type",
+        "password",
+        "--username",
+        owner["username"],
+        "--json",
+        stdin=f"{portal['client_secret']}\n{owner['password']}\n",
+    )
     assert password.code == 0, password.out
-    assert run("validate", "--issuer", sb.issuer, "--client-id", plain["client_id"],
-               env={"MMOAUTH_CLIENT_SECRET": plain["client_secret"]}).code == 0
+    assert (
+        run(
+            "validate",
+            "--issuer",
+            sb.issuer,
+            "--client-id",
+            plain["client_id"],
+            env={"MMOAUTH_CLIENT_SECRET": plain["client_secret"]},
+        ).code
+        == 0
+    )
 
     # -- a profile whose token is in the keyring ------------------------------------------------------------------
     paths = app_paths()
@@ -170,20 +271,44 @@ def test_no_secret_reaches_a_file_a_log_or_an_output(
     assert run("connections", "list", "--profile", "demo").code == 0
     session_token = sign_in(sb, sb.admin.username, sb.admin.password)
     mfa_token = sign_in(sb, sb.mfa_user.username, sb.mfa_user.password, MFA_CODE)
-    ProfileStore(paths, secrets).save(Profile(name="by password", url=sb.url, auth="password",
-                                              username=sb.mfa_user.username))
+    ProfileStore(paths, secrets).save(
+        Profile(name="by password", url=sb.url, auth="password", username=sb.mfa_user.username)
+    )
     secrets.set(SecretKind.SERVER_TOKEN, "by password", mfa_token)
     assert run("connections", "list", "--json", "--profile", "by password").code == 0
     assert run("connections", "list", "--server", sb.url, env={"MMOAUTH_SERVER_TOKEN": session_token}).code == 0
 
     # -- drafts: new, edit, validate, push, pull, export, import ------------------------------------------------
-    new = run("drafts", "new", "--name", "Draft env", "--client-id", plain["client_id"], "--token-url",
-              sb.token_url, "--audience", "https://draft-env.example.com/*", "--server", "demo",
-              env={"MMOAUTH_CLIENT_SECRET": plain["client_secret"]})
+    new = run(
+        "drafts",
+        "new",
+        "--name",
+        "Draft env",
+        "--client-id",
+        plain["client_id"],
+        "--token-url",
+        sb.token_url,
+        "--audience",
+        "https://draft-env.example.com/*",
+        "--server",
+        "demo",
+        env={"MMOAUTH_CLIENT_SECRET": plain["client_secret"]},
+    )
     assert new.code == 0, new.err
-    piped = run("drafts", "new", "--name", "Draft stdin", "--client-id", reports["client_id"], "--token-url",
-                sb.token_url, "--audience", "https://draft-stdin.example.com/*", "--secret-from-stdin",
-                stdin=MADE_UP["draft"] + "\n")
+    piped = run(
+        "drafts",
+        "new",
+        "--name",
+        "Draft stdin",
+        "--client-id",
+        reports["client_id"],
+        "--token-url",
+        sb.token_url,
+        "--audience",
+        "https://draft-stdin.example.com/*",
+        "--secret-from-stdin",
+        stdin=MADE_UP["draft"] + "\n",
+    )
     assert piped.code == 0, piped.err
     assert run("drafts", "edit", "Draft stdin", "--secret-from-stdin", stdin=reports["client_secret"] + "\n").code == 0
     assert run("drafts", "validate", "Draft env", "--json").code == 0
@@ -248,14 +373,14 @@ def test_no_secret_reaches_a_file_a_log_or_an_output(
 
     # The log did record the session (at DEBUG), and the keyring holds what was meant to be kept.
     log_text = debug_log.read_text(encoding="utf-8")
-    assert "DEBUG mmoauth_gui.services.mattermost: POST /api/v4/oauth/outgoing_connections -> 201" in log_text
-    assert "mmoauth_gui.services.token_client: token request to" in log_text
+    assert "DEBUG mmoauth_gui.services.mattermost.client: POST /api/v4/oauth/outgoing_connections -> 201" in log_text
+    assert "mmoauth_gui.services.token.client: token request to" in log_text
     assert sb.admin_token in memory_keyring.items.values()
     assert plain["client_secret"] in memory_keyring.items.values()
 
 
 def _write_log(size: int, secrets: dict[str, str]) -> None:
-    log = logging.getLogger("mmoauth_gui.services.token_client")
+    log = logging.getLogger("mmoauth_gui.services.token.client")
     lines = [
         ("POST body grant_type=client_credentials&client_id=c&client_secret=%s", secrets["client_secret"]),
         ('answer {"access_token": "%s", "token_type": "Bearer"}', secrets["access_token"]),
@@ -300,8 +425,9 @@ def test_the_log_rotates_in_the_log_folder_and_every_file_is_redacted(debug_log:
 
 
 def test_the_log_keeps_five_rotated_files_at_most(debug_log: Path) -> None:
-    handler = next(h for h in logging.getLogger("mmoauth_gui").handlers
-                   if isinstance(h, logging.handlers.RotatingFileHandler))
+    handler = next(
+        h for h in logging.getLogger("mmoauth_gui").handlers if isinstance(h, logging.handlers.RotatingFileHandler)
+    )
     assert handler.maxBytes == 1_000_000 and handler.backupCount == 5
     assert Path(handler.baseFilename) == debug_log
 

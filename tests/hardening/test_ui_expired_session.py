@@ -13,11 +13,11 @@ from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.profiles import Profile
 from mmoauth_gui.storage.secrets import SecretKind
-from mmoauth_gui.ui.connection_dialog import ConnectionDialog
-from mmoauth_gui.ui.connection_form import SAVE_ANYWAY_TITLE
+from mmoauth_gui.ui.connection_form.dialog import ConnectionDialog
+from mmoauth_gui.ui.connection_form.form import SAVE_ANYWAY_TITLE
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.main_window import MainWindow
-from mmoauth_gui.ui.settings import ui_settings
+from mmoauth_gui.ui.runtime.settings import ui_settings
 
 LEFT = Qt.MouseButton.LeftButton
 PROFILE = "Local"
@@ -120,8 +120,11 @@ def test_an_expired_sign_in_shows_the_window_signed_out_and_reconnect_brings_it_
     ctx.secrets.set(SecretKind.SERVER_TOKEN, PROFILE, sandbox.state.issue_token(sandbox.admin.id))
     qtbot.mouseClick(bar.reconnect_button, LEFT)
     qtbot.waitUntil(
-        lambda: ctx.connect_state.status == "connected" and ctx.session is not None
-        and ctx.session.feature.status == "available",
+        lambda: (
+            ctx.connect_state.status == "connected"
+            and ctx.session is not None
+            and ctx.session.feature.status == "available"
+        ),
         timeout=10_000,
     )
     assert not bar.reconnect_button.isVisible()

@@ -22,10 +22,10 @@ from mmoauth_gui.sandbox import Sandbox  # noqa: E402
 from mmoauth_gui.services.http import make_http_client  # noqa: E402
 from mmoauth_gui.storage.paths import app_paths  # noqa: E402
 from mmoauth_gui.storage.profiles import Profile  # noqa: E402
-from mmoauth_gui.ui.connections_controller import ConnectionsController  # noqa: E402
-from mmoauth_gui.ui.connections_view import ConnectionsView  # noqa: E402
+from mmoauth_gui.ui.connections.controller import ConnectionsController  # noqa: E402
+from mmoauth_gui.ui.connections.view import ConnectionsView  # noqa: E402
 from mmoauth_gui.ui.context import AppContext  # noqa: E402
-from mmoauth_gui.ui.gc_guard import MainThreadCollector  # noqa: E402
+from mmoauth_gui.ui.runtime.gc_guard import MainThreadCollector  # noqa: E402
 
 OFFSCREEN_NOTICE = r"This plugin does not support propagateSizeHints\(\)"
 UI_DIR = os.path.dirname(__file__)

@@ -7,7 +7,7 @@ from typing import Any
 
 from mmoauth_gui.storage.drafts import Draft
 from mmoauth_gui.ui.context import AppContext
-from mmoauth_gui.ui.drafts_page import DraftsPage
+from mmoauth_gui.ui.drafts.page import DraftsPage
 
 FAST_AUTOSAVE = 0.2  # seconds: the autosave delay used by the tests (the app uses a couple of seconds)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mmoauth_gui.core.validation import ValidationResult
-from mmoauth_gui.ui.badge import NOT_CHECKED, badge_for
-from mmoauth_gui.ui.connections_controller import BULK_REFRESH_MS, ConnectionsController
+from mmoauth_gui.core.validation.result import ValidationResult
+from mmoauth_gui.ui.connections.controller import BULK_REFRESH_MS, ConnectionsController
+from mmoauth_gui.ui.kit.badge import NOT_CHECKED, badge_for
 
 
 def test_results_arriving_together_are_shown_in_one_refresh(qtbot: Any, page: ConnectionsController) -> None:

@@ -9,16 +9,16 @@ from PySide6.QtCore import Qt
 from ui_helpers import activate, answer, message_box, run, select
 
 from mmoauth_gui.sandbox import Sandbox
-from mmoauth_gui.services.server_validation import validate_stored_on_server
-from mmoauth_gui.ui.connection_form import (
+from mmoauth_gui.services.validation.server import validate_stored_on_server
+from mmoauth_gui.ui.connection_form.form import (
     AUDIENCE_CHANGE_TEXT,
     AUDIENCE_CHANGE_TITLE,
     DESKTOP_NEEDS_SECRET,
     SAVE_ANYWAY_TEXT,
     SAVE_ANYWAY_TITLE,
 )
-from mmoauth_gui.ui.connections_controller import ConnectionsController
-from mmoauth_gui.ui.validation_panel import NOT_VALIDATED_TEXT, VALIDATED_TEXT
+from mmoauth_gui.ui.connection_form.validate_panel import NOT_VALIDATED_TEXT, VALIDATED_TEXT
+from mmoauth_gui.ui.connections.controller import ConnectionsController
 
 LEFT = Qt.MouseButton.LeftButton
 

@@ -13,8 +13,8 @@ from ui_helpers import activate, answer, message_box, run, select
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.validations import server_key
-from mmoauth_gui.ui.connections_controller import DELETE_TITLE, DELETE_WARNING, EMPTY_TITLE, ConnectionsController
-from mmoauth_gui.ui.connections_view import ConnectionsView
+from mmoauth_gui.ui.connections.controller import DELETE_TITLE, DELETE_WARNING, EMPTY_TITLE, ConnectionsController
+from mmoauth_gui.ui.connections.view import ConnectionsView
 from mmoauth_gui.ui.context import AppContext
 
 LEFT = Qt.MouseButton.LeftButton
@@ -75,9 +75,7 @@ def test_delete_asks_names_the_connection_and_removes_it(
     assert "Pager" not in names(page)
 
 
-def test_search_filters_on_every_field_and_says_when_nothing_matches(
-    qtbot: Any, page: ConnectionsController
-) -> None:
+def test_search_filters_on_every_field_and_says_when_nothing_matches(qtbot: Any, page: ConnectionsController) -> None:
     activate(qtbot, page.view)
     page.view.table.setFocus()
     qtbot.keyClick(page.view.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # Ctrl+F

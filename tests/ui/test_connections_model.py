@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.ui.badge import Badge
-from mmoauth_gui.ui.connections_filter import ConnectionsFilter
-from mmoauth_gui.ui.connections_model import AUDIENCES, NAME, VALIDATION, ConnectionsModel
+from mmoauth_gui.ui.connections.filter import ConnectionsFilter
+from mmoauth_gui.ui.connections.model import AUDIENCES, NAME, VALIDATION, ConnectionsModel
+from mmoauth_gui.ui.kit.badge import Badge
 
 
 def conn(i: int, name: str, audiences: tuple[str, ...], client_id: str = "client") -> Connection:

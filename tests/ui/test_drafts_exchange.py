@@ -14,7 +14,13 @@ from mmoauth_gui.core.model import Connection
 from mmoauth_gui.storage.drafts import DraftStore
 from mmoauth_gui.storage.secrets import SecretStore
 from mmoauth_gui.ui.context import AppContext
-from mmoauth_gui.ui.drafts_import import CANCEL_TEXT, CLASH_TITLE, KEEP_BOTH_TEXT, KEEP_MINE_TEXT, REPLACE_TEXT
+from mmoauth_gui.ui.drafts.import_questions import (
+    CANCEL_TEXT,
+    CLASH_TITLE,
+    KEEP_BOTH_TEXT,
+    KEEP_MINE_TEXT,
+    REPLACE_TEXT,
+)
 
 SECRET = "exported-never-0f5c"
 

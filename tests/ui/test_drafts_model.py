@@ -7,10 +7,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.core.validation import ValidationResult
+from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.storage.drafts import ConflictMark, Draft, Origin, SecretState
-from mmoauth_gui.ui.drafts_io import DraftRow
-from mmoauth_gui.ui.drafts_model import (
+from mmoauth_gui.ui.drafts.model import (
     MODIFIED,
     NAME,
     SECRET,
@@ -21,6 +20,7 @@ from mmoauth_gui.ui.drafts_model import (
     DraftsModel,
     KindRole,
 )
+from mmoauth_gui.ui.drafts.workspace import DraftRow
 
 CONN = Connection(
     name="Billing", client_id="billing", oauth_token_url="https://idp.example.com/token", audiences=("https://b/*",)
@@ -30,8 +30,12 @@ REFUSED = ValidationResult.failure("oauth_error", "The client id or secret is wr
 
 
 def rows() -> list[DraftRow]:
-    basis = {"client_id": "billing", "oauth_token_url": "https://idp.example.com/token",
-             "grant_type": "client_credentials", "credentials_username": ""}
+    basis = {
+        "client_id": "billing",
+        "oauth_token_url": "https://idp.example.com/token",
+        "grant_type": "client_credentials",
+        "credentials_username": "",
+    }
     new = Draft(id="a1", connection=CONN, modified_at="2024-03-05T12:04:00.000Z")
     valid = Draft(id="a2", connection=CONN.with_changes(name="Valid"), validation=OK.to_json(), validation_basis=basis)
     stale = Draft(
@@ -41,10 +45,20 @@ def rows() -> list[DraftRow]:
         validation_basis=basis,
     )
     origin = Origin("https://mm.example.com/", "c1", 5)
-    synced = Draft(id="a4", connection=CONN.with_changes(name="Synced"), origin=origin, snapshot=CONN.with_changes(
-        id="c1", name="Synced", update_at=5))
-    conflict = Draft(id="a5", connection=CONN.with_changes(name=""), origin=origin, conflict=ConflictMark(None, ""),
-                     validation=REFUSED.to_json(), validation_basis=basis)
+    synced = Draft(
+        id="a4",
+        connection=CONN.with_changes(name="Synced"),
+        origin=origin,
+        snapshot=CONN.with_changes(id="c1", name="Synced", update_at=5),
+    )
+    conflict = Draft(
+        id="a5",
+        connection=CONN.with_changes(name=""),
+        origin=origin,
+        conflict=ConflictMark(None, ""),
+        validation=REFUSED.to_json(),
+        validation_basis=basis,
+    )
     return [
         DraftRow(new, SecretState.SESSION),
         DraftRow(valid, SecretState.STORED),

@@ -15,8 +15,8 @@ from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.drafts import DraftStatus, DraftStore, SecretState
 from mmoauth_gui.storage.secrets import SecretStore
 from mmoauth_gui.ui.context import AppContext
-from mmoauth_gui.ui.drafts_controller import CONNECT_TO_PULL, CONNECT_TO_PUSH, DELETE_TITLE
-from mmoauth_gui.ui.drafts_model import NAME, SECRET, STATUS, VALIDATION
+from mmoauth_gui.ui.drafts.controller import CONNECT_TO_PULL, CONNECT_TO_PUSH, DELETE_TITLE
+from mmoauth_gui.ui.drafts.model import NAME, SECRET, STATUS, VALIDATION
 
 LEFT = Qt.MouseButton.LeftButton
 

@@ -19,11 +19,11 @@ from mmoauth_gui.logs import setup_logging
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.drafts import DraftStatus, SecretState
 from mmoauth_gui.ui.context import AppContext
-from mmoauth_gui.ui.drafts_conflict_dialog import ConflictDialog
-from mmoauth_gui.ui.drafts_page import DraftsPage, create_page
-from mmoauth_gui.ui.drafts_pull_dialog import PullDialog
+from mmoauth_gui.ui.drafts.conflict_dialog import ConflictDialog
+from mmoauth_gui.ui.drafts.page import DraftsPage, create_page
+from mmoauth_gui.ui.drafts.pull_dialog import PullDialog
 from mmoauth_gui.ui.main_window import MainWindow
-from mmoauth_gui.ui.settings import ui_settings
+from mmoauth_gui.ui.runtime.settings import ui_settings
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -219,8 +219,8 @@ def test_pull_as_draft_and_copy_from_the_connections_tab(qtbot: Any, demo_ctx: A
 
 
 def test_the_selected_draft_shows_its_what_if(qtbot: Any, demo_ctx: AppContext, sandbox: Sandbox) -> None:
-    from mmoauth_gui.core.preview_diff import ChangeKind
-    from mmoauth_gui.ui.preview_page import create_page as create_preview_page
+    from mmoauth_gui.core.preview.diff import ChangeKind
+    from mmoauth_gui.ui.preview.page import create_page as create_preview_page
 
     window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths), load_plugins=False)
     qtbot.addWidget(window)
@@ -259,9 +259,10 @@ def test_a_connection_deleted_on_the_server_can_be_created_again(
     sandbox.state.delete_connection(old_id)
     edit_audiences(qtbot, page, "https://ledger.example.com/again/*")
     dialog = conflict_on_push(qtbot, page)
-    assert dialog.conflict.deleted and "was deleted on the server" in dialog.windowTitle() + dialog.findChild(
-        QLabel, "conflictHeadline"
-    ).text()
+    assert (
+        dialog.conflict.deleted
+        and "was deleted on the server" in dialog.windowTitle() + dialog.findChild(QLabel, "conflictHeadline").text()
+    )
     assert not dialog.take_theirs.isEnabled() and not dialog.merge.isEnabled()
     with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "push", timeout=10_000):
         qtbot.mouseClick(dialog.keep_mine, LEFT)

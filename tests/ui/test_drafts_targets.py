@@ -11,7 +11,7 @@ from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.profiles import Profile
 from mmoauth_gui.ui.context import AppContext
-from mmoauth_gui.ui.drafts_sync_actions import PUSH_WHERE_TITLE
+from mmoauth_gui.ui.drafts.push_pull import PUSH_WHERE_TITLE
 
 
 def ledger(sandbox: Sandbox) -> Connection:

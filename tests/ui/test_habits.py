@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
 from ui_helpers import answer, select
 
 from mmoauth_gui.sandbox import Sandbox
-from mmoauth_gui.ui.connection_form import SAVE_ANYWAY_TITLE
-from mmoauth_gui.ui.connections_controller import DUPLICATE_NOTICE, ConnectionsController
+from mmoauth_gui.ui.connection_form.form import SAVE_ANYWAY_TITLE
+from mmoauth_gui.ui.connections.controller import DUPLICATE_NOTICE, ConnectionsController
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.main_window import MainWindow
-from mmoauth_gui.ui.profiles_dialog import ProfilesDialog
-from mmoauth_gui.ui.settings import ui_settings
+from mmoauth_gui.ui.runtime.settings import ui_settings
+from mmoauth_gui.ui.servers.dialog import ProfilesDialog
 
 CONTROLS = (QAbstractButton, QLineEdit, QPlainTextEdit, QComboBox, QTableView)
 

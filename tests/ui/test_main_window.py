@@ -13,11 +13,11 @@ from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.profiles import Profile
 from mmoauth_gui.storage.secrets import SecretKind
 from mmoauth_gui.ui.context import AppContext
-from mmoauth_gui.ui.errors import ErrorReporter
 from mmoauth_gui.ui.main_window import MainWindow
-from mmoauth_gui.ui.profiles_dialog import ProfilesDialog
-from mmoauth_gui.ui.settings import UI_SETTINGS_NAME, ui_settings
-from mmoauth_gui.ui.tasks import alive
+from mmoauth_gui.ui.runtime.errors import ErrorReporter
+from mmoauth_gui.ui.runtime.settings import UI_SETTINGS_NAME, ui_settings
+from mmoauth_gui.ui.runtime.tasks import alive
+from mmoauth_gui.ui.servers.dialog import ProfilesDialog
 
 
 @pytest.fixture

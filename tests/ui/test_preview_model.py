@@ -7,9 +7,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from mmoauth_gui.core.model import Command, Connection
-from mmoauth_gui.core.preview import Preview, Status
-from mmoauth_gui.ui.preview_filter import PreviewFilter
-from mmoauth_gui.ui.preview_model import (
+from mmoauth_gui.core.preview.build import Preview, Status
+from mmoauth_gui.ui.preview.filter import PreviewFilter
+from mmoauth_gui.ui.preview.model import (
     CONNECTION,
     METHOD,
     SERVER,

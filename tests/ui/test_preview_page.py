@@ -13,20 +13,20 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QFileDialog
 from ui_helpers import answer, message_box, run
 
-from mmoauth_gui.core.preview import Status
+from mmoauth_gui.core.preview.build import Status
 from mmoauth_gui.sandbox import Sandbox
-from mmoauth_gui.services.mattermost import MattermostClient
-from mmoauth_gui.services.sync import sync
+from mmoauth_gui.services.mattermost.client import MattermostClient
+from mmoauth_gui.services.preview_fetch import sync
 from mmoauth_gui.storage.preview_cache import PreviewCache
 from mmoauth_gui.storage.profiles import Profile
-from mmoauth_gui.ui.connection_form import AUDIENCE_CHANGE_TITLE
-from mmoauth_gui.ui.connections_controller import DELETE_TITLE
-from mmoauth_gui.ui.connections_model import USED_BY
+from mmoauth_gui.ui.connection_form.form import AUDIENCE_CHANGE_TITLE
+from mmoauth_gui.ui.connections.controller import DELETE_TITLE
+from mmoauth_gui.ui.connections.model import USED_BY
 from mmoauth_gui.ui.context import AppContext, ConnectState
 from mmoauth_gui.ui.main_window import MainWindow
-from mmoauth_gui.ui.preview_page import PreviewPage, create_page
-from mmoauth_gui.ui.preview_state import build_data
-from mmoauth_gui.ui.settings import ui_settings
+from mmoauth_gui.ui.preview.page import PreviewPage, create_page
+from mmoauth_gui.ui.preview.state import build_data
+from mmoauth_gui.ui.runtime.settings import ui_settings
 
 # What the demo seed gives its system admin (MATTERMOST.md §5 matching, the sandbox's answers).
 DEMO_STATUSES = {

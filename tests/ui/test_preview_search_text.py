@@ -6,9 +6,9 @@ from typing import Any
 
 from test_preview_model import make_model
 
-from mmoauth_gui.core.preview import Status
-from mmoauth_gui.ui.preview_filter import PreviewFilter
-from mmoauth_gui.ui.preview_model import RowRole
+from mmoauth_gui.core.preview.build import Status
+from mmoauth_gui.ui.preview.filter import PreviewFilter
+from mmoauth_gui.ui.preview.model import RowRole
 
 
 def shown(proxy: PreviewFilter) -> list[str]:

@@ -9,13 +9,13 @@ from PySide6.QtCore import Qt
 from test_preview_page import conn_id, open_window, synced
 
 from mmoauth_gui.core.model import Command, Connection, Team
-from mmoauth_gui.core.preview_diff import ChangeKind
-from mmoauth_gui.core.preview_snapshot import SyncResult
+from mmoauth_gui.core.preview.diff import ChangeKind
+from mmoauth_gui.core.preview.snapshot import SyncResult
 from mmoauth_gui.storage.paths import app_paths
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.main_window import MainWindow
-from mmoauth_gui.ui.preview_state import PreviewState, build_data
-from mmoauth_gui.ui.preview_what_if import MAX_PER_KIND, NO_PREVIEW, THREAD_ABOVE, WhatIfPanel
+from mmoauth_gui.ui.preview.state import PreviewState, build_data
+from mmoauth_gui.ui.preview.what_if import MAX_PER_KIND, NO_PREVIEW, THREAD_ABOVE, WhatIfPanel
 
 CI = Connection(id="k1", name="CI Hooks", audiences=("https://ci.example.com/hooks/*",))
 PAGER = Connection(id="k2", name="Pager", audiences=("https://pager.example.com/api/oncall",))
@@ -129,7 +129,7 @@ def test_the_add_dialog_starts_by_asking_for_audiences(qtbot: Any, demo_ctx: App
 
 
 def test_the_dialog_has_no_panel_without_the_preview_page(qtbot: Any, demo_ctx: AppContext) -> None:
-    from mmoauth_gui.ui.settings import ui_settings
+    from mmoauth_gui.ui.runtime.settings import ui_settings
 
     window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths), load_plugins=False)
     qtbot.addWidget(window)

@@ -12,7 +12,7 @@ from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.profiles import Profile
 from mmoauth_gui.storage.secrets import SecretKind
 from mmoauth_gui.ui.context import AppContext
-from mmoauth_gui.ui.profiles_dialog import ProfilesDialog
+from mmoauth_gui.ui.servers.dialog import ProfilesDialog
 
 LEFT = Qt.MouseButton.LeftButton
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from mmoauth_gui.ui import pyside_sources
+from mmoauth_gui.ui.runtime import pyside_sources
 
 
 def module_at(path: Path) -> ModuleType:

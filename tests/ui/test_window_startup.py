@@ -18,8 +18,8 @@ from ui_helpers import run
 from mmoauth_gui.ui.app import FIRST_PAINT_WAIT_S, first_paint
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.main_window import MENU_TITLES, PLACEHOLDERS, TAB_KEY, MainWindow
-from mmoauth_gui.ui.preview_page import PreviewPage
-from mmoauth_gui.ui.settings import ui_settings
+from mmoauth_gui.ui.preview.page import PreviewPage
+from mmoauth_gui.ui.runtime.settings import ui_settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -39,13 +39,13 @@ def test_the_shell_needs_neither_httpx_nor_keyring_nor_svg(tmp_path: Path) -> No
         app = QApplication([])
         from mmoauth_gui.storage.paths import app_paths
         from mmoauth_gui.ui.main_window import MainWindow
-        from mmoauth_gui.ui.settings import ui_settings
+        from mmoauth_gui.ui.runtime.settings import ui_settings
         window = MainWindow(None, ui_settings(app_paths()))
         window.show()
         window.grab()
-        heavy = ("httpx", "keyring", "PySide6.QtSvg", "mmoauth_gui.ui.context", "mmoauth_gui.services.mattermost",
-                 "mmoauth_gui.ui.connections_view", "mmoauth_gui.ui.icons", "mmoauth_gui.ui.preview_page",
-                 "mmoauth_gui.ui.drafts_page")
+        heavy = ("httpx", "keyring", "PySide6.QtSvg", "mmoauth_gui.ui.context", "mmoauth_gui.services.mattermost.client",
+                 "mmoauth_gui.ui.connections.view", "mmoauth_gui.ui.kit.icons", "mmoauth_gui.ui.preview.page",
+                 "mmoauth_gui.ui.drafts.page")
         print(sorted(name for name in heavy if name in sys.modules))
         """
     )

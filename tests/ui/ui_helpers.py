@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from mmoauth_gui.ui.connections_controller import ConnectionsController
+from mmoauth_gui.ui.connections.controller import ConnectionsController
 
 
 def run(qtbot: Any, coro: Coroutine[Any, Any, Any], timeout: int = 10_000) -> Any:

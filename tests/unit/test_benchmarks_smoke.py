@@ -16,7 +16,7 @@ if str(REPO) not in sys.path:
 from benchmarks import preview_speed, run  # noqa: E402
 from benchmarks.common import child_env  # noqa: E402
 from benchmarks.workloads import preview_workload  # noqa: E402
-from mmoauth_gui.core.preview import Preview  # noqa: E402
+from mmoauth_gui.core.preview.build import Preview  # noqa: E402
 
 EXPECTED = {
     "bulk_validation_speedup",

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from mmoauth_gui import __version__
-from mmoauth_gui.cli import _needs_commands, build_parser, main
+from mmoauth_gui.cli.main import _needs_commands, build_parser, main
 
 
 @pytest.mark.parametrize(

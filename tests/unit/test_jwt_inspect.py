@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mmoauth_gui.core.jwt_inspect import NOT_VERIFIED, format_duration, inspect_jwt
+from mmoauth_gui.core.validation.jwt_inspect import NOT_VERIFIED, format_duration, inspect_jwt
 
 NOW = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 T0 = int(NOW.timestamp())
@@ -25,8 +25,17 @@ def jwt(header: Any, claims: Any, signature: str = "c2ln") -> str:
     return f"{seg(header)}.{seg(claims)}.{signature}"
 
 
-RFC9068 = {"iss": "https://as", "exp": T0 + 3600, "aud": "https://rs", "sub": "svc", "client_id": "svc",
-           "iat": T0 - 5, "nbf": T0 - 5, "jti": "1", "scope": "a"}
+RFC9068 = {
+    "iss": "https://as",
+    "exp": T0 + 3600,
+    "aud": "https://rs",
+    "sub": "svc",
+    "client_id": "svc",
+    "iat": T0 - 5,
+    "nbf": T0 - 5,
+    "jti": "1",
+    "scope": "a",
+}
 
 
 def test_a_rfc9068_token() -> None:
@@ -35,7 +44,9 @@ def test_a_rfc9068_token() -> None:
     assert found is not None and found.readable and not found.verified and found.label == NOT_VERIFIED
     assert found.header["kid"] == "k1" and found.claims["sub"] == "svc"
     assert found.dates == {
-        "exp": "2025-01-01T13:00:00Z", "iat": "2025-01-01T11:59:55Z", "nbf": "2025-01-01T11:59:55Z",
+        "exp": "2025-01-01T13:00:00Z",
+        "iat": "2025-01-01T11:59:55Z",
+        "nbf": "2025-01-01T11:59:55Z",
     }
     assert found.time_left_s == 3600 and found.expired is False
     assert found.notes == []
@@ -88,5 +99,12 @@ def test_never_raises_on_garbage(text: str) -> None:
 
 def test_format_duration() -> None:
     assert [format_duration(s) for s in (0, 59, 60, 3600, 3725, 86400, 90000, -30)] == [
-        "0 s", "59 s", "1 min", "1 h", "1 h 2 min", "1 d", "1 d 1 h", "-30 s",
+        "0 s",
+        "59 s",
+        "1 min",
+        "1 h",
+        "1 h 2 min",
+        "1 d",
+        "1 d 1 h",
+        "-30 s",
     ]

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from mmoauth_gui.core.audience import audience_matches
 from mmoauth_gui.core.model import Command, Connection
-from mmoauth_gui.core.preview import Preview, Status
-from mmoauth_gui.core.preview_diff import ChangeKind
-from mmoauth_gui.core.preview_report import EXPORT_FIELDS, WarningKind, preview_csv, preview_json, preview_warnings
+from mmoauth_gui.core.preview.build import Preview, Status
+from mmoauth_gui.core.preview.diff import ChangeKind
+from mmoauth_gui.core.preview.report import EXPORT_FIELDS, WarningKind, preview_csv, preview_json, preview_warnings
 
 H = "https://hooks.example.com"
 
@@ -320,7 +320,7 @@ def test_incremental_what_if_equals_full_recomputation(
     assert by_id(base.apply(changes)) == by_id(full)
     assert base.apply(changes).usage_counts() == full.usage_counts()
     if len(changes) == 1:  # the single-connection path (a keystroke) agrees with the general one
-        (key, value), = changes.items()
+        ((key, value),) = changes.items()
         other = {key: value, "__none__": None}
         assert {c.command.id: c.after for c in base.what_if(other).commands} == {
             cid: ba[1] for cid, ba in expected.items()
@@ -343,9 +343,7 @@ def test_json_export_has_the_designed_fields() -> None:
 
 
 def test_csv_export_has_a_header_and_one_line_per_command() -> None:
-    p = Preview(
-        [cmd("a", f"{H}/a?x=1,2"), cmd("b", f"{H}/b")], [conn("k1", f"{H}/*"), conn("k2", f"{H}/a?x=1,2")]
-    )
+    p = Preview([cmd("a", f"{H}/a?x=1,2"), cmd("b", f"{H}/b")], [conn("k1", f"{H}/*"), conn("k2", f"{H}/a?x=1,2")])
     table = list(csv.reader(io.StringIO(preview_csv(p))))
     assert tuple(table[0]) == EXPORT_FIELDS
     first = dict(zip(EXPORT_FIELDS, table[1], strict=True))

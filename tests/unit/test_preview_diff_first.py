@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mmoauth_gui.core.model import Command, Connection
-from mmoauth_gui.core.preview import Preview
-from mmoauth_gui.core.preview_diff import ChangeKind
+from mmoauth_gui.core.preview.build import Preview
+from mmoauth_gui.core.preview.diff import ChangeKind
 
 H = "https://hooks.example.com"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from mmoauth_gui.core.model import Command, Connection
-from mmoauth_gui.core.preview import Preview
-from mmoauth_gui.core.preview_snapshot import SyncResult
+from mmoauth_gui.core.preview.build import Preview
+from mmoauth_gui.core.preview.snapshot import SyncResult
 
 H = "https://hooks.example.com"
 

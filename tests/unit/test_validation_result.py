@@ -4,24 +4,50 @@ from __future__ import annotations
 
 import json
 
-from mmoauth_gui.core import validation_hints as hints
-from mmoauth_gui.core.validation import Category, ValidationResult, mask_token
+from mmoauth_gui.core.validation import hints as hints
+from mmoauth_gui.core.validation.result import Category, ValidationResult, mask_token
 
 DESIGN_FIELDS = {
-    "ok", "category", "http_status", "error", "error_description", "hint", "auth_method", "token_type",
-    "expires_in", "scope", "claims", "elapsed_ms",
+    "ok",
+    "category",
+    "http_status",
+    "error",
+    "error_description",
+    "hint",
+    "auth_method",
+    "token_type",
+    "expires_in",
+    "scope",
+    "claims",
+    "elapsed_ms",
 }
 TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
 
 
 def full() -> ValidationResult:
     return ValidationResult(
-        ok=True, category="ok", hint="fine", http_status=200, auth_method="client_secret_post",
-        token_type="Bearer", expires_in=3600, scope="a b", claims={"sub": "x"}, jwt_header={"alg": "RS256"},
-        jwt_dates={"exp": "2025-01-01T00:00:00Z"}, jwt_time_left_s=3599, jwt_note="not verified",
-        elapsed_ms=42, warnings=["w"], checked_at="2025-01-01T00:00:00Z", token_url="https://as/token",
-        grant_type="client_credentials", attempts=[{"auth_method": "client_secret_post", "ok": True}],
-        mattermost_compatible=True, token_preview=mask_token(TOKEN), access_token=TOKEN,
+        ok=True,
+        category="ok",
+        hint="fine",
+        http_status=200,
+        auth_method="client_secret_post",
+        token_type="Bearer",
+        expires_in=3600,
+        scope="a b",
+        claims={"sub": "x"},
+        jwt_header={"alg": "RS256"},
+        jwt_dates={"exp": "2025-01-01T00:00:00Z"},
+        jwt_time_left_s=3599,
+        jwt_note="not verified",
+        elapsed_ms=42,
+        warnings=["w"],
+        checked_at="2025-01-01T00:00:00Z",
+        token_url="https://as/token",
+        grant_type="client_credentials",
+        attempts=[{"auth_method": "client_secret_post", "ok": True}],
+        mattermost_compatible=True,
+        token_preview=mask_token(TOKEN),
+        access_token=TOKEN,
     )
 
 
@@ -29,8 +55,16 @@ def test_json_has_every_design_field_and_never_the_token() -> None:
     body = full().to_json()
 
     assert DESIGN_FIELDS <= set(body)
-    assert {"error_uri", "warnings", "source", "detailed_error", "checked_at", "redirect_location",
-            "token_preview", "summary"} <= set(body)
+    assert {
+        "error_uri",
+        "warnings",
+        "source",
+        "detailed_error",
+        "checked_at",
+        "redirect_location",
+        "token_preview",
+        "summary",
+    } <= set(body)
     assert "access_token" not in body and TOKEN not in json.dumps(body)
     assert TOKEN not in repr(full())
     assert body["token_preview"] == "eyJhbG…"
@@ -45,9 +79,18 @@ def test_round_trip() -> None:
 
 def test_from_json_tolerates_garbage() -> None:
     result = ValidationResult.from_json(
-        {"ok": "yes", "category": "weird", "http_status": "500", "claims": [1], "warnings": ["a", 3],
-         "elapsed_ms": -5, "attempts": [{"x": 1}, "no"], "source": "elsewhere", "mattermost_compatible": "no",
-         "access_token": "must-not-be-read"}
+        {
+            "ok": "yes",
+            "category": "weird",
+            "http_status": "500",
+            "claims": [1],
+            "warnings": ["a", 3],
+            "elapsed_ms": -5,
+            "attempts": [{"x": 1}, "no"],
+            "source": "elsewhere",
+            "mattermost_compatible": "no",
+            "access_token": "must-not-be-read",
+        }
     )
     assert result.ok is False and result.category == "config" and result.http_status is None
     assert result.claims is None and result.warnings == ["a"] and result.elapsed_ms == 0

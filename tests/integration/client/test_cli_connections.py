@@ -41,8 +41,9 @@ def test_list_json_prints_every_connection_past_the_first_page(empty_sandbox: An
     sb = empty_sandbox
     creds = sb.demo_clients[0]
     for i in range(27):
-        sb.state.add_connection(f"svc {i:02d}", creds["client_id"], creds["client_secret"], sb.token_url,
-                                [f"https://svc{i}.example.com/*"])
+        sb.state.add_connection(
+            f"svc {i:02d}", creds["client_id"], creds["client_secret"], sb.token_url, [f"https://svc{i}.example.com/*"]
+        )
     result = cli("list", "--server", sb.url, "--json", token=sb.admin_token)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
@@ -101,10 +102,22 @@ def test_create_reads_the_secret_from_stdin(empty_sandbox: Any) -> None:
     sb = empty_sandbox
     creds = sb.demo_clients[0]
     result = cli(
-        "create", "--server", sb.url, "--json",
-        "--name", "From CLI", "--client-id", creds["client_id"], "--token-url", sb.token_url,
-        "--audience", "https://cli.example.com/a", "--audience", "https://cli.example.com/b/*",
-        token=sb.admin_token, stdin=creds["client_secret"] + "\n",
+        "create",
+        "--server",
+        sb.url,
+        "--json",
+        "--name",
+        "From CLI",
+        "--client-id",
+        creds["client_id"],
+        "--token-url",
+        sb.token_url,
+        "--audience",
+        "https://cli.example.com/a",
+        "--audience",
+        "https://cli.example.com/b/*",
+        token=sb.admin_token,
+        stdin=creds["client_secret"] + "\n",
     )
     assert result.returncode == 0, result.stderr
     created = json.loads(result.stdout)
@@ -118,24 +131,50 @@ def test_create_reads_the_secret_from_stdin(empty_sandbox: Any) -> None:
 def test_create_password_grant_from_environment(empty_sandbox: Any) -> None:
     sb = empty_sandbox
     result = cli(
-        "create", "--server", sb.url, "--name", "Portal", "--client-id", "portal", "--token-url", sb.token_url,
-        "--audience", "https://portal.example.com/*", "--grant-type", "password", "--username", "svc",
-        token=sb.admin_token, env={"MMOAUTH_CLIENT_SECRET": "env-secret-1", "MMOAUTH_PASSWORD": "env-password-1"},
+        "create",
+        "--server",
+        sb.url,
+        "--name",
+        "Portal",
+        "--client-id",
+        "portal",
+        "--token-url",
+        sb.token_url,
+        "--audience",
+        "https://portal.example.com/*",
+        "--grant-type",
+        "password",
+        "--username",
+        "svc",
+        token=sb.admin_token,
+        env={"MMOAUTH_CLIENT_SECRET": "env-secret-1", "MMOAUTH_PASSWORD": "env-password-1"},
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Created connection “Portal”")
     stored = by_name(sb)["Portal"]
     assert (stored.client_secret, stored.credentials_password, stored.credentials_username) == (
-        "env-secret-1", "env-password-1", "svc")
+        "env-secret-1",
+        "env-password-1",
+        "svc",
+    )
     assert_clean(result, "env-secret-1", "env-password-1")
 
 
 def test_create_lists_every_broken_rule_before_any_request(closed_port: int) -> None:
     result = cli(
-        "create", "--server", f"http://127.0.0.1:{closed_port}",
-        "--name", "x" * 70, "--token-url", "HTTPS://idp.example.com/token",
-        "--audience", "ftp://a.example.com", "--audience", "https://ok.example.com/x",
-        token="unused-token", stdin="",
+        "create",
+        "--server",
+        f"http://127.0.0.1:{closed_port}",
+        "--name",
+        "x" * 70,
+        "--token-url",
+        "HTTPS://idp.example.com/token",
+        "--audience",
+        "ftp://a.example.com",
+        "--audience",
+        "https://ok.example.com/x",
+        token="unused-token",
+        stdin="",
     )
     assert result.returncode == 1, result.stderr
     lines = result.stderr.splitlines()
@@ -149,9 +188,18 @@ def test_create_lists_every_broken_rule_before_any_request(closed_port: int) -> 
 
 def test_update_keeps_the_stored_secret_unless_a_new_one_is_given(sandbox: Any) -> None:
     ci = by_name(sandbox)["CI Hooks"]
-    result = cli("update", ci.id, "--server", sandbox.url, "--name", "CI Hooks v2", "--audience",
-                 "https://ci.example.com/v2/*", token=sandbox.admin_token,
-                 env={"MMOAUTH_CLIENT_SECRET": "ignored-without-flag"})
+    result = cli(
+        "update",
+        ci.id,
+        "--server",
+        sandbox.url,
+        "--name",
+        "CI Hooks v2",
+        "--audience",
+        "https://ci.example.com/v2/*",
+        token=sandbox.admin_token,
+        env={"MMOAUTH_CLIENT_SECRET": "ignored-without-flag"},
+    )
     assert result.returncode == 0, result.stderr
     assert "Updated connection “CI Hooks v2”" in result.stdout
     assert "stored secret is kept" in result.stderr
@@ -162,8 +210,16 @@ def test_update_keeps_the_stored_secret_unless_a_new_one_is_given(sandbox: Any) 
     validated = cli("validate", ci.id, "--server", sandbox.url, token=sandbox.admin_token)
     assert validated.returncode == 0, validated.stdout + validated.stderr
 
-    rotated = cli("update", ci.id, "--server", sandbox.url, "--new-secret", "--json", token=sandbox.admin_token,
-                  stdin="rotated-secret-7\n")
+    rotated = cli(
+        "update",
+        ci.id,
+        "--server",
+        sandbox.url,
+        "--new-secret",
+        "--json",
+        token=sandbox.admin_token,
+        stdin="rotated-secret-7\n",
+    )
     assert rotated.returncode == 0, rotated.stderr
     assert json.loads(rotated.stdout)["id"] == ci.id
     assert sandbox.state.connection(ci.id).client_secret == "rotated-secret-7"
@@ -179,13 +235,31 @@ def test_update_checks_rules_and_needs_a_change(sandbox: Any, closed_port: int) 
     nothing = cli("update", ci.id, "--server", sandbox.url, token=sandbox.admin_token)
     assert nothing.returncode == 2 and "Nothing to change" in nothing.stderr
 
-    bad = cli("update", ci.id, "--server", f"http://127.0.0.1:{closed_port}", "--token-url", "idp.example.com",
-              "--audience", "nope", token=sandbox.admin_token)
+    bad = cli(
+        "update",
+        ci.id,
+        "--server",
+        f"http://127.0.0.1:{closed_port}",
+        "--token-url",
+        "idp.example.com",
+        "--audience",
+        "nope",
+        token=sandbox.admin_token,
+    )
     assert bad.returncode == 1
     assert "OAuth Token URL:" in bad.stderr and "Audience URLs:" in bad.stderr
 
-    to_password = cli("update", ci.id, "--server", sandbox.url, "--grant-type", "password", "--username", "u",
-                      token=sandbox.admin_token)
+    to_password = cli(
+        "update",
+        ci.id,
+        "--server",
+        sandbox.url,
+        "--grant-type",
+        "password",
+        "--username",
+        "u",
+        token=sandbox.admin_token,
+    )
     assert to_password.returncode == 1 and "--new-password" in to_password.stderr
     assert sandbox.state.connection(ci.id).grant_type == "client_credentials"
 

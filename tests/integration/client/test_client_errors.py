@@ -10,10 +10,10 @@ import httpx
 import pytest
 
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.services import mattermost
 from mmoauth_gui.services.http import make_http_client
-from mmoauth_gui.services.mattermost import MattermostClient
-from mmoauth_gui.services.mattermost_errors import (
+from mmoauth_gui.services.mattermost import client as mattermost
+from mmoauth_gui.services.mattermost.client import MattermostClient
+from mmoauth_gui.services.mattermost.errors import (
     BadRequest,
     CommandsDisabled,
     FeatureDisabled,
@@ -200,8 +200,9 @@ def test_silent_server_times_out(silent_port: int) -> None:
 
 
 def test_untrusted_tls_says_how_to_trust_an_internal_ca(loopback: Any, self_signed: Any) -> None:
-    server = loopback(lambda m, p, q: (200, {"status": "OK"}, {"X-Version-Id": "10.0.0.1.abc.true"}),
-                      tls=self_signed.server_context)
+    server = loopback(
+        lambda m, p, q: (200, {"status": "OK"}, {"X-Version-Id": "10.0.0.1.abc.true"}), tls=self_signed.server_context
+    )
     error = fails(lambda c: c.ping(), server.url, "tok", client=make_http_client)
     assert isinstance(error, Unreachable) and error.reason == "tls"
     assert "CA file" in error.user_message and "certificate" in error.user_message.lower()
@@ -225,8 +226,11 @@ def test_untrusted_tls_says_how_to_trust_an_internal_ca(loopback: Any, self_sign
         (200, [1, 2], InvalidResponse),
         (502, b"<html>Bad Gateway</html>", ServerError),
         (503, {"id": "x", "message": "maintenance", "status_code": 503}, ServerError),
-        (501, {"id": "api.context.outgoing_oauth_connection.not_available.feature_flag", "status_code": 501},
-         FeatureFlagOff),
+        (
+            501,
+            {"id": "api.context.outgoing_oauth_connection.not_available.feature_flag", "status_code": 501},
+            FeatureFlagOff,
+        ),
         (404, {"id": "api.context.404.app_error", "message": "Sorry, we could not find the page."}, ServerTooOld),
     ],
 )
@@ -308,8 +312,13 @@ def test_a_server_echoing_secrets_does_not_leak_them(loopback: Any) -> None:
         return 400, {"id": "x", "message": "tok-echo-99 refused", "detailed_error": detail, "status_code": 400}, {}
 
     server = loopback(echo)
-    conn = Connection(name="n", client_id="c", client_secret="posted-secret-42", oauth_token_url="https://i/t",
-                      audiences=("https://a/x",))
+    conn = Connection(
+        name="n",
+        client_id="c",
+        client_secret="posted-secret-42",
+        oauth_token_url="https://i/t",
+        audiences=("https://a/x",),
+    )
     error = fails(lambda c: c.validate_connection(conn), server.url, "tok-echo-99")
     assert isinstance(error, BadRequest)
     assert_no_secret(error, "posted-secret-42", "tok-echo-99")

@@ -13,8 +13,8 @@ import pytest
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.services.http import make_http_client
-from mmoauth_gui.services.mattermost import MattermostClient, ServerInfo
-from mmoauth_gui.services.mattermost_errors import (
+from mmoauth_gui.services.mattermost.client import MattermostClient, ServerInfo
+from mmoauth_gui.services.mattermost.errors import (
     BadRequest,
     MfaRequired,
     NotAuthenticated,
@@ -166,7 +166,9 @@ def test_create_get_update_delete_round_trip(empty_sandbox: Any) -> None:
         draft = new_connection(sb, "Round Trip", id="ignoredclientsideid0000000")
         created = await c.create_connection(draft)
         fetched = await c.get_connection(created.id)
-        renamed = await c.update_connection(fetched.with_changes(name="Round Trip 2", audiences=["https://b.example.com/*"]))
+        renamed = await c.update_connection(
+            fetched.with_changes(name="Round Trip 2", audiences=["https://b.example.com/*"])
+        )
         await c.delete_connection(created.id)
         with pytest.raises(NotFound):
             await c.get_connection(created.id)
@@ -296,7 +298,7 @@ def test_commands_are_parsed_without_their_token(sandbox: Any) -> None:
 
 def test_requests_are_logged_without_secrets(empty_sandbox: Any, caplog: pytest.LogCaptureFixture) -> None:
     sb = empty_sandbox
-    caplog.set_level(logging.DEBUG, logger="mmoauth_gui.services.mattermost")
+    caplog.set_level(logging.DEBUG, logger="mmoauth_gui.services.mattermost.client")
     secret = demo_client(sb)["client_secret"]
 
     async def scenario(c: MattermostClient) -> None:

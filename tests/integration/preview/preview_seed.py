@@ -6,11 +6,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from mmoauth_gui.core.preview_snapshot import SyncResult
+from mmoauth_gui.core.preview.snapshot import SyncResult
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.services.http import make_http_client
-from mmoauth_gui.services.mattermost import MattermostClient
-from mmoauth_gui.services.sync import sync
+from mmoauth_gui.services.mattermost.client import MattermostClient
+from mmoauth_gui.services.preview_fetch import sync
 
 T = TypeVar("T")
 

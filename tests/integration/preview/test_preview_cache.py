@@ -9,7 +9,7 @@ from pathlib import Path
 from preview_seed import SECRET, command_tokens, run_sync
 
 from mmoauth_gui.core.model import Command, Connection, Team
-from mmoauth_gui.core.preview_snapshot import SyncResult, describe_age
+from mmoauth_gui.core.preview.snapshot import SyncResult, describe_age
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.paths import app_paths
 from mmoauth_gui.storage.preview_cache import KIND, SCHEMA, PreviewCache

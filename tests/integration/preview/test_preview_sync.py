@@ -11,12 +11,12 @@ import pytest
 from preview_seed import SECRET, command_tokens, ids_by_name, run_sync, with_client
 
 from mmoauth_gui.core.model import Command, Connection, Team
-from mmoauth_gui.core.preview import Status
-from mmoauth_gui.core.preview_report import WarningKind, preview_warnings
+from mmoauth_gui.core.preview.build import Status
+from mmoauth_gui.core.preview.report import WarningKind, preview_warnings
 from mmoauth_gui.sandbox import Sandbox
-from mmoauth_gui.services.mattermost import MattermostClient
-from mmoauth_gui.services.mattermost_errors import NotAuthenticated
-from mmoauth_gui.services.sync import SyncProgress, SyncResult, check_server_answers, sync
+from mmoauth_gui.services.mattermost.client import MattermostClient
+from mmoauth_gui.services.mattermost.errors import NotAuthenticated
+from mmoauth_gui.services.preview_fetch import SyncProgress, SyncResult, check_server_answers, sync
 
 T = TypeVar("T")
 
@@ -73,7 +73,11 @@ def test_a_forbidden_team_is_shown_without_losing_the_others(sandbox: Sandbox) -
     # connections listed through a team where the user manages slash commands (no system permission)
     assert len(result.connections) == 7 and not result.connections_error
     assert {c.trigger for c in result.commands if c.team_id != beta.id} == {
-        "weather", "weather-slash", "deploy", "hooksx", "legacy"
+        "weather",
+        "weather-slash",
+        "deploy",
+        "hooksx",
+        "legacy",
     }
     # in beta the user sees only its own command's URL: the rest is flagged, not silently dropped
     assert "3 command(s) came back without a URL" in result.team_notes[beta.id]

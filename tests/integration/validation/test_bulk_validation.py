@@ -10,17 +10,20 @@ import pytest
 from validation_support import FAULT_SECRET, FaultServer, check
 
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.core.validation import ValidationResult
-from mmoauth_gui.services.bulk_validation import DEFAULT_CONCURRENCY, BulkValidation, bulk_local
+from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.http import make_http_client
-from mmoauth_gui.services.token_client import TokenRequest
+from mmoauth_gui.services.token.client import TokenRequest
+from mmoauth_gui.services.validation.bulk import DEFAULT_CONCURRENCY, BulkValidation, bulk_local
 
 
 def connections(server: FaultServer, count: int, delay_ms: int) -> dict[str, Connection]:
     return {
         f"c{i:03}": Connection(
-            name=f"conn {i}", client_id=f"client-{i}", client_secret=FAULT_SECRET,
-            oauth_token_url=f"{server.url}/token-delay/{delay_ms}", audiences=("https://x.example.com/",),
+            name=f"conn {i}",
+            client_id=f"client-{i}",
+            client_secret=FAULT_SECRET,
+            oauth_token_url=f"{server.url}/token-delay/{delay_ms}",
+            audiences=("https://x.example.com/",),
         )
         for i in range(count)
     }
@@ -47,7 +50,8 @@ def test_100_validations_take_a_small_multiple_of_one(faults: FaultServer) -> No
     async def go() -> tuple[dict[str, ValidationResult], float]:
         async with make_http_client() as http:
             bulk = bulk_local(
-                http, connections(faults, 100, 100),
+                http,
+                connections(faults, 100, 100),
                 on_progress=lambda done, total, key, result: progress.append((done, total, key, result.ok)),
             )
             stop = asyncio.Event()

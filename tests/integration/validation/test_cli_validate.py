@@ -14,8 +14,18 @@ from validation_support import FAULT_SECRET, FaultServer
 from mmoauth_gui.sandbox import Sandbox
 
 DESIGN_FIELDS = {
-    "ok", "category", "http_status", "error", "error_description", "hint", "auth_method", "token_type",
-    "expires_in", "scope", "claims", "elapsed_ms",
+    "ok",
+    "category",
+    "http_status",
+    "error",
+    "error_description",
+    "hint",
+    "auth_method",
+    "token_type",
+    "expires_in",
+    "scope",
+    "claims",
+    "elapsed_ms",
 }
 
 
@@ -25,7 +35,11 @@ def cli(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subpr
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "mmoauth_gui", "validate", *args],
-        input=stdin, capture_output=True, text=True, env=environment, timeout=60,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
     )
 
 
@@ -88,16 +102,31 @@ def test_password_grant_reads_secret_then_password(sandbox: Sandbox) -> None:
     legacy = next(c for c in sandbox.demo_clients if "password" in c["grant_types"])
     user = sandbox.demo_user
     run = cli(
-        "--token-url", sandbox.token_url, "--client-id", legacy["client_id"], "--grant-type", "password",
-        "--username", user["username"], "--json", stdin=f"{legacy['client_secret']}\n{user['password']}\n",
+        "--token-url",
+        sandbox.token_url,
+        "--client-id",
+        legacy["client_id"],
+        "--grant-type",
+        "password",
+        "--username",
+        user["username"],
+        "--json",
+        stdin=f"{legacy['client_secret']}\n{user['password']}\n",
     )
     body = json.loads(run.stdout)
     assert run.returncode == 0 and body["grant_type"] == "password" and body["claims"]["sub"] == user["username"]
     assert user["password"] not in run.stdout
 
     wrong = cli(
-        "--token-url", sandbox.token_url, "--client-id", legacy["client_id"], "--grant-type", "password",
-        "--username", user["username"], "--json",
+        "--token-url",
+        sandbox.token_url,
+        "--client-id",
+        legacy["client_id"],
+        "--grant-type",
+        "password",
+        "--username",
+        user["username"],
+        "--json",
         env={"MMOAUTH_CLIENT_SECRET": legacy["client_secret"], "MMOAUTH_PASSWORD": "not-it"},
     )
     assert wrong.returncode == 1 and json.loads(wrong.stdout)["error"] == "invalid_grant"
@@ -114,8 +143,16 @@ def test_issuer_discovery(sandbox: Sandbox) -> None:
 
 def test_auto_auth_method_reports_the_attempts(sandbox: Sandbox) -> None:
     client_id, secret = demo(sandbox)
-    run = cli("--token-url", sandbox.token_url, "--client-id", client_id, "--auth-method", "auto", "--json",
-              env={"MMOAUTH_CLIENT_SECRET": secret})
+    run = cli(
+        "--token-url",
+        sandbox.token_url,
+        "--client-id",
+        client_id,
+        "--auth-method",
+        "auto",
+        "--json",
+        env={"MMOAUTH_CLIENT_SECRET": secret},
+    )
     body = json.loads(run.stdout)
     assert body["ok"] and body["mattermost_compatible"] is True and len(body["attempts"]) == 1
 
@@ -151,8 +188,10 @@ def test_ca_file_trusts_an_internal_certificate(tls_server: FaultServer, tls_cer
         (["--client-id", "c"], "Give the token URL"),
         (["--token-url", "https://as.example.com/t", "--client-id", "c", "--timeout", "0"], "positive"),
         (["--token-url", "https://as.example.com/t", "--client-id", "c", "--grant-type", "password"], "--username"),
-        (["--token-url", "https://as.example.com/t", "--client-id", "c", "--ca-file", "/nonexistent.pem"],
-         "Cannot use --ca-file"),
+        (
+            ["--token-url", "https://as.example.com/t", "--client-id", "c", "--ca-file", "/nonexistent.pem"],
+            "Cannot use --ca-file",
+        ),
         (["--token-url", "https://as.example.com/t", "--client-id", "c", "--auth-method", "digest"], "invalid choice"),
         (["--token-url", "https://as.example.com/t"], "--client-id"),
     ],

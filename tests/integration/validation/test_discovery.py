@@ -8,8 +8,8 @@ from typing import Any
 from authserver import AuthServer
 from validation_support import FaultServer
 
-from mmoauth_gui.services.discovery import DiscoveryResult, discover, metadata_urls
 from mmoauth_gui.services.http import make_http_client
+from mmoauth_gui.services.token.discovery import DiscoveryResult, discover, metadata_urls
 
 
 def run_discover(issuer: str, **kw: Any) -> DiscoveryResult:
@@ -67,7 +67,8 @@ def test_oidc_form_with_an_issuer_path(faults: FaultServer) -> None:
 def test_oidc_issuer_in_the_rfc8414_form(faults: FaultServer) -> None:
     issuer = f"{faults.url}/tenant"
     faults.metadata["/.well-known/openid-configuration/tenant"] = {
-        "issuer": issuer, "token_endpoint": f"{faults.url}/tenant/token",
+        "issuer": issuer,
+        "token_endpoint": f"{faults.url}/tenant/token",
         "grant_types_supported": ["client_credentials"],
         "token_endpoint_auth_methods_supported": ["client_secret_post"],
     }
@@ -107,7 +108,8 @@ def test_rfc8414_defaults_when_the_lists_are_missing(faults: FaultServer) -> Non
 
 def test_issuer_mismatch_warns(faults: FaultServer) -> None:
     faults.metadata["/.well-known/oauth-authorization-server"] = {
-        "issuer": "https://elsewhere.example.com", "token_endpoint": f"{faults.url}/token",
+        "issuer": "https://elsewhere.example.com",
+        "token_endpoint": f"{faults.url}/token",
         "grant_types_supported": ["client_credentials"],
         "token_endpoint_auth_methods_supported": ["client_secret_post"],
     }

@@ -9,13 +9,13 @@ from typing import Any, TypeVar
 from validation_support import FaultServer
 
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.core.validation import Category, ValidationResult
+from mmoauth_gui.core.validation.result import Category, ValidationResult
 from mmoauth_gui.sandbox import Sandbox
-from mmoauth_gui.services.bulk_validation import bulk_on_server
 from mmoauth_gui.services.http import make_http_client
-from mmoauth_gui.services.mattermost import MattermostClient
-from mmoauth_gui.services.mattermost_errors import BadRequest, ServerError
-from mmoauth_gui.services.server_validation import (
+from mmoauth_gui.services.mattermost.client import MattermostClient
+from mmoauth_gui.services.mattermost.errors import BadRequest, ServerError
+from mmoauth_gui.services.validation.bulk import bulk_on_server
+from mmoauth_gui.services.validation.server import (
     SERVER_OK_HINT,
     oauth_error_in,
     result_from_error,
@@ -37,8 +37,11 @@ def on(url: str, token: str, action: Callable[[MattermostClient], Awaitable[T]])
 def demo_conn(sb: Sandbox, **changes: Any) -> Connection:
     client = sb.demo_clients[0]
     base = Connection(
-        name="Try", client_id=client["client_id"], client_secret=client["client_secret"],
-        oauth_token_url=sb.token_url, audiences=("https://ci.example.com/hooks/*",),
+        name="Try",
+        client_id=client["client_id"],
+        client_secret=client["client_secret"],
+        oauth_token_url=sb.token_url,
+        audiences=("https://ci.example.com/hooks/*",),
     )
     return base.with_changes(**changes)
 
@@ -197,9 +200,10 @@ def test_bulk_on_the_server(sandbox: Sandbox) -> None:
 
 def test_detailed_error_parsing() -> None:
     assert oauth_error_in('oauth2: "invalid_scope" "Allowed: a b."') == ("invalid_scope", "Allowed: a b.")
-    assert oauth_error_in('oauth2: cannot fetch token: 400\nResponse: {"error":"invalid_grant",'
-                          '"error_description":"bad \\"pw\\""}') == ("invalid_grant", 'bad "pw"')
-    assert oauth_error_in("Post \"https://x\": dial tcp: connection refused") == (None, None)
+    assert oauth_error_in(
+        'oauth2: cannot fetch token: 400\nResponse: {"error":"invalid_grant","error_description":"bad \\"pw\\""}'
+    ) == ("invalid_grant", 'bad "pw"')
+    assert oauth_error_in('Post "https://x": dial tcp: connection refused') == (None, None)
     detail = "oauth2: cannot fetch token: 405 Method Not Allowed\nResponse: x"
     go_style = BadRequest("", status=400, detailed_error=detail)
     not_allowed = result_from_error(go_style, Connection())

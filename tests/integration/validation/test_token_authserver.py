@@ -10,9 +10,9 @@ import pytest
 from authserver import PASSWORD, SECRET, AuthServer
 from validation_support import check
 
-from mmoauth_gui.core.jwt_inspect import NOT_VERIFIED
-from mmoauth_gui.core.validation import Category
-from mmoauth_gui.services.token_client import TokenRequest, basic_authorization
+from mmoauth_gui.core.validation.jwt_inspect import NOT_VERIFIED
+from mmoauth_gui.core.validation.result import Category
+from mmoauth_gui.services.token.client import TokenRequest, basic_authorization
 
 
 def req(server: AuthServer, client_id: str, **kw: object) -> TokenRequest:
@@ -145,8 +145,9 @@ def test_unauthorized_client(auth: AuthServer) -> None:
 def test_unsupported_grant_type_from_a_server_without_the_grant() -> None:
     with AuthServer(password_grant=False) as cc_only:
         result = check(
-            TokenRequest(cc_only.token_url, "password-client", SECRET, grant_type="password",
-                         username="alice", password=PASSWORD)
+            TokenRequest(
+                cc_only.token_url, "password-client", SECRET, grant_type="password", username="alice", password=PASSWORD
+            )
         )
     assert result.category == "oauth_error" and result.error == "unsupported_grant_type"
     assert "does not do the password grant at all" in result.hint
@@ -181,8 +182,11 @@ def test_password_grant(auth: AuthServer) -> None:
     assert result.claims and result.claims["sub"] == "alice"
     (sent,) = auth.requests
     assert sent["form"] == {
-        "grant_type": "password", "client_id": "password-client", "client_secret": SECRET,
-        "username": "alice", "password": PASSWORD,
+        "grant_type": "password",
+        "client_id": "password-client",
+        "client_secret": SECRET,
+        "username": "alice",
+        "password": PASSWORD,
     }
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from validation_support import FAULT_SECRET, OPAQUE_TOKEN, FaultServer, check, timed
 
-from mmoauth_gui.core.validation import Category
-from mmoauth_gui.services.token_client import TokenRequest
+from mmoauth_gui.core.validation.result import Category
+from mmoauth_gui.services.token.client import TokenRequest
 
 
 def at(server: FaultServer, path: str, **kw: object) -> TokenRequest:

@@ -20,9 +20,9 @@ from urllib.parse import urlencode
 from authserver import LoopbackServer
 from werkzeug.wrappers import Request, Response
 
-from mmoauth_gui.core.validation import ValidationResult
+from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.http import make_http_client
-from mmoauth_gui.services.token_client import TokenRequest, request_token
+from mmoauth_gui.services.token.client import TokenRequest, request_token
 
 FAULT_SECRET = "fault-secret+/:% x"
 OPAQUE_TOKEN = "opaque-access-token-0123456789"
@@ -50,8 +50,12 @@ class FaultServer(LoopbackServer):
     def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         self.requests.append(
-            {"path": request.path, "method": request.method, "form": dict(request.form),
-             "authorization": "Authorization" in request.headers}
+            {
+                "path": request.path,
+                "method": request.method,
+                "form": dict(request.form),
+                "authorization": "Authorization" in request.headers,
+            }
         )
         return self._answer(request)(environ, start_response)
 
@@ -71,8 +75,9 @@ class FaultServer(LoopbackServer):
             return _json({"access_token": OPAQUE_TOKEN, "token_type": "Bearer", "expires_in": 300})
         handler = getattr(self, "_" + path.strip("/").replace("-", "_"), None)
         if handler is None:
-            return Response("<!doctype html><title>404 Not Found</title><h1>Not Found</h1>", 404,
-                            content_type="text/html")
+            return Response(
+                "<!doctype html><title>404 Not Found</title><h1>Not Found</h1>", 404, content_type="text/html"
+            )
         result: Response = handler(request)
         return result
 
@@ -129,8 +134,9 @@ class FaultServer(LoopbackServer):
         return _json({"access_token": OPAQUE_TOKEN, "token_type": "Bearer"})
 
     def _www_auth(self, request: Request) -> Response:
-        return Response("Unauthorized", 401, headers={"WWW-Authenticate": 'Basic realm="api-gateway"'},
-                        content_type="text/plain")
+        return Response(
+            "Unauthorized", 401, headers={"WWW-Authenticate": 'Basic realm="api-gateway"'}, content_type="text/plain"
+        )
 
     def _get_only(self, request: Request) -> Response:
         if request.method != "GET":
@@ -139,8 +145,11 @@ class FaultServer(LoopbackServer):
 
     def _unknown_error(self, request: Request) -> Response:
         return _json(
-            {"error": "quota_exceeded", "error_description": "Too many tokens today.",
-             "error_uri": "https://as.example.com/errors/quota"},
+            {
+                "error": "quota_exceeded",
+                "error_description": "Too many tokens today.",
+                "error_uri": "https://as.example.com/errors/quota",
+            },
             400,
         )
 
@@ -156,8 +165,7 @@ class FaultServer(LoopbackServer):
 
     def _loose_token(self, request: Request) -> Response:
         return Response(
-            json.dumps({"access_token": OPAQUE_TOKEN, "token_type": "mac", "expires_in": "3600",
-                        "scope": ["a", "b"]}),
+            json.dumps({"access_token": OPAQUE_TOKEN, "token_type": "mac", "expires_in": "3600", "scope": ["a", "b"]}),
             content_type="text/plain",
         )
 

@@ -10,7 +10,7 @@ import pytest
 from keyring_doubles import MemoryKeyring
 
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.core.validation import ValidationResult
+from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.storage.drafts import (
     AutosaveBuffer,
     ConflictMark,

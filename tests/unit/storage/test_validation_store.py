@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from mmoauth_gui.core.validation import ValidationResult
+from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.validations import ValidationStore, server_key
 

@@ -1,0 +1,78 @@
+"""``mmoauth-gui sandbox``: run the loopback Mattermost simulator until SIGINT/SIGTERM.
+
+The first line on standard output is one JSON object (url, admin token, user token, token URL,
+demo clients, users): scripts read it, then talk to the sandbox.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from types import FrameType
+
+from mmoauth_gui.cli.support import Exit, fail
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "sandbox",
+        help="run a local Mattermost simulator with a demo token endpoint",
+        description=(
+            "Serve a loopback Mattermost (9.11 Enterprise, Outgoing OAuth Connections) and a demo OAuth "
+            "token endpoint. Prints one JSON line with the URL, tokens and demo clients, then serves until "
+            "interrupted."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: any free port)")
+    parser.add_argument(
+        "--seed", default="demo", metavar="demo|empty|PATH", help="initial data: the demo set, nothing, or a JSON file"
+    )
+    parser.add_argument(
+        "--feature",
+        choices=("on", "off", "unlicensed"),
+        default="on",
+        help="off: the setting is disabled (501); unlicensed: no Enterprise licence (501)",
+    )
+    parser.add_argument("--latency-ms", type=int, default=0, metavar="N", help="delay every API response by N ms")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from mmoauth_gui.sandbox import Sandbox, SeedError
+
+    if args.latency_ms < 0:
+        fail("--latency-ms must be 0 or more.", Exit.USAGE)
+    if not 0 <= args.port <= 65535:
+        fail("--port must be between 0 and 65535.", Exit.USAGE)
+    try:
+        sandbox = Sandbox(
+            seed=args.seed, feature=args.feature, latency_ms=args.latency_ms, host=args.host, port=args.port
+        )
+    except SeedError as exc:
+        fail(f"{exc}.", Exit.USAGE)
+    try:
+        sandbox.start()
+    except OSError as exc:
+        fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}. Pick another --port.", Exit.UNAVAILABLE)
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        del signum, frame
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        sys.stdout.write(json.dumps(sandbox.info, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        while not stop.wait(0.5):
+            pass
+    finally:
+        sandbox.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return int(Exit.OK)

@@ -1,1 +1,0 @@
-"""The headless sub-commands; each module registers its own parser (``register(subparsers)``)."""

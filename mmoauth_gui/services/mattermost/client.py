@@ -1,0 +1,464 @@
+"""Async client for the Mattermost REST API routes this app uses (MATTERMOST.md §2, §4, §6).
+
+It takes the app's one ``httpx.AsyncClient`` and raises the typed errors of ``mattermost_errors``.
+Requests are logged at DEBUG as method, path and status: never headers, bodies or query strings.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from mmoauth_gui.core.model import SECRET_FIELDS, Command, Connection, Team
+from mmoauth_gui.services.mattermost.errors import (
+    FeatureUnavailable,
+    InvalidResponse,
+    MattermostError,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ServerError,
+    Unreachable,
+    error_from_response,
+)
+from mmoauth_gui.services.transport_errors import classify_transport_error
+
+log = logging.getLogger(__name__)
+
+API = "/api/v4"
+CONNECTIONS = f"{API}/oauth/outgoing_connections"
+PAGE_LIMIT = 100  # the server's maximum; its default is 10
+MAX_PAGES = 500  # 50,000 connections: far beyond any real server, a stop for a cursor that never ends
+
+TLS_ADVICE = (
+    "If the server uses a certificate from an internal CA, give that CA's certificate (PEM) as a CA file "
+    "(--ca-file on the command line, the profile's CA file in the app) or add it to the system's trust store."
+)
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """The answer to ``GET /system/ping``. ``version_id`` is the raw ``X-Version-Id`` header."""
+
+    status: str
+    version_id: str
+
+    @property
+    def version(self) -> str:
+        """The release part of ``X-Version-Id`` (``9.6.0`` of ``9.6.0.8345.abc.true``), or "" when absent."""
+        parts = self.version_id.split(".")
+        if len(parts) >= 3 and all(p.isdigit() for p in parts[:3]):
+            return ".".join(parts[:3])
+        return self.version_id
+
+    @property
+    def version_tuple(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in self.version.split(".") if p.isdigit()) if self.version else ()
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    username: str = ""
+    email: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    roles: str = ""
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> User:
+        def text(key: str) -> str:
+            value = data.get(key)
+            return value if isinstance(value, str) else ""
+
+        return cls(
+            id=text("id"),
+            username=text("username"),
+            email=text("email"),
+            first_name=text("first_name"),
+            last_name=text("last_name"),
+            roles=text("roles"),
+        )
+
+    @property
+    def is_system_admin(self) -> bool:
+        return "system_admin" in self.roles.split()
+
+    @property
+    def label(self) -> str:
+        full = f"{self.first_name} {self.last_name}".strip()
+        return f"{self.username} ({full})" if full and self.username else self.username or full or self.id
+
+
+def normalize_base_url(url: str) -> str:
+    """``url`` without a trailing slash or a pasted ``/api/v4`` suffix."""
+    url = url.strip().rstrip("/")
+    if url.endswith(API):
+        url = url[: -len(API)].rstrip("/")
+    return url
+
+
+def unreachable_error(exc: httpx.TransportError, base_url: str, operation: str) -> Unreachable:
+    """The Unreachable error for a transport failure (no HTTP answer at all)."""
+    kind, detail = classify_transport_error(exc)
+    if kind == "tls":
+        return Unreachable(
+            f"the TLS connection to {base_url} failed ({detail})", reason="tls", operation=operation, advice=TLS_ADVICE
+        )
+    if kind == "timeout":
+        return Unreachable(
+            f"{base_url} did not answer in time",
+            reason="timeout",
+            operation=operation,
+            advice="The server may be overloaded, or a firewall may drop the traffic: check the address and try again.",
+        )
+    host = urlsplit(base_url).netloc or base_url
+    advice = "Check the server URL, that the server is running, and the network settings."
+    if kind == "refused":
+        message = f"nothing accepts connections at {host} (connection refused)"
+    elif kind == "dns":
+        message = f"the host name in {base_url} could not be resolved ({detail})"
+    elif kind == "proxy":
+        message = f"the proxy failed ({detail})"
+        advice = "Check the HTTPS_PROXY / HTTP_PROXY / NO_PROXY environment variables."
+    elif kind == "invalid_url":
+        message = f"{base_url} is not a usable URL ({detail})"
+        advice = "Give the server URL as https://host[:port]."
+    else:
+        message = f"the connection to {host} failed ({detail})"
+    return Unreachable(message, reason="connection", operation=operation, advice=advice)
+
+
+class MattermostClient:
+    """One server, one token, over a shared ``httpx.AsyncClient``. The token never appears in ``repr``."""
+
+    def __init__(self, base_url: str, token: str, http: httpx.AsyncClient) -> None:
+        self.base_url = normalize_base_url(base_url)
+        self._token = token
+        self._http = http
+
+    def __repr__(self) -> str:
+        return f"MattermostClient({self.base_url!r})"
+
+    # ---- transport -------------------------------------------------------------------------------
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        operation: str,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+        authenticated: bool = True,
+    ) -> httpx.Response:
+        headers = {"Accept": "application/json", "X-Requested-With": "XMLHttpRequest"}
+        if authenticated:
+            headers["Authorization"] = f"Bearer {self._token}"
+        started = time.monotonic()
+        try:
+            response = await self._http.request(
+                method,
+                self.base_url + path,
+                params=dict(params) if params else None,
+                json=body,
+                headers=headers,
+            )
+        except httpx.TransportError as exc:
+            log.debug("%s %s failed: %s", method, path, type(exc).__name__)
+            raise unreachable_error(exc, self.base_url, operation) from None
+        except httpx.InvalidURL as exc:
+            raise Unreachable(
+                f"{self.base_url} is not a usable URL ({exc})",
+                reason="connection",
+                operation=operation,
+                advice="Give the server URL as https://host[:port].",
+            ) from None
+        log.debug("%s %s -> %s (%.0f ms)", method, path, response.status_code, (time.monotonic() - started) * 1000)
+        return response
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        operation: str,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+        ok: tuple[int, ...] = (200,),
+        rules_apply: bool = False,
+        lookup: bool = False,
+        listing: bool = False,
+        commands: bool = False,
+        validating: bool = False,
+        authenticated: bool = True,
+    ) -> tuple[httpx.Response, Any]:
+        """Send, and return the response with its parsed JSON body, or raise the typed error."""
+        response = await self._send(
+            method, path, operation=operation, params=params, body=body, authenticated=authenticated
+        )
+        parsed, parse_ok = _parse_json(response)
+        if response.status_code in ok:
+            if not parse_ok:
+                raise InvalidResponse("the answer is not JSON", status=response.status_code, operation=operation)
+            return response, parsed
+        raise error_from_response(
+            response.status_code,
+            parsed if parse_ok else None,
+            operation=operation,
+            rules_apply=rules_apply,
+            lookup=lookup,
+            listing=listing,
+            commands=commands,
+            validating=validating,
+            secrets=(self._token, *_secrets_in(body)),
+        )
+
+    # ---- server and account ----------------------------------------------------------------------
+
+    async def ping(self) -> ServerInfo:
+        """Whether the server answers, and its version (``X-Version-Id``)."""
+        response, body = await self._call("GET", f"{API}/system/ping", operation="reach the server")
+        status = body.get("status") if isinstance(body, dict) else None
+        if not isinstance(status, str):
+            raise InvalidResponse(
+                "the ping answer has no status", status=response.status_code, operation="reach the server"
+            )
+        return ServerInfo(status=status, version_id=response.headers.get("X-Version-Id", ""))
+
+    @classmethod
+    async def login(cls, base_url: str, login_id: str, password: str, mfa_token: str, http: httpx.AsyncClient) -> str:
+        """Sign in with a password (and MFA code, if any); the session token from the ``Token`` header."""
+        client = cls(base_url, "", http)
+        payload: dict[str, str] = {"login_id": login_id, "password": password}
+        if mfa_token:
+            payload["token"] = mfa_token
+        response, body = await client._call(
+            "POST", f"{API}/users/login", operation="sign in", body=payload, authenticated=False
+        )
+        token = str(response.headers.get("Token", ""))
+        if not token or not isinstance(body, dict):
+            raise InvalidResponse("the sign-in answer carries no session token", status=200, operation="sign in")
+        return token
+
+    async def me(self) -> User:
+        _, body = await self._call("GET", f"{API}/users/me", operation="read the signed-in account")
+        return User.from_json(_expect_object(body, "read the signed-in account"))
+
+    async def my_teams(self) -> list[Team]:
+        _, body = await self._call("GET", f"{API}/users/me/teams", operation="list your teams")
+        return [Team.from_json(t) for t in _expect_list_of_objects(body, "list your teams")]
+
+    async def team_by_name(self, name: str) -> Team:
+        operation = f"find the team named {name!r}"
+        _, body = await self._call("GET", f"{API}/teams/name/{quote(name, safe='')}", operation=operation)
+        team = Team.from_json(_expect_object(body, operation))
+        if not team.id:
+            raise InvalidResponse("the team has no id", status=200, operation=operation)
+        return team
+
+    # ---- outgoing OAuth connections --------------------------------------------------------------
+
+    async def list_connections(self, team_id: str | None = None) -> list[Connection]:
+        """Every connection, page by page (``limit=100&from_id=<last id>``) until a short page."""
+        operation = "list outgoing OAuth connections"
+        out: list[Connection] = []
+        seen: set[str] = set()
+        from_id = ""
+        for _ in range(MAX_PAGES):
+            params = _team({}, team_id)
+            params["limit"] = str(PAGE_LIMIT)
+            if from_id:
+                params["from_id"] = from_id
+            _, body = await self._call("GET", CONNECTIONS, operation=operation, params=params, listing=True)
+            page = [Connection.from_json(c) for c in _expect_list_of_objects(body, operation)]
+            for conn in page:
+                if conn.id not in seen:
+                    seen.add(conn.id)
+                    out.append(conn)
+            if len(page) < PAGE_LIMIT:
+                return out
+            last = page[-1].id
+            if not last or last <= from_id:
+                raise InvalidResponse(
+                    f"the server's paging does not advance (page after {from_id or 'the start'} ends at "
+                    f"{last or 'a connection without id'}); stopped after {len(out)} connections",
+                    status=200,
+                    operation=operation,
+                    advice="The list may be incomplete: report this to the server's admin.",
+                )
+            from_id = last
+        raise InvalidResponse(
+            f"the server kept sending full pages after {MAX_PAGES * PAGE_LIMIT} connections; stopped",
+            status=200,
+            operation=operation,
+            advice="The list may be incomplete: report this to the server's admin.",
+        )
+
+    async def get_connection(self, connection_id: str, team_id: str | None = None) -> Connection:
+        operation = f"read connection {connection_id}"
+        _, body = await self._call(
+            "GET", _one(connection_id), operation=operation, params=_team({}, team_id), lookup=True
+        )
+        return _connection(body, operation)
+
+    async def create_connection(self, conn: Connection, team_id: str | None = None) -> Connection:
+        """Create ``conn`` (its id, if any, is never sent); the server's copy, without secrets."""
+        operation = f"create connection {conn.name!r}"
+        _, body = await self._call(
+            "POST",
+            CONNECTIONS,
+            operation=operation,
+            params=_team({}, team_id),
+            body=conn.create_payload(),
+            ok=(201, 200),
+            rules_apply=True,
+        )
+        return _connection(body, operation)
+
+    async def update_connection(self, conn: Connection, team_id: str | None = None) -> Connection:
+        """Update the stored connection ``conn.id``. Patch semantics: an empty secret keeps the stored one."""
+        if not conn.id:
+            raise ValueError("update_connection needs a connection with an id")
+        operation = f"update connection {conn.name or conn.id!r}"
+        _, body = await self._call(
+            "PUT",
+            _one(conn.id),
+            operation=operation,
+            params=_team({}, team_id),
+            body=conn.update_payload(),
+            rules_apply=True,
+            lookup=True,
+        )
+        return _connection(body, operation)
+
+    async def delete_connection(self, connection_id: str) -> None:
+        await self._call("DELETE", _one(connection_id), operation=f"delete connection {connection_id}", lookup=True)
+
+    async def validate_connection(self, conn: Connection, team_id: str | None = None) -> None:
+        """Ask the server to get a token with ``conn``: None when it did, the typed error otherwise.
+
+        With an id and an empty secret the server uses the stored secret. A 400 means the token endpoint
+        refused the configuration, a 502 that the server could not reach it (MATTERMOST.md §4).
+        """
+        await self._call(
+            "POST",
+            f"{CONNECTIONS}/validate",
+            operation=f"validate connection {conn.name or conn.id!r} on the server",
+            params=_team({}, team_id),
+            body=conn.validate_payload(),
+            lookup=bool(conn.id),
+            validating=True,
+        )
+
+    async def connection_for_audience(self, url: str, team_id: str | None = None) -> Connection | None:
+        """The one connection the server would use for ``url``, or None.
+
+        ``[]``, ``[null]``, ``null`` and an answer error (400, 404, 500) all mean "no connection". Errors that
+        stop the question being asked at all (unreachable, 401, 403, 429, 501, 502/503, a malformed answer)
+        are raised: they say nothing about the URL.
+        """
+        operation = "ask the server which connection serves a URL"
+        params = _team({}, team_id)
+        params["audience"] = url
+        try:
+            _, body = await self._call("GET", CONNECTIONS, operation=operation, params=params, listing=True)
+        except (Unreachable, NotAuthenticated, PermissionDenied, FeatureUnavailable, InvalidResponse):
+            raise
+        except ServerError as exc:
+            if exc.status in (502, 503, 504):
+                raise
+            return None
+        except MattermostError as exc:
+            if exc.status == 429:
+                raise
+            return None
+        if body is None:
+            return None
+        if isinstance(body, dict):
+            body = [body]
+        if not isinstance(body, list):
+            raise InvalidResponse("expected a list of connections", status=200, operation=operation)
+        for item in body:
+            if isinstance(item, dict):
+                conn = Connection.from_json(item)
+                if conn.id:
+                    return conn
+        return None
+
+    # ---- slash commands ----------------------------------------------------------------------------
+
+    async def commands(self, team_id: str) -> list[Command]:
+        """The team's custom slash commands, with their URLs. Command tokens are dropped on parsing."""
+        operation = "list the team's slash commands"
+        _, body = await self._call(
+            "GET",
+            f"{API}/commands",
+            operation=operation,
+            params={"team_id": team_id, "custom_only": "true"},
+            commands=True,
+        )
+        return [Command.from_json(c) for c in _expect_list_of_objects(body, operation)]
+
+
+def _secrets_in(body: Any) -> tuple[str, ...]:
+    if not isinstance(body, dict):
+        return ()
+    return tuple(str(body[key]) for key in SECRET_FIELDS + ("password",) if body.get(key))
+
+
+def _one(connection_id: str) -> str:
+    if not connection_id:
+        raise NotFound("no connection id given", operation="find the connection")
+    return f"{CONNECTIONS}/{quote(connection_id, safe='')}"
+
+
+def _team(params: dict[str, str], team_id: str | None) -> dict[str, str]:
+    if team_id:
+        params["team_id"] = team_id
+    return params
+
+
+def _parse_json(response: httpx.Response) -> tuple[Any, bool]:
+    if not response.content.strip():
+        return None, True
+    try:
+        return json.loads(response.content), True
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested deeper than the parser goes
+        return None, False
+
+
+def _expect_object(body: Any, operation: str) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise InvalidResponse(f"expected a JSON object, got {_kind(body)}", status=200, operation=operation)
+    return body
+
+
+def _expect_list_of_objects(body: Any, operation: str) -> list[dict[str, Any]]:
+    if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
+        raise InvalidResponse(f"expected a JSON list of objects, got {_kind(body)}", status=200, operation=operation)
+    return body
+
+
+def _connection(body: Any, operation: str) -> Connection:
+    conn = Connection.from_json(_expect_object(body, operation))
+    if not conn.id:
+        raise InvalidResponse("the connection in the answer has no id", status=200, operation=operation)
+    return conn
+
+
+def _kind(body: Any) -> str:
+    if body is None:
+        return "nothing"
+    if isinstance(body, list):
+        return "a list holding something other than objects"
+    if isinstance(body, dict):
+        return "an object"
+    return f"a JSON {type(body).__name__}"

@@ -1,0 +1,66 @@
+"""The Add / Edit Outgoing OAuth Connection dialog: the form in a scrollable window, Esc asks before dropping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDialog, QFrame, QScrollArea, QVBoxLayout, QWidget
+
+from mmoauth_gui.ui.connection_form.form import ConnectionForm
+from mmoauth_gui.ui.kit.icons import app_icon
+from mmoauth_gui.ui.preview.what_if import with_what_if
+
+ADD_TITLE = "Add Outgoing OAuth Connection"
+EDIT_TITLE = "Edit Outgoing OAuth Connection"
+
+
+class ConnectionDialog(QDialog):
+    def __init__(self, ctx: Any, parent: QWidget | None = None, *, editing: bool = False) -> None:
+        super().__init__(parent)
+        self.setObjectName("connectionDialog")
+        self.setWindowTitle(EDIT_TITLE if editing else ADD_TITLE)
+        self.setWindowIcon(app_icon())
+        self.setAccessibleName(self.windowTitle())
+        self.form = ConnectionForm(ctx)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.form)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.what_if, body = with_what_if(ctx, self.form, scroll)  # what saving would do to slash commands
+        layout.addWidget(body)
+        self.form.cancelled.connect(self._close_now)
+        self.form.saved.connect(lambda _c: self.accept())
+        em = self.fontMetrics().horizontalAdvance("M")
+        line = self.fontMetrics().height()
+        self.resize(em * (62 if self.what_if is None else 100), line * 40)
+        self.setSizeGripEnabled(True)
+        self._closing = False
+
+    def reject(self) -> None:
+        """Esc and the close button ask first when something was changed."""
+        if self._closing:
+            super().reject()
+        else:
+            self.form.request_cancel()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self._closing:
+            super().closeEvent(event)
+            return
+        event.ignore()
+        self.form.request_cancel()
+
+    def _close_now(self) -> None:
+        self._closing = True
+        self.form.close_tasks()
+        super().reject()
+
+    def done(self, result: int) -> None:
+        self._closing = True
+        self.form.close_tasks()
+        super().done(result)

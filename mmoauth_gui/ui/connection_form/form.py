@@ -1,0 +1,562 @@
+"""The Add / Edit Outgoing OAuth Connection form (MATTERMOST.md §7), with every problem shown as you type.
+
+It edits a ``Connection`` value and emits signals; saving is injected (``save_action``), so the same form
+serves connections on a server and offline drafts. Validation runs on this computer (token client) and,
+when ``server_validator`` is set, on the server too, side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mmoauth_gui.core.model import Connection, GrantType
+from mmoauth_gui.core.rules import FIELD_LABELS, Problem, check_connection, has_errors, parse_audience_lines
+from mmoauth_gui.core.validation.result import ValidationResult
+from mmoauth_gui.services.token.client import AuthChoice, validate_locally
+from mmoauth_gui.ui.connection_form.validate_panel import ValidatePanel
+from mmoauth_gui.ui.kit.confirm import ask_async
+from mmoauth_gui.ui.kit.field_problems import FieldProblems
+from mmoauth_gui.ui.kit.secret_field import SecretField
+from mmoauth_gui.ui.kit.style import status_css
+from mmoauth_gui.ui.runtime.errors import user_text
+
+log = logging.getLogger(__name__)
+
+SaveAction = Callable[[Connection], Awaitable[Connection]]
+ServerValidator = Callable[[Connection], Awaitable[ValidationResult]]
+AffectedProvider = Callable[[Connection, Connection | None], Awaitable[Sequence[str]]]
+
+NAME_HELP = "Specify the name for your OAuth connection."
+AUDIENCES_LABEL = "Audience URLs (One Per Line)"
+AUDIENCES_HELP = (
+    "The URLs that will receive requests carrying the token, e.g. the slash command handler. "
+    "Each must start with http:// or https://; a trailing * matches every URL that starts with the text before it."
+)
+GRANT_HELP = (
+    "Mattermost's backstage always uses client credentials. The server also accepts the password grant, "
+    "which sends a username and password to the token endpoint."
+)
+CREDENTIAL_FIELDS = (
+    "client_id",
+    "client_secret",
+    "oauth_token_url",
+    "grant_type",
+    "credentials_username",
+    "credentials_password",
+)
+SAVE_ANYWAY_TITLE = "Save Outgoing OAuth Connection"
+SAVE_ANYWAY_TEXT = "This connection has not been validated, Do you want to save anyway?"
+AUDIENCE_CHANGE_TITLE = "Edit Outgoing OAuth Connection"
+AUDIENCE_CHANGE_TEXT = (
+    "Your changes may break any existing integrations using this connection. Are you sure you would like to update it?"
+)
+DESKTOP_NEEDS_PASSWORD = (
+    "Not run: the stored password never leaves the server. Click the pencil beside Password and type it to "
+    "check from this computer as well."
+)
+DESKTOP_NEEDS_SECRET = (
+    "Not run: the stored secret never leaves the server. Click the pencil beside Client Secret and type it to "
+    "check from this computer as well."
+)
+
+
+class ConnectionForm(QWidget):
+    changed = Signal()
+    saved = Signal(object)  # Connection returned by save_action
+    cancelled = Signal()
+    validation_done = Signal(object)  # dict: {"desktop": ValidationResult | None, "server": ... | None}
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.save_action: SaveAction | None = None
+        self.server_validator: ServerValidator | None = None
+        self.affected_commands: AffectedProvider | None = None
+        self.original = Connection()
+        self.editing = False
+        self.results: dict[str, ValidationResult | None] = {"desktop": None, "server": None}
+        self._touched: set[str] = set()
+        self._loading = False
+        self._saving = False
+        self._validate_task: asyncio.Task[Any] | None = None
+        self._save_task: asyncio.Task[Any] | None = None
+        self._build()
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.name = QLineEdit()
+        self.client_id = QLineEdit()
+        self.client_secret = SecretField("Client Secret")
+        self.token_url = QLineEdit()
+        self.token_url.setPlaceholderText("https://auth.example.com/oauth2/token")
+        self.validate_panel = ValidatePanel()
+        self.audiences = QPlainTextEdit()
+        self.audiences.setTabChangesFocus(True)
+        self.audiences.setPlaceholderText("https://integrations.example.com/slash/weather\nhttps://hooks.example.com/*")
+        lines = self.fontMetrics().lineSpacing()
+        self.audiences.setMinimumHeight(lines * 4)
+        self.audiences.setMaximumHeight(lines * 9)
+        self.audiences.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+        self.advanced_toggle = QToolButton()
+        self.advanced_toggle.setText("Advanced")
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_toggle.setAccessibleName("Advanced settings")
+        self.advanced_toggle.toggled.connect(self._show_advanced)
+        self.grant = QComboBox()
+        self.grant.addItem("Client credentials (as the Mattermost backstage)", GrantType.CLIENT_CREDENTIALS.value)
+        self.grant.addItem("Password (resource owner credentials)", GrantType.PASSWORD.value)
+        self.username = QLineEdit()
+        self.password = SecretField("Password")
+
+        self.problems: dict[str, FieldProblems] = {}
+        self.labels: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        grid.setVerticalSpacing(max(4, self.fontMetrics().height() // 4))
+        self._grid = grid
+        self._row = 0
+        self._add_field("name", "Name", self.name, NAME_HELP)
+        self._add_field("client_id", "Client ID", self.client_id)
+        self._add_field("client_secret", "Client Secret", self.client_secret)
+        self._add_field("oauth_token_url", "OAuth Token URL", self.token_url)
+        grid.addWidget(self.validate_panel, self._row, 1)
+        self._row += 1
+        self._add_field("audiences", AUDIENCES_LABEL, self.audiences, AUDIENCES_HELP)
+        grid.addWidget(self.advanced_toggle, self._row, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
+        self._row += 1
+        self.advanced = QWidget()
+        advanced_grid = QGridLayout(self.advanced)
+        advanced_grid.setContentsMargins(0, 0, 0, 0)
+        advanced_grid.setColumnStretch(1, 1)
+        self._grid, outer_row, self._row = advanced_grid, self._row, 0
+        self._add_field("grant_type", "Grant type", self.grant, GRANT_HELP)
+        self._add_field("credentials_username", "Username", self.username)
+        self._add_field("credentials_password", "Password", self.password)
+        self._grid, self._row = grid, outer_row
+        grid.addWidget(self.advanced, self._row, 0, 1, 2)
+        self._row += 1
+        self.advanced.hide()
+
+        self.save_error = QLabel()
+        self.save_error.setObjectName("saveError")
+        self.save_error.setWordWrap(True)
+        self.save_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.save_error.setAccessibleName("Save error")
+        self.save_error.hide()
+        self.notice = QLabel()
+        self.notice.setObjectName("formNotice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self.todo = QLabel()
+        self.todo.setObjectName("saveBlockers")
+        self.todo.setWordWrap(True)
+        self.todo.setAccessibleName("What blocks saving")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel")
+        self.save_button = QPushButton("Save")
+        self.save_button.setObjectName("saveButton")
+        self.save_button.setDefault(True)
+        self.save_button.setAccessibleName("Save")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.todo, 1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.notice)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        layout.addWidget(self.save_error)
+        layout.addLayout(buttons)
+
+        for widget in (self.name, self.client_id, self.token_url, self.username):
+            widget.textChanged.connect(self._edited)
+        self.audiences.textChanged.connect(self._edited)
+        self.client_secret.changed.connect(self._edited)
+        self.password.changed.connect(self._edited)
+        self.grant.currentIndexChanged.connect(self._edited)
+        for field, widget in (
+            ("name", self.name),
+            ("client_id", self.client_id),
+            ("oauth_token_url", self.token_url),
+            ("credentials_username", self.username),
+        ):
+            widget.editingFinished.connect(lambda f=field: self._touch(f))
+        self.validate_panel.validate_requested.connect(self.validate)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.request_cancel)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.validate).setContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+        QShortcut(QKeySequence("Ctrl+Enter"), self, self.validate).setContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save).setContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+
+        for a, b in (
+            (self.name, self.client_id),
+            (self.client_id, self.client_secret.edit),
+            (self.client_secret.edit, self.client_secret.pencil),
+            (self.client_secret.pencil, self.token_url),
+            (self.token_url, self.validate_panel.button),
+            (self.validate_panel.button, self.validate_panel.toggle),
+            (self.validate_panel.toggle, self.audiences),
+            (self.audiences, self.advanced_toggle),
+            (self.advanced_toggle, self.grant),
+            (self.grant, self.username),
+            (self.username, self.password.edit),
+            (self.password.edit, self.password.pencil),
+            (self.password.pencil, self.cancel_button),
+            (self.cancel_button, self.save_button),
+        ):
+            self.setTabOrder(a, b)
+        self._show_grant()
+
+    def _add_field(self, field: str, label: str, widget: QWidget, help_text: str = "") -> None:
+        title = QLabel(label)
+        title.setBuddy(widget)
+        title.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        title.setContentsMargins(0, max(2, self.fontMetrics().height() // 4), 0, 0)
+        self.labels[field] = title
+        widget.setAccessibleName(label)
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(widget)
+        problems = FieldProblems(field)
+        self.problems[field] = problems
+        column.addWidget(problems)
+        if help_text:
+            help_label = QLabel(help_text)
+            help_label.setObjectName(f"help_{field}")
+            help_label.setWordWrap(True)
+            help_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # secondary text, light and dark
+            column.addWidget(help_label)
+            widget.setAccessibleDescription(help_text)
+        self._grid.addWidget(title, self._row, 0)
+        self._grid.addLayout(column, self._row, 1)
+        self._row += 1
+
+    # -- loading and reading -----------------------------------------------------------------------
+
+    def load(self, conn: Connection, *, editing: bool, secret_stored: bool | None = None, notice: str = "") -> None:
+        """Show ``conn``. ``editing``: Update/Updating..., and with ``secret_stored`` the masked secrets."""
+        stored = editing if secret_stored is None else secret_stored
+        self._loading = True
+        self.original = conn
+        self.editing = editing
+        self._touched = set()
+        self.name.setText(conn.name)
+        self.client_id.setText(conn.client_id)
+        self.client_secret.set_stored(stored and not conn.client_secret)
+        if conn.client_secret:
+            self.client_secret.set_value(conn.client_secret)
+        self.token_url.setText(conn.oauth_token_url)
+        self.audiences.setPlainText("\n".join(conn.audiences))
+        self.grant.setCurrentIndex(max(0, self.grant.findData(conn.grant_type)))
+        self.username.setText(conn.credentials_username)
+        self.password.set_stored(stored and conn.uses_password_grant and not conn.credentials_password)
+        if conn.credentials_password:
+            self.password.set_value(conn.credentials_password)
+        self.advanced_toggle.setChecked(conn.uses_password_grant)
+        self._loading = False
+        self.save_button.setText("Update" if editing else "Save")
+        self.save_button.setAccessibleName(self.save_button.text())
+        self.notice.setText(notice)
+        self.notice.setVisible(bool(notice))
+        self.save_error.hide()
+        self.results = {"desktop": None, "server": None}
+        self.validate_panel.set_idle()
+        self._show_grant()
+        self._refresh()
+
+    def value(self) -> Connection:
+        """The connection as typed; a kept (masked) secret is "" so the server keeps the stored one."""
+        grant = str(self.grant.currentData() or GrantType.CLIENT_CREDENTIALS.value)
+        password_grant = grant == GrantType.PASSWORD.value
+        return self.original.with_changes(
+            name=self.name.text(),
+            client_id=self.client_id.text(),
+            client_secret=self.client_secret.value(),
+            oauth_token_url=self.token_url.text(),
+            audiences=parse_audience_lines(self.audiences.toPlainText()),
+            grant_type=grant,
+            credentials_username=self.username.text() if password_grant else "",
+            credentials_password=self.password.value() if password_grant else "",
+        )
+
+    def secret_kept(self) -> bool:
+        return self.client_secret.kept
+
+    def current_problems(self) -> list[Problem]:
+        conn = self.value()
+        require_secret = not self.client_secret.kept
+        problems = check_connection(conn, require_secret=require_secret)
+        if conn.uses_password_grant and self.password.kept:
+            problems = [p for p in problems if p.field != "credentials_password"]
+        return problems
+
+    def credentials_changed(self) -> bool:
+        """Whether a field that changes how the token is fetched differs from what was loaded."""
+        now = self.value()
+        if not self.client_secret.kept and now.client_secret != self.original.client_secret:
+            return True
+        if not self.password.kept and now.credentials_password != self.original.credentials_password:
+            return True
+        return any(
+            getattr(now, f) != getattr(self.original, f)
+            for f in ("client_id", "oauth_token_url", "grant_type", "credentials_username")
+        )
+
+    def is_dirty(self) -> bool:
+        now = self.value()
+        return self.credentials_changed() or now.name != self.original.name or now.audiences != self.original.audiences
+
+    # -- live checks -----------------------------------------------------------------------------
+
+    def _touch(self, field: str) -> None:
+        if field not in self._touched:
+            self._touched.add(field)
+            self._refresh()
+
+    def _edited(self) -> None:
+        if self._loading:
+            return
+        sender = self.sender()
+        field = {
+            self.name: "name",
+            self.client_id: "client_id",
+            self.client_secret: "client_secret",
+            self.token_url: "oauth_token_url",
+            self.audiences: "audiences",
+            self.grant: "grant_type",
+            self.username: "credentials_username",
+            self.password: "credentials_password",
+        }.get(sender)  # type: ignore[call-overload]
+        if field is not None:
+            self._touched.add(field)
+        if field in CREDENTIAL_FIELDS and self.validate_panel.state != "idle":
+            self._reset_validation()
+        if field == "grant_type":
+            self._show_grant()
+        self.save_error.hide()
+        self._refresh()
+        self.changed.emit()
+
+    def _reset_validation(self) -> None:
+        if self._validate_task is not None and not self._validate_task.done():
+            self._validate_task.cancel()
+        self.results = {"desktop": None, "server": None}
+        self.validate_panel.set_idle()
+
+    def _refresh(self) -> None:
+        problems = self.current_problems()
+        by_field: dict[str, list[Problem]] = {f: [] for f in self.problems}
+        for p in problems:
+            by_field.setdefault(p.field, []).append(p)
+        shown_fields = self._touched | ({f for f in by_field if by_field[f] and self._has_value(f)})
+        for field, widget in self.problems.items():
+            visible = [p for p in by_field.get(field, []) if field in shown_fields or not p.is_error]
+            widget.show_problems(visible)
+        blocking = [p for p in problems if p.is_error]
+        self.save_button.setEnabled(not blocking and not self._saving)
+        if blocking:
+            fields = list(dict.fromkeys(FIELD_LABELS.get(p.field, p.field) for p in blocking))
+            self.todo.setText("To save, fix: " + ", ".join(fields) + ".")
+            self.todo.setStyleSheet(status_css("unchecked", self))
+        else:
+            self.todo.clear()
+        cred_errors = [p for p in blocking if p.field in CREDENTIAL_FIELDS]
+        can_validate = not cred_errors and self.validate_panel.state != "validating"
+        self.validate_panel.button.setEnabled(can_validate)
+        self.validate_panel.button.setToolTip(
+            "Ask the token endpoint for a token with these settings (Ctrl+Return)"
+            if not cred_errors
+            else "Fill in " + ", ".join(dict.fromkeys(p.field.replace("_", " ") for p in cred_errors)) + " first."
+        )
+
+    def _has_value(self, field: str) -> bool:
+        conn = self.value()
+        value = getattr(conn, field, "")
+        return bool(value)
+
+    def _show_grant(self) -> None:
+        password = self.grant.currentData() == GrantType.PASSWORD.value
+        for field in ("credentials_username", "credentials_password"):
+            self.labels[field].setVisible(password)
+        self.username.setVisible(password)
+        self.password.setVisible(password)
+        for field in ("credentials_username", "credentials_password"):
+            if not password:
+                self.problems[field].hide()
+
+    def _show_advanced(self, on: bool) -> None:
+        self.advanced.setVisible(on)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+
+    # -- validation ------------------------------------------------------------------------------
+
+    def validate(self) -> asyncio.Task[Any] | None:
+        if not self.validate_panel.button.isEnabled() or self.validate_panel.state == "validating":
+            return None
+        self.validate_panel.set_validating()
+        self._refresh()
+        self._validate_task = self.ctx.tasks.start(
+            self._validate(self.value()), owner=self, on_error=self._validate_failed, name="validate connection"
+        )
+        return self._validate_task
+
+    async def _validate(self, conn: Connection) -> None:
+        password_kept = conn.uses_password_grant and self.password.kept
+        desktop_secret = bool(conn.client_secret) and not password_kept
+
+        async def desktop() -> ValidationResult | str:
+            if not desktop_secret:
+                return DESKTOP_NEEDS_SECRET if not conn.client_secret else DESKTOP_NEEDS_PASSWORD
+            return await validate_locally(self.ctx.http, conn, auth=AuthChoice.AUTO.value)
+
+        async def server() -> ValidationResult | None:
+            if self.server_validator is None:
+                return None
+            return await self.server_validator(conn)
+
+        try:
+            desktop_outcome, server_outcome = await asyncio.gather(desktop(), server())
+        finally:
+            if self.validate_panel.state == "validating":
+                self.validate_panel.set_idle()
+        self.results = {
+            "desktop": desktop_outcome if isinstance(desktop_outcome, ValidationResult) else None,
+            "server": server_outcome,
+        }
+        self.validate_panel.show_outcome(desktop_outcome, server_outcome)
+        self._refresh()
+        self.validation_done.emit(dict(self.results))
+
+    def _validate_failed(self, exc: BaseException) -> None:
+        log.warning("validation failed to run: %s", type(exc).__name__)
+        self.validate_panel.show_outcome(f"Could not run the check: {user_text(exc)}", None)
+        self._refresh()
+
+    @property
+    def validated(self) -> bool:
+        return self.validate_panel.state == "validated"
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def save(self) -> asyncio.Task[Any] | None:
+        if self._saving or not self.save_button.isEnabled():
+            return None
+        self._save_task = self.ctx.tasks.start(
+            self._save(), owner=self, on_error=self._save_failed, name="save connection"
+        )
+        return self._save_task
+
+    async def _save(self) -> None:
+        if self.save_action is None:
+            raise RuntimeError("this form has no save action")
+        conn = self.value()
+        if has_errors(self.current_problems()):
+            return
+        needs_validation = not self.editing or self.credentials_changed()
+        if needs_validation and not self.validated:
+            if not await ask_async(self, SAVE_ANYWAY_TITLE, SAVE_ANYWAY_TEXT, "Save anyway"):
+                return
+        if self.editing and tuple(conn.audiences) != tuple(self.original.audiences):
+            affected = await self._affected(conn)
+            informative = ""
+            if affected:
+                informative = f"{len(affected)} slash command(s) would change: see the details."
+            elif self.affected_commands is not None:
+                informative = "No known slash command uses these audiences."
+            if not await ask_async(
+                self, AUDIENCE_CHANGE_TITLE, AUDIENCE_CHANGE_TEXT, "Update", informative=informative, details=affected
+            ):
+                return
+        self._set_saving(True)
+        try:
+            saved = await self.save_action(conn)
+        finally:
+            self._set_saving(False)
+        self.original = saved
+        self.saved.emit(saved)
+
+    async def _affected(self, after: Connection) -> list[str]:
+        provider = self.affected_commands
+        if provider is None:
+            return []
+        try:
+            return list(await provider(self.original, after))
+        except Exception as exc:  # the preview is a help, never a reason not to save
+            log.warning("could not list affected commands: %s", type(exc).__name__)
+            return [f"(Could not list the affected commands: {user_text(exc)})"]
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        if saving:
+            self.save_button.setText("Updating..." if self.editing else "Saving...")
+        else:
+            self.save_button.setText("Update" if self.editing else "Save")
+        self.save_button.setAccessibleName(self.save_button.text())
+        for widget in (self.name, self.client_id, self.client_secret, self.token_url, self.audiences, self.advanced):
+            widget.setEnabled(not saving)
+        self._refresh()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.save_error.setText(user_text(exc))
+        self.save_error.setStyleSheet(status_css("error", self))
+        self.save_error.show()
+
+    def show_save_error(self, text: str) -> None:
+        self.save_error.setText(text)
+        self.save_error.setStyleSheet(status_css("error", self))
+        self.save_error.setVisible(bool(text))
+
+    # -- cancelling ------------------------------------------------------------------------------
+
+    def request_cancel(self) -> None:
+        """Cancel, asking first when something was changed."""
+        if not self.is_dirty() or self._saving:
+            if not self._saving:
+                self.cancelled.emit()
+            return
+        self.ctx.tasks.start(self._confirm_cancel(), owner=self, name="confirm cancel")
+
+    async def _confirm_cancel(self) -> None:
+        name = self.value().name or "this connection"
+        if await ask_async(
+            self,
+            "Discard changes?",
+            f"You have unsaved changes to “{name}”. Discard them?",
+            "Discard changes",
+            cancel_text="Keep editing",
+            destructive=True,
+        ):
+            self.cancelled.emit()
+
+    def close_tasks(self) -> None:
+        self.ctx.tasks.cancel_owner(self)

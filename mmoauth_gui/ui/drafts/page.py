@@ -1,0 +1,108 @@
+"""The Drafts tab: ``create_page(ctx, window)`` (see UI_CONTRACT.md) builds the view and its controller, and adds
+"Copy to drafts" to the Connections menu so a server connection can be pulled from where it is listed."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QWidget
+
+from mmoauth_gui.ui.context import AppContext
+from mmoauth_gui.ui.drafts.controller import DraftsController
+from mmoauth_gui.ui.drafts.view import DraftsView
+
+log = logging.getLogger(__name__)
+
+COPY_TO_DRAFTS = "Copy to &drafts"
+WHAT_IF_TITLE = "What pushing this draft would change"
+
+
+class DraftsPage(DraftsView):
+    """The view with the window's page hooks and its controller."""
+
+    def __init__(self, ctx: AppContext, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.ctx = ctx
+        self.settings = settings
+        self.setObjectName("draftsPage")
+        self.controller = DraftsController(ctx, self, settings)
+        if settings is not None:
+            self.restore(settings)
+        self.attach_what_if()
+        self.controller.reload()
+
+    def attach_what_if(self) -> bool:
+        """Show the slash-command what-if beside the editor once the window has a preview (the preview page)."""
+        if self.controller.editing.what_if is not None:
+            return True
+        state = getattr(self.ctx, "preview_state", None)
+        if state is None:
+            return False
+        from mmoauth_gui.ui.preview.what_if import WhatIfPanel
+
+        panel = WhatIfPanel(state)
+        panel.title.setText(WHAT_IF_TITLE)
+        self.controller.editing.attach_what_if(panel)
+        return True
+
+    def page_shown(self) -> None:
+        self.attach_what_if()
+        self.controller.reload()
+
+    def page_closing(self) -> None:
+        if self.settings is not None:
+            self.save(self.settings)
+        self.controller.close()
+
+
+def create_page(ctx: AppContext, window: Any) -> QWidget:
+    page = DraftsPage(ctx, getattr(window, "settings", None))
+    if window is not None:
+        add_copy_to_drafts(window, page)
+    return page
+
+
+def add_copy_to_drafts(window: Any, page: DraftsPage) -> QAction | None:
+    """A "Copy to drafts" action in the Connection menu, for the connection selected on the Connections tab."""
+    connections = getattr(window, "connections", None)
+    view = getattr(window, "connections_view", None)
+    if connections is None or view is None:
+        return None
+    action = QAction(COPY_TO_DRAFTS, window)
+    action.setObjectName("copy_to_drafts")
+    tip = "Pull the selected connection into a new draft (to change it offline, or push it to another server)"
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    action.setEnabled(False)
+
+    def copy() -> None:
+        conn = connections.selected()
+        if conn is None:
+            return
+        page.controller.sync.pull(conn)
+        window.show_page("drafts")
+
+    def update() -> None:
+        action.setEnabled(connections.selected() is not None and page.ctx.session is not None)
+
+    action.triggered.connect(lambda _checked=False: copy())
+    view.table.selectionModel().selectionChanged.connect(lambda *_: update())
+    page.ctx.session_changed.connect(update)
+    menu = _menu(window, "&Connection")
+    if menu is not None:
+        menu.addSeparator()
+        menu.addAction(action)
+    view.table.addAction(action)
+    getattr(window, "actions_by_name", {})["copy_to_drafts"] = action
+    return action
+
+
+def _menu(window: Any, title: str) -> QMenu | None:
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if isinstance(menu, QMenu) and action.text() == title:
+            return menu
+    return None

@@ -1,0 +1,95 @@
+"""The last-validation badge of a connection: valid / refused / unreachable / not checked, with its time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from mmoauth_gui.core.validation.result import ValidationResult
+
+KIND_LABELS = {
+    "valid": "Valid",
+    "refused": "Refused",
+    "unreachable": "Unreachable",
+    "unchecked": "Not checked",
+}
+KIND_ORDER = {"refused": 0, "unreachable": 1, "unchecked": 2, "valid": 3}
+
+UNREACHABLE_CATEGORIES = frozenset({"network", "tls", "timeout"})
+
+
+@dataclass(frozen=True)
+class Badge:
+    kind: str = "unchecked"
+    checked_at: datetime | None = None
+    summary: str = ""  # one line: why (the RFC error, the HTTP status, the hint)
+    source: str = ""  # desktop | server
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    def text(self, now: datetime | None = None) -> str:
+        if self.checked_at is None:
+            return self.label
+        return f"{self.label} · {when(self.checked_at, now)}"
+
+
+NOT_CHECKED = Badge()
+
+
+def badge_kind(ok: bool, category: str) -> str:
+    if ok:
+        return "valid"
+    return "unreachable" if category in UNREACHABLE_CATEGORIES else "refused"
+
+
+def effective_ok(result: ValidationResult) -> bool:
+    """A token came back *the way Mattermost asks for it* (not only with HTTP Basic)."""
+    return result.ok and result.mattermost_compatible is not False
+
+
+def result_kind(result: ValidationResult) -> str:
+    if result.ok and result.mattermost_compatible is False:
+        return "refused"
+    return badge_kind(result.ok, result.category)
+
+
+def badge_for(result: ValidationResult, checked_at: str = "") -> Badge:
+    """The badge for a validation result (``checked_at``: ISO 8601, defaults to the result's own)."""
+    kind = result_kind(result)
+    return Badge(kind, local_time(checked_at or result.checked_at), result.summary, result.source)
+
+
+def local_time(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value / 1000 if value > 10**11 else value).astimezone()
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return value.astimezone() if value.tzinfo else value
+    return None
+
+
+def when(moment: datetime, now: datetime | None = None) -> str:
+    """``12:04`` today, ``yesterday 12:04``, else ``2024-03-05 12:04``."""
+    now = now or datetime.now(moment.tzinfo)
+    day = (now.date() - moment.date()).days
+    clock = moment.strftime("%H:%M")
+    if day == 0:
+        return clock
+    if day == 1:
+        return f"yesterday {clock}"
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def created_text(create_at_ms: int) -> str:
+    if not create_at_ms:
+        return ""
+    return datetime.fromtimestamp(create_at_ms / 1000).astimezone().strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,42 @@
+"""The preview's exports from the GUI: the CLI's CSV and JSON (``preview --csv`` / ``--json``) for the rows shown.
+
+A command's token was never read (``Command`` has no such field), so no export can hold one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from mmoauth_gui.core.preview.build import PreviewRow
+from mmoauth_gui.core.preview.report import preview_csv, preview_document
+from mmoauth_gui.storage.atomic import write_atomic
+from mmoauth_gui.ui.preview.state import PreviewData
+
+FORMATS = {"csv": ("CSV", "CSV files (*.csv)"), "json": ("JSON", "JSON files (*.json)")}
+
+
+def export_json(data: PreviewData, rows: Sequence[PreviewRow], team_id: str | None = None) -> dict[str, Any]:
+    """``preview --json``'s document for ``rows``."""
+    return preview_document(data.result, data.preview, rows, team_id=team_id, offline=data.offline)
+
+
+def export_text(data: PreviewData, rows: Sequence[PreviewRow], fmt: str, team_id: str | None = None) -> str:
+    if fmt == "csv":
+        return preview_csv(data.preview, rows)
+    if fmt == "json":
+        return json.dumps(export_json(data, rows, team_id), indent=2, ensure_ascii=False) + "\n"
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def write_export(path: Path, data: PreviewData, rows: Sequence[PreviewRow], fmt: str, team_id: str | None) -> Path:
+    """Write the export atomically (call from a worker thread)."""
+    write_atomic(path, export_text(data, rows, fmt, team_id))
+    return path
+
+
+def default_file_name(data: PreviewData, fmt: str) -> str:
+    host = data.result.server_url.split("://", 1)[-1].split("/", 1)[0].replace(":", "-") or "server"
+    return f"slash-commands-{host}.{fmt}"

@@ -1,0 +1,76 @@
+"""Filters over the preview table: team, connection, status and words; sorted by team and command by default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from mmoauth_gui.core.preview.build import PreviewRow, Status
+from mmoauth_gui.ui.preview.model import TEAM, PreviewModel, RowRole, SearchRole, SortRole
+
+
+class PreviewFilter(QSortFilterProxyModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.team_id: str | None = None
+        self.connection_id: str | None = None
+        self.status: Status | None = None
+        self.terms: tuple[str, ...] = ()
+        self.setSortRole(SortRole)
+        self.setDynamicSortFilter(True)
+        self.sort(TEAM, Qt.SortOrder.AscendingOrder)
+
+    def set_filters(
+        self,
+        *,
+        team_id: str | None = None,
+        connection_id: str | None = None,
+        status: Status | None = None,
+        search: str = "",
+    ) -> None:
+        terms = tuple(search.casefold().split())
+        wanted = (team_id, connection_id, status, terms)
+        if wanted == (self.team_id, self.connection_id, self.status, self.terms):
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
+            self.beginFilterChange()
+            self.team_id, self.connection_id, self.status, self.terms = wanted
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.team_id, self.connection_id, self.status, self.terms = wanted
+            self.invalidateRowsFilter()
+
+    @property
+    def filtering(self) -> bool:
+        return any(v is not None for v in (self.team_id, self.connection_id, self.status)) or bool(self.terms)
+
+    def accepts(self, row: PreviewRow, haystack: str, *, ignore_status: bool = False) -> bool:
+        """Whether ``row`` passes the filters (``ignore_status``: all but the status, for the counts)."""
+        if self.team_id is not None and row.team_id != self.team_id:
+            return False
+        if self.connection_id is not None and not (
+            self.connection_id in row.matches or row.server_connection_id == self.connection_id
+        ):
+            return False
+        if not ignore_status and self.status is not None and row.status is not self.status:
+            return False
+        return all(term in haystack for term in self.terms)
+
+    def counted_rows(self) -> list[PreviewRow]:
+        """Source rows passing every filter but the status: what the per-status counts count."""
+        model = self.sourceModel()
+        if not isinstance(model, PreviewModel):
+            return []
+        if not self.terms:  # no words to look for: the rows' text is not needed
+            return [r for r in model.rows() if self.accepts(r, "", ignore_status=True)]
+        pairs = zip(model.rows(), model.haystacks_view(), strict=True)
+        return [r for r, h in pairs if self.accepts(r, h, ignore_status=True)]
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not self.filtering:
+            return True
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        row = index.data(RowRole)
+        haystack = (index.data(SearchRole) or "") if self.terms else ""
+        return isinstance(row, PreviewRow) and self.accepts(row, haystack)
