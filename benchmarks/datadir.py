@@ -7,7 +7,7 @@ from pathlib import Path
 
 from benchmarks.workloads import draft_connection, preview_workload, teams_of
 from mmoauth_gui.core.preview.snapshot import SyncResult
-from mmoauth_gui.services.mattermost.client import normalize_base_url
+from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.storage.drafts import DraftStore
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.preview_cache import PreviewCache
@@ -28,7 +28,7 @@ def prepare(root: Path, *, drafts: int, commands: int, connections: int) -> AppP
     cmds, conns = preview_workload(commands, connections)
     PreviewCache(paths).save(
         SyncResult(
-            server_url=normalize_base_url(SERVER_URL),
+            server_url=canonical_server_url(SERVER_URL),
             fetched_at=time.time() - 3600,
             teams=tuple(teams_of(cmds)),
             commands=tuple(cmds),

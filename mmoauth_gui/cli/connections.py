@@ -11,7 +11,6 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from mmoauth_gui.cli.connection_flags import (
@@ -37,6 +36,7 @@ from mmoauth_gui.cli.support import (
     print_json,
     read_secret,
 )
+from mmoauth_gui.core.clock import from_ms
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.rules import FIELD_LABELS, Problem, check_connection, has_errors, overlap_warnings
 from mmoauth_gui.services.mattermost.client import MattermostClient
@@ -338,7 +338,7 @@ def _validation_lines(row: dict[str, Any]) -> list[str]:
 def _when(ms: int) -> str:
     if not ms:
         return "unknown"
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return from_ms(ms).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _print_connection(conn: Connection, as_json: bool) -> None:

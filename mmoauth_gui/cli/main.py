@@ -1,17 +1,14 @@
-"""One entry point: no sub-command opens the GUI; sub-commands are the headless face (DESIGN.md)."""
+"""One entry point: no sub-command opens the GUI; sub-commands are the headless face (docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 
 from mmoauth_gui import __version__
 from mmoauth_gui.cli.support import CommandError, Exit
 from mmoauth_gui.storage.paths import DATA_DIR_ENV
-
-COMMAND_MODULES = ("sandbox", "connections", "validate", "preview", "drafts")
 
 
 def _needs_commands(argv: Sequence[str]) -> bool:
@@ -43,10 +40,12 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     if not with_commands:  # opening the GUI: importing every command would only slow the first window
         parser.set_defaults(command=None)
         return parser
+    from mmoauth_gui.cli import connections, preview, sandbox, validate
+    from mmoauth_gui.cli.drafts import parser as drafts
+
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(f"mmoauth_gui.cli.{name}")
-        module.register(subparsers)
+    for register in (sandbox.register, connections.register, validate.register, preview.register, drafts.register):
+        register(subparsers)
     return parser
 
 

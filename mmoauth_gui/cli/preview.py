@@ -24,7 +24,7 @@ from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.preview.build import Preview, PreviewRow, Status
 from mmoauth_gui.core.preview.report import preview_csv, preview_document, preview_warnings, sync_problems
 from mmoauth_gui.core.preview.snapshot import SyncResult
-from mmoauth_gui.services.mattermost.client import normalize_base_url
+from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.services.preview_fetch import DEFAULT_CONCURRENCY, SyncProgress, check_server_answers, sync
 from mmoauth_gui.storage.paths import app_paths
 from mmoauth_gui.storage.preview_cache import PreviewCache
@@ -123,7 +123,7 @@ def _cached(args: argparse.Namespace) -> tuple[SyncResult, str | None]:
         url = profile.url
     if not url:
         fail("No server given: use --server URL (or --profile NAME).", Exit.USAGE)
-    url = normalize_base_url(url)
+    url = canonical_server_url(url)
     loaded = PreviewCache().load(url)
     if loaded.result is None:
         reason = loaded.problem or f"Nothing is cached for {url} yet."
@@ -158,7 +158,7 @@ def local_draft_changes(server_url: str, profile: str = "") -> DraftChanges:
 
 def drafts_as_changes(drafts: Iterable[Any], server_url: str, aliases: Collection[str] = ()) -> DraftChanges:
     """``drafts`` (``storage.drafts.Draft``) that concern ``server_url`` as a preview change set."""
-    url = normalize_base_url(server_url)
+    url = canonical_server_url(server_url)
     changes: dict[str, Connection | None] = {}
     applied: list[dict[str, str]] = []
     for draft in drafts:
@@ -168,7 +168,7 @@ def drafts_as_changes(drafts: Iterable[Any], server_url: str, aliases: Collectio
             key = draft.origin.connection_id
         else:
             target = draft.server.strip()
-            if target and target not in aliases and normalize_base_url(target) != url:
+            if target and target not in aliases and canonical_server_url(target) != url:
                 continue
             key = DRAFT_KEY_PREFIX + draft.id
         changes[key] = draft.to_connection()

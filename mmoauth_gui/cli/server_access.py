@@ -19,8 +19,9 @@ from typing import Any, NoReturn
 
 from mmoauth_gui.cli.support import SERVER_TOKEN_ENV, CommandError, Exit, fail
 from mmoauth_gui.core.rules import url_problems
+from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.services.http import make_http_client
-from mmoauth_gui.services.mattermost.client import MattermostClient, normalize_base_url
+from mmoauth_gui.services.mattermost.client import MattermostClient
 from mmoauth_gui.services.mattermost.errors import (
     FeatureUnavailable,
     InvalidResponse,
@@ -100,7 +101,7 @@ def resolve_server_access(args: argparse.Namespace) -> ServerAccess:
 
     if not url:
         fail("No server given: use --server URL (or --profile NAME).", Exit.USAGE)
-    url = normalize_base_url(url)
+    url = canonical_server_url(url)
     problems = url_problems(url, "The server URL")
     if problems:
         fail(" ".join(problems), Exit.USAGE)

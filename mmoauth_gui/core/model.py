@@ -14,6 +14,15 @@ class GrantType(StrEnum):
 
 
 SECRET_FIELDS = ("client_secret", "credentials_password")
+# What the token request is made of: changing one makes an earlier validation say nothing about the connection.
+CREDENTIAL_FIELDS = (
+    "client_id",
+    "client_secret",
+    "oauth_token_url",
+    "grant_type",
+    "credentials_username",
+    "credentials_password",
+)
 
 
 def _text(value: Any) -> str:

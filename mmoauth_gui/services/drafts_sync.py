@@ -16,25 +16,25 @@ from typing import Any, Literal
 
 import httpx
 
-from mmoauth_gui.core.model import Connection
-from mmoauth_gui.core.rules import Problem, check_connection, has_errors
-from mmoauth_gui.core.validation.result import ValidationResult
-from mmoauth_gui.services.mattermost.client import MattermostClient
-from mmoauth_gui.services.mattermost.errors import NotFound
-from mmoauth_gui.services.token.client import AuthChoice, validate_locally
-from mmoauth_gui.storage.drafts import (
+from mmoauth_gui.core.clock import now_iso
+from mmoauth_gui.core.drafts.model import (
     DRAFT_FIELDS,
     ConflictMark,
     Draft,
     DraftError,
     DraftStatus,
-    DraftStore,
     Origin,
     draft_fields,
-    export_connections,
-    normalise_server_url,
-    now_iso,
 )
+from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.rules import Problem, check_connection, has_errors
+from mmoauth_gui.core.urls import canonical_server_url
+from mmoauth_gui.core.validation.result import ValidationResult
+from mmoauth_gui.services.mattermost.client import MattermostClient
+from mmoauth_gui.services.mattermost.errors import NotFound
+from mmoauth_gui.services.token.client import AuthChoice, validate_locally
+from mmoauth_gui.storage.drafts import DraftStore
+from mmoauth_gui.storage.drafts_exchange import export_connections
 
 log = logging.getLogger(__name__)
 
@@ -263,7 +263,7 @@ class DraftSync:
 
     @property
     def server_url(self) -> str:
-        return normalise_server_url(self.client.base_url)
+        return canonical_server_url(self.client.base_url)
 
     async def server_copy(self, draft: Draft) -> Connection | None:
         """The current server copy of the draft's origin; None when it was deleted."""

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.storage.atomic import CorruptFileError, read_json_file, write_json_atomic
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore
@@ -26,11 +27,6 @@ __all__ = ["CorruptFileError", "Profile", "ProfileError", "ProfileStore"]
 
 class ProfileError(ValueError):
     """A profile operation that cannot be done (unknown name, a name taken, a field missing)."""
-
-
-def normalise_url(url: str) -> str:
-    """A server URL as the profiles keep it: trimmed, without a trailing slash."""
-    return url.strip().rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -51,7 +47,7 @@ class Profile:
         if self.auth not in AUTH_METHODS:
             raise ProfileError(f"Server profile “{self.name}”: sign-in must be token or password, not {self.auth!r}.")
         object.__setattr__(self, "name", self.name.strip())
-        object.__setattr__(self, "url", normalise_url(self.url))
+        object.__setattr__(self, "url", canonical_server_url(self.url))
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Profile:
@@ -146,7 +142,7 @@ class ProfileStore:
         return next((p for p in self.load() if p.name == name), None)
 
     def find_by_url(self, url: str) -> list[Profile]:
-        wanted = normalise_url(url)
+        wanted = canonical_server_url(url)
         return [p for p in self.load() if p.url == wanted]
 
     def save(self, profile: Profile) -> None:

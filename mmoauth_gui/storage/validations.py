@@ -10,10 +10,11 @@ import logging
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mmoauth_gui.core.clock import now_iso
+from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.storage.atomic import CorruptFileError, read_json_file, write_json_atomic
 from mmoauth_gui.storage.paths import AppPaths
@@ -27,11 +28,7 @@ __all__ = ["CorruptFileError", "StoredValidation", "ValidationStore", "server_ke
 
 
 def server_key(server_url: str, connection_id: str) -> str:
-    return f"{server_url.strip().rstrip('/')}|{connection_id}"
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return f"{canonical_server_url(server_url)}|{connection_id}"
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,7 @@ class ValidationStore:
         return self.all().get(key)
 
     def put(self, key: str, result: ValidationResult) -> StoredValidation:
-        stored = StoredValidation(result.without_token(), result.checked_at or _now())
+        stored = StoredValidation(result.without_token(), result.checked_at or now_iso())
         with self._lock:
             entries = self._read()
             entries[key] = stored
@@ -79,7 +76,7 @@ class ValidationStore:
         with self._lock:
             entries = self._read()
             for key, result in results.items():
-                entries[key] = StoredValidation(result.without_token(), result.checked_at or _now())
+                entries[key] = StoredValidation(result.without_token(), result.checked_at or now_iso())
             self._write(entries)
 
     def remove(self, keys: str | Iterable[str]) -> None:

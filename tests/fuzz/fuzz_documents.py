@@ -10,10 +10,11 @@ from typing import Any
 from fuzz_support import json_values, numbers, objects_with, texts, weighted
 from hypothesis import strategies as st
 
+from mmoauth_gui.core.drafts.exchange import ExchangeEntry
+from mmoauth_gui.core.drafts.model import Draft, Origin
 from mmoauth_gui.core.model import Command, Connection, Team
 from mmoauth_gui.core.preview.snapshot import COMMAND_FIELDS, SyncResult
 from mmoauth_gui.core.validation.result import ValidationResult
-from mmoauth_gui.storage.drafts import Draft, ExchangeEntry, Origin
 
 CONNECTION_KEYS = tuple(f.name for f in fields(Connection))
 RESULT_KEYS = tuple(ValidationResult(ok=True, category="ok").to_json())

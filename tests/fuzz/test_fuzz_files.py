@@ -17,10 +17,12 @@ from fuzz_support import DEEP, FUZZ_FILES, broken_bytes, json_values, objects_wi
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from mmoauth_gui.core.drafts.model import DraftError
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.sandbox.seed import Placeholders, SeedError, apply_seed, load_seed
 from mmoauth_gui.sandbox.state import State
-from mmoauth_gui.storage.drafts import EXPORT_KIND, DraftError, DraftStore, ExchangeFileError, read_exchange_file
+from mmoauth_gui.storage.drafts import DraftStore
+from mmoauth_gui.storage.drafts_exchange import EXPORT_KIND, ExchangeFileError, read_exchange_file
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.preview_cache import PreviewCache
 from mmoauth_gui.storage.profiles import ProfileStore

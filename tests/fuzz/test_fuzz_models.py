@@ -22,12 +22,13 @@ from fuzz_support import FUZZ, json_values, objects_with
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from mmoauth_gui.core.drafts.exchange import ExchangeEntry
+from mmoauth_gui.core.drafts.model import Draft
 from mmoauth_gui.core.model import Command, Connection, Team
 from mmoauth_gui.core.preview.snapshot import COMMAND_FIELDS, SyncResult
 from mmoauth_gui.core.rules import check_connection, overlap_warnings
 from mmoauth_gui.core.validation.result import Category, ValidationResult
 from mmoauth_gui.services.mattermost.client import User
-from mmoauth_gui.storage.drafts import Draft, ExchangeEntry
 from mmoauth_gui.storage.profiles import Profile, ProfileError
 
 

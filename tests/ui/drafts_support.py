@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mmoauth_gui.storage.drafts import Draft
+from mmoauth_gui.core.drafts.model import Draft
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.drafts.page import DraftsPage
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from mmoauth_gui.core.drafts.model import ConflictMark, Draft, Origin, SecretState
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.validation.result import ValidationResult
-from mmoauth_gui.storage.drafts import ConflictMark, Draft, Origin, SecretState
 from mmoauth_gui.ui.drafts.model import (
     MODIFIED,
     NAME,

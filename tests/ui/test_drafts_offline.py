@@ -10,9 +10,10 @@ from drafts_support import by_name, files_containing, make_page, open_draft, wai
 from PySide6.QtCore import Qt
 from ui_helpers import answer, run
 
+from mmoauth_gui.core.drafts.model import DraftStatus, SecretState
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox import Sandbox
-from mmoauth_gui.storage.drafts import DraftStatus, DraftStore, SecretState
+from mmoauth_gui.storage.drafts import DraftStore
 from mmoauth_gui.storage.secrets import SecretStore
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.drafts.controller import CONNECT_TO_PULL, CONNECT_TO_PUSH, DELETE_TITLE

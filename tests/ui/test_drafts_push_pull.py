@@ -14,10 +14,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from ui_helpers import run
 
+from mmoauth_gui.core.drafts.model import DraftStatus, SecretState
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.logs import setup_logging
 from mmoauth_gui.sandbox import Sandbox
-from mmoauth_gui.storage.drafts import DraftStatus, SecretState
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.drafts.conflict_dialog import ConflictDialog
 from mmoauth_gui.ui.drafts.page import DraftsPage, create_page

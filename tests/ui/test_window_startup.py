@@ -43,9 +43,9 @@ def test_the_shell_needs_neither_httpx_nor_keyring_nor_svg(tmp_path: Path) -> No
         window = MainWindow(None, ui_settings(app_paths()))
         window.show()
         window.grab()
-        heavy = ("httpx", "keyring", "PySide6.QtSvg", "mmoauth_gui.ui.context", "mmoauth_gui.services.mattermost.client",
-                 "mmoauth_gui.ui.connections.view", "mmoauth_gui.ui.kit.icons", "mmoauth_gui.ui.preview.page",
-                 "mmoauth_gui.ui.drafts.page")
+        heavy = ("httpx", "keyring", "PySide6.QtSvg", "mmoauth_gui.ui.context",
+                 "mmoauth_gui.services.mattermost.client", "mmoauth_gui.ui.connections.view",
+                 "mmoauth_gui.ui.kit.icons", "mmoauth_gui.ui.preview.page", "mmoauth_gui.ui.drafts.page")
         print(sorted(name for name in heavy if name in sys.modules))
         """
     )

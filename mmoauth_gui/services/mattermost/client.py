@@ -17,6 +17,8 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from mmoauth_gui.core.model import SECRET_FIELDS, Command, Connection, Team
+from mmoauth_gui.core.urls import API_PATH as API
+from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.services.mattermost.errors import (
     FeatureUnavailable,
     InvalidResponse,
@@ -32,7 +34,6 @@ from mmoauth_gui.services.transport_errors import classify_transport_error
 
 log = logging.getLogger(__name__)
 
-API = "/api/v4"
 CONNECTIONS = f"{API}/oauth/outgoing_connections"
 PAGE_LIMIT = 100  # the server's maximum; its default is 10
 MAX_PAGES = 500  # 50,000 connections: far beyond any real server, a stop for a cursor that never ends
@@ -97,14 +98,6 @@ class User:
         return f"{self.username} ({full})" if full and self.username else self.username or full or self.id
 
 
-def normalize_base_url(url: str) -> str:
-    """``url`` without a trailing slash or a pasted ``/api/v4`` suffix."""
-    url = url.strip().rstrip("/")
-    if url.endswith(API):
-        url = url[: -len(API)].rstrip("/")
-    return url
-
-
 def unreachable_error(exc: httpx.TransportError, base_url: str, operation: str) -> Unreachable:
     """The Unreachable error for a transport failure (no HTTP answer at all)."""
     kind, detail = classify_transport_error(exc)
@@ -140,7 +133,7 @@ class MattermostClient:
     """One server, one token, over a shared ``httpx.AsyncClient``. The token never appears in ``repr``."""
 
     def __init__(self, base_url: str, token: str, http: httpx.AsyncClient) -> None:
-        self.base_url = normalize_base_url(base_url)
+        self.base_url = canonical_server_url(base_url)
         self._token = token
         self._http = http
 

@@ -20,13 +20,13 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
 import httpx
 
+from mmoauth_gui.core.clock import now_iso
 from mmoauth_gui.core.model import Connection, GrantType
 from mmoauth_gui.core.rules import url_problems
 from mmoauth_gui.core.validation import hints as hints
@@ -127,10 +127,6 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
         for form in {secret, quote(secret, safe=""), quote_plus(secret, safe="")}:
             text = text.replace(form, "[secret]")
     return text
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _excerpt(body: bytes, secrets: Iterable[str]) -> str | None:

@@ -15,11 +15,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from mmoauth_gui.core.clock import now_iso
 from mmoauth_gui.core.model import GrantType
 from mmoauth_gui.core.rules import url_problems
 from mmoauth_gui.core.validation import hints as hints
 from mmoauth_gui.core.validation.result import Category, ValidationResult
-from mmoauth_gui.services.token.client import now_iso
 from mmoauth_gui.services.transport_errors import classify_transport_error
 
 OAUTH_WELL_KNOWN = "/.well-known/oauth-authorization-server"

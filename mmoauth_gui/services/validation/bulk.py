@@ -19,10 +19,11 @@ from typing import Generic, TypeVar
 
 import httpx
 
+from mmoauth_gui.core.clock import now_iso
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.validation.result import Category, ValidationResult
 from mmoauth_gui.services.mattermost.client import MattermostClient
-from mmoauth_gui.services.token.client import DEFAULT_TIMEOUT, AuthChoice, TokenRequest, now_iso, request_token
+from mmoauth_gui.services.token.client import DEFAULT_TIMEOUT, AuthChoice, TokenRequest, request_token
 from mmoauth_gui.services.validation.server import validate_on_server, validate_stored_on_server
 
 log = logging.getLogger(__name__)

@@ -16,6 +16,7 @@ from http import HTTPStatus
 
 import httpx
 
+from mmoauth_gui.core.clock import now_iso
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.rules import check_connection
 from mmoauth_gui.core.validation import hints as hints
@@ -31,7 +32,6 @@ from mmoauth_gui.services.mattermost.errors import (
     PermissionDenied,
     Unreachable,
 )
-from mmoauth_gui.services.token.client import now_iso
 from mmoauth_gui.services.transport_errors import classify_transport_error
 
 _CHECKED_FIELDS = {

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mmoauth_gui.core.model import Connection, GrantType
+from mmoauth_gui.core.model import CREDENTIAL_FIELDS, Connection, GrantType
 from mmoauth_gui.core.rules import FIELD_LABELS, Problem, check_connection, has_errors, parse_audience_lines
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.token.client import AuthChoice, validate_locally
@@ -54,14 +54,6 @@ AUDIENCES_HELP = (
 GRANT_HELP = (
     "Mattermost's backstage always uses client credentials. The server also accepts the password grant, "
     "which sends a username and password to the token endpoint."
-)
-CREDENTIAL_FIELDS = (
-    "client_id",
-    "client_secret",
-    "oauth_token_url",
-    "grant_type",
-    "credentials_username",
-    "credentials_password",
 )
 SAVE_ANYWAY_TITLE = "Save Outgoing OAuth Connection"
 SAVE_ANYWAY_TEXT = "This connection has not been validated, Do you want to save anyway?"

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mmoauth_gui.core.drafts.model import DRAFT_FIELDS, draft_fields
 from mmoauth_gui.core.rules import FIELD_LABELS
 from mmoauth_gui.services.drafts_sync import Conflict, FieldDifference, Side
-from mmoauth_gui.storage.drafts import DRAFT_FIELDS, draft_fields
 from mmoauth_gui.ui.kit.badge import local_time, when
 from mmoauth_gui.ui.kit.icons import app_icon
 from mmoauth_gui.ui.kit.style import scaled_font, status_css

@@ -9,9 +9,10 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelection, QObject, QSettings, Signal
 
+from mmoauth_gui.core.drafts.model import Draft, DraftStatus
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.services.token.client import AuthChoice, validate_locally
-from mmoauth_gui.storage.drafts import CorruptFileError, Draft, DraftStatus
+from mmoauth_gui.storage.atomic import CorruptFileError
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.drafts.editor_controller import DraftEditing
 from mmoauth_gui.ui.drafts.exchange_actions import DraftsExchange

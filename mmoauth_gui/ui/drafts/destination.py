@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
+from mmoauth_gui.core.drafts.model import Draft
+from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.services.mattermost.client import MattermostClient
-from mmoauth_gui.storage.drafts import Draft, normalise_server_url
 from mmoauth_gui.storage.profiles import Profile
 from mmoauth_gui.ui.context import AppContext
 
@@ -29,7 +30,7 @@ def session_destination(ctx: AppContext) -> Destination | None:
     session = ctx.session
     if session is None:
         return None
-    url = normalise_server_url(session.profile.url)
+    url = canonical_server_url(session.profile.url)
     return Destination(session.profile.name, url, session.client, session.team_id, True)
 
 
@@ -58,12 +59,12 @@ async def profile_destination(ctx: AppContext, profile: Profile) -> Destination 
     if not token:
         return None
     client = MattermostClient(profile.url, token, ctx.http_for_profile(profile))
-    return Destination(profile.name, normalise_server_url(profile.url), client, profile.team_id or None)
+    return Destination(profile.name, canonical_server_url(profile.url), client, profile.team_id or None)
 
 
 async def destination_for_server(ctx: AppContext, server_url: str) -> Destination | None:
     """The session when it is on ``server_url``, else a saved profile of that server with a stored token."""
-    url = normalise_server_url(server_url)
+    url = canonical_server_url(server_url)
     session = session_destination(ctx)
     if session is not None and session.url == url:
         return session

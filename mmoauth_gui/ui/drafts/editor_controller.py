@@ -15,16 +15,17 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from mmoauth_gui.core.drafts.model import Draft, SecretState, public_only
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.rules import FIELD_LABELS
 from mmoauth_gui.core.validation.result import ValidationResult
-from mmoauth_gui.storage.drafts import AutosaveBuffer, Draft, SecretState, public_only
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.drafts.editor_view import DraftEditor
 from mmoauth_gui.ui.drafts.model import SECRET_LOOK, STALE_TIP, STATUS_LOOK, validation_kind
 from mmoauth_gui.ui.drafts.workspace import DraftRow, DraftsIO, EditState
 from mmoauth_gui.ui.kit.badge import KIND_LABELS, local_time, result_kind, when
 from mmoauth_gui.ui.kit.style import status_color
+from mmoauth_gui.ui.runtime.autosave import AutosaveBuffer
 from mmoauth_gui.ui.runtime.tasks import alive
 
 log = logging.getLogger(__name__)

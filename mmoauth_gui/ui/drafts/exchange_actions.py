@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
-from mmoauth_gui.storage.drafts import ClashDecision, Draft, ExchangeFileError, export_connections
+from mmoauth_gui.core.drafts.exchange import ClashDecision
+from mmoauth_gui.core.drafts.model import Draft
+from mmoauth_gui.storage.drafts_exchange import ExchangeFileError, export_connections
 from mmoauth_gui.ui.drafts.import_questions import ask_clash, report_text, secrets_needed_text
 
 if TYPE_CHECKING:

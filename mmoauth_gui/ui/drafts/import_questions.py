@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from mmoauth_gui.storage.drafts import Clash, ClashDecision, Draft, ImportReport
+from mmoauth_gui.core.drafts.exchange import Clash, ClashDecision, ImportReport
+from mmoauth_gui.core.drafts.model import Draft
 from mmoauth_gui.ui.drafts.ask import ask_choice
 from mmoauth_gui.ui.drafts.conflict_dialog import field_label
 

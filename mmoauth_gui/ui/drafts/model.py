@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from mmoauth_gui.storage.drafts import Draft, DraftStatus, SecretState
+from mmoauth_gui.core.drafts.model import Draft, DraftStatus, SecretState
 from mmoauth_gui.ui.drafts.workspace import DraftRow
 from mmoauth_gui.ui.kit.badge import KIND_LABELS, local_time, result_kind, when
 from mmoauth_gui.ui.kit.icons import status_icon

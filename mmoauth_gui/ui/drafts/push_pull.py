@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from mmoauth_gui.core.drafts.model import Draft, DraftStatus
 from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.services.drafts_sync import Conflict, ConflictError, DraftRulesError, DraftSync, PushResult, Side
 from mmoauth_gui.services.mattermost.errors import MattermostError
-from mmoauth_gui.storage.drafts import Draft, DraftStatus, normalise_server_url
 from mmoauth_gui.ui.drafts.ask import ask_choice
 from mmoauth_gui.ui.drafts.conflict_dialog import KEEP_MINE, MERGE, TAKE_THEIRS, ConflictDialog
 from mmoauth_gui.ui.drafts.destination import (
@@ -58,7 +59,7 @@ class DraftsSyncActions(QObject):
         session = self.ctx.session
         if session is None:
             return
-        server = normalise_server_url(session.profile.url)
+        server = canonical_server_url(session.profile.url)
         for draft in list(self.io.known.values()):
             if draft.origin is None or not draft.origin.is_on(server) or self.ctx.session is not session:
                 continue
@@ -130,7 +131,7 @@ class DraftsSyncActions(QObject):
         """The session's server, or the saved server the draft is meant for (asked when both are possible)."""
         session = session_destination(self.ctx)
         profile = await target_profile(self.ctx, draft)
-        if profile is not None and (session is None or normalise_server_url(profile.url) != session.url):
+        if profile is not None and (session is None or canonical_server_url(profile.url) != session.url):
             target = await profile_destination(self.ctx, profile)
             if session is None:
                 if target is None:
@@ -173,7 +174,7 @@ class DraftsSyncActions(QObject):
         target = draft.server.strip()
         if not target or target == session.name:
             return ""
-        return "" if normalise_server_url(target) == session.url else target
+        return "" if canonical_server_url(target) == session.url else target
 
     async def _sync_op(self, draft: Draft, destination: Destination, op: Any) -> Any:
         """Run ``op(sync, draft)`` with the workspace locked and publish the draft as the server left it."""
@@ -288,7 +289,7 @@ class DraftsSyncActions(QObject):
         if self.ctx.session is None:
             self.page.say(CONNECT_TO_PULL, "warning")
             return None
-        server = normalise_server_url(self.ctx.session.profile.url)
+        server = canonical_server_url(self.ctx.session.profile.url)
         pulled = {d.origin.connection_id for d in self.io.known.values() if d.origin and d.origin.is_on(server)}
         dialog = PullDialog(self.ctx, pulled, self.view)
         dialog.chosen.connect(self.pull)
@@ -308,7 +309,7 @@ class DraftsSyncActions(QObject):
         if session is None:
             return
         await self.editing.flush()
-        server = normalise_server_url(session.profile.url)
+        server = canonical_server_url(session.profile.url)
         async with self.io.lock:
             existing = next(
                 (

@@ -17,20 +17,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.drafts.exchange import ClashDecision, ImportPlan, ImportReport
+from mmoauth_gui.core.drafts.model import Draft, SecretState, changed_fields
+from mmoauth_gui.core.model import CREDENTIAL_FIELDS, Connection
 from mmoauth_gui.core.validation.result import ValidationResult
-from mmoauth_gui.storage.drafts import (
-    CREDENTIAL_FIELDS,
-    ClashDecision,
-    CorruptFileError,
-    Draft,
-    DraftStore,
-    ImportPlan,
-    ImportReport,
-    SecretState,
-    changed_fields,
-    read_exchange_file,
-)
+from mmoauth_gui.storage.atomic import CorruptFileError
+from mmoauth_gui.storage.drafts import DraftStore
+from mmoauth_gui.storage.drafts_exchange import read_exchange_file
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from mmoauth_gui.core.clock import from_ms
 from mmoauth_gui.core.validation.result import ValidationResult
 
 KIND_LABELS = {
@@ -66,7 +67,7 @@ def local_time(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value / 1000 if value > 10**11 else value).astimezone()
+        return from_ms(int(value)).astimezone()
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value)
@@ -92,4 +93,4 @@ def when(moment: datetime, now: datetime | None = None) -> str:
 def created_text(create_at_ms: int) -> str:
     if not create_at_ms:
         return ""
-    return datetime.fromtimestamp(create_at_ms / 1000).astimezone().strftime("%Y-%m-%d %H:%M")
+    return from_ms(create_at_ms).astimezone().strftime("%Y-%m-%d %H:%M")

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.services.mattermost.client import normalize_base_url
+from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.services.mattermost.errors import MattermostError, PermissionDenied
 from mmoauth_gui.services.preview_fetch import sync
 from mmoauth_gui.services.session import Session
@@ -79,7 +79,7 @@ class PreviewSync(QObject):
         profile = await asyncio.to_thread(profiles.get, profile_name) if profiles is not None else None
         if profile is None or generation != self._generation or self.ctx.session is not None:
             return
-        self._use_server(normalize_base_url(profile.url), None)
+        self._use_server(canonical_server_url(profile.url), None)
 
     def _use_server(self, url: str, session: Session | None) -> None:
         self._generation += 1

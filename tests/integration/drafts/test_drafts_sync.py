@@ -9,12 +9,14 @@ from typing import TypeVar
 
 import pytest
 
+from mmoauth_gui.core.drafts.model import DraftError, DraftStatus
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.services.drafts_sync import ConflictError, DraftRulesError, DraftSync, PushResult, validate_draft
 from mmoauth_gui.services.http import make_http_client
 from mmoauth_gui.services.mattermost.client import MattermostClient
-from mmoauth_gui.storage.drafts import DraftError, DraftStatus, DraftStore, read_exchange_file
+from mmoauth_gui.storage.drafts import DraftStore
+from mmoauth_gui.storage.drafts_exchange import read_exchange_file
 from mmoauth_gui.storage.paths import app_paths
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore
 

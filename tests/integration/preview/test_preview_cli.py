@@ -14,9 +14,10 @@ from typing import Any
 
 from preview_seed import SECRET, ids_by_name
 
+from mmoauth_gui.core.drafts.model import Origin
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox import Sandbox
-from mmoauth_gui.storage.drafts import DraftStore, Origin
+from mmoauth_gui.storage.drafts import DraftStore
 from mmoauth_gui.storage.paths import app_paths
 from mmoauth_gui.storage.secrets import SecretStore
 

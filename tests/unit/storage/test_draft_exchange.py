@@ -7,16 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from mmoauth_gui.core.drafts.exchange import Clash, copy_name
+from mmoauth_gui.core.drafts.model import Origin
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.storage.drafts import (
-    Clash,
-    DraftStore,
-    ExchangeFileError,
-    Origin,
-    copy_name,
-    export_connections,
-    read_exchange_file,
-)
+from mmoauth_gui.storage.drafts import DraftStore
+from mmoauth_gui.storage.drafts_exchange import ExchangeFileError, export_connections, read_exchange_file
 from mmoauth_gui.storage.paths import AppPaths, app_paths
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore
 

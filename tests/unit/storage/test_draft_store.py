@@ -9,22 +9,22 @@ from pathlib import Path
 import pytest
 from keyring_doubles import MemoryKeyring
 
-from mmoauth_gui.core.model import Connection
-from mmoauth_gui.core.validation.result import ValidationResult
-from mmoauth_gui.storage.drafts import (
-    AutosaveBuffer,
+from mmoauth_gui.core.drafts.model import (
     ConflictMark,
-    CorruptFileError,
     Draft,
     DraftError,
     DraftNotFound,
     DraftStatus,
-    DraftStore,
     Origin,
     SecretState,
 )
+from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.validation.result import ValidationResult
+from mmoauth_gui.storage.atomic import CorruptFileError
+from mmoauth_gui.storage.drafts import DraftStore
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.secrets import SecretStore
+from mmoauth_gui.ui.runtime.autosave import AutosaveBuffer
 
 SECRET = "client-secret-5f2a9c"
 PASSWORD = "grant-password-81be"
