@@ -1,4 +1,4 @@
-"""``mmoauth-gui preview``: which slash commands carry which connection's token (DESIGN.md).
+"""``mmoauth-gui preview``: which slash commands carry which connection's token (README: the command line).
 
 Syncs the server (teams, commands, connections; then the server's answer per distinct URL unless
 ``--no-server-check``), caches the result for ``--offline``, and prints a table, ``--json`` or ``--csv``.

@@ -1,4 +1,4 @@
-"""Audience matching (MATTERMOST.md §5) — the only matcher in the project.
+"""Audience matching (docs/MATTERMOST.md §5) — the only matcher in the project.
 
 An audience ending in ``*`` matches every URL starting with the text before the ``*``; any other
 audience matches only the identical URL. Several connections may match one URL: the server's choice

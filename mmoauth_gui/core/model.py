@@ -1,4 +1,4 @@
-"""The outgoing OAuth connection as Mattermost stores it (MATTERMOST.md §3)."""
+"""The outgoing OAuth connection as Mattermost stores it (docs/MATTERMOST.md §3)."""
 
 from __future__ import annotations
 
@@ -148,7 +148,7 @@ class Team:
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """A custom slash command (MATTERMOST.md §6). Its ``token`` is a secret and is never kept here."""
+    """A custom slash command (docs/MATTERMOST.md §6). Its ``token`` is a secret and is never kept here."""
 
     id: str
     team_id: str

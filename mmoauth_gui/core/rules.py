@@ -1,4 +1,4 @@
-"""Mattermost's rules for a connection (server ``IsValid``, MATTERMOST.md §3), every problem at once.
+"""Mattermost's rules for a connection (server ``IsValid``, docs/MATTERMOST.md §3), every problem at once.
 
 The server reports only the first broken rule, as an HTTP 500. Here each field gets every problem it
 has, in words an admin can act on, so a form can show them all beside their fields.
@@ -208,7 +208,7 @@ def has_errors(problems: Iterable[Problem]) -> bool:
 
 
 def overlap_warnings(connections: Sequence[Connection]) -> list[Problem]:
-    """Audiences shared or overlapping between connections: the server may pick either (MATTERMOST.md §5)."""
+    """Audiences shared or overlapping between connections: the server may pick either (docs/MATTERMOST.md §5)."""
     index = AudienceIndex((c.id or c.name, c.audiences) for c in connections)
     names = {c.id or c.name: c.name for c in connections}
     exact_urls = UrlSet(a for c in connections for a in c.audiences if not is_wildcard(a))

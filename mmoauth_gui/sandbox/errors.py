@@ -1,4 +1,4 @@
-"""Mattermost ``AppError``: the JSON body every failing API call carries (MATTERMOST.md §1)."""
+"""Mattermost ``AppError``: the JSON body every failing API call carries (docs/MATTERMOST.md §1)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-JSON_TYPE = "application/json"  # exactly: the official JS client parses only this value (MATTERMOST.md §1)
+JSON_TYPE = "application/json"  # exactly: the official JS client parses only this value (docs/MATTERMOST.md §1)
 
 
 @dataclass

@@ -68,7 +68,7 @@ class Team:
 
 @dataclass(frozen=True)
 class SlashCommand:
-    """A custom slash command with every field of MATTERMOST.md §6, its secret ``token`` included."""
+    """A custom slash command with every field of docs/MATTERMOST.md §6, its secret ``token`` included."""
 
     id: str
     team_id: str

@@ -1,4 +1,4 @@
-"""``/api/v4/oauth/outgoing_connections`` as the server answers it (MATTERMOST.md §1, §4).
+"""``/api/v4/oauth/outgoing_connections`` as the server answers it (docs/MATTERMOST.md §1, §4).
 
 Order inside every handler follows the server: session, permission, feature gate, then input.
 """
@@ -78,7 +78,7 @@ class ConnectionRoutes:
     def _stored(self, connection_id: str, error_id: str) -> Connection:
         conn = self.state.connection(connection_id)
         if conn is None:
-            # The server's store answers "not found" as an internal error (MATTERMOST.md §4).
+            # The server's store answers "not found" as an internal error (docs/MATTERMOST.md §4).
             raise AppError(error_id, 500, f'resource "OutgoingOAuthConnection" not found, id: {connection_id}')
         return conn
 

@@ -1,4 +1,4 @@
-"""Login, the caller, its teams and the ping: what a client needs to check a server profile (MATTERMOST.md §2)."""
+"""Login, the caller, its teams and the ping: what a client needs to check a server profile (docs/MATTERMOST.md §2)."""
 
 from __future__ import annotations
 

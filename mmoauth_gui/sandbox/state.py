@@ -37,9 +37,9 @@ class State:
         self.latency_ms = 0
         self.commands_enabled = True
         self.version_id = DEFAULT_VERSION_ID
-        # How ``?audience=`` answers when no connection matches; servers differ (MATTERMOST.md §4).
+        # How ``?audience=`` answers when no connection matches; servers differ (docs/MATTERMOST.md §4).
         self.audience_miss: AudienceMiss = "empty"
-        # Early 9.x servers blanked client_id and credentials_username in responses (MATTERMOST.md §3).
+        # Early 9.x servers blanked client_id and credentials_username in responses (docs/MATTERMOST.md §3).
         self.blank_client_ids = False
         self._users: dict[str, User] = {}
         self._sessions: dict[str, str] = {}
@@ -262,7 +262,7 @@ class State:
     def connection_for_audience(self, url: str) -> Connection | None:
         """The connection the sandbox uses for ``url``.
 
-        The real choice among several matches is closed code (MATTERMOST.md §5); the sandbox's
+        The real choice among several matches is closed code (docs/MATTERMOST.md §5); the sandbox's
         documented rule: the oldest match (smallest ``create_at``, then smallest id).
         """
         with self._lock:

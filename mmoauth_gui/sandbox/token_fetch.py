@@ -1,4 +1,4 @@
-"""The server side of ``POST …/validate``: request a token from the posted token URL (MATTERMOST.md §4–5).
+"""The server side of ``POST …/validate``: request a token from the posted token URL (docs/MATTERMOST.md §4–5).
 
 A URL-encoded form POST with ``grant_type``, ``client_id``, ``client_secret`` (``client_secret_post``),
 no scope, no audience; redirects are not followed and no proxy is used. The outcome's ``detail`` reads

@@ -3,7 +3,7 @@
 Nothing is overwritten silently: a push over a server copy that changed since the draft's pull or
 last push stops with a :class:`Conflict` (both copies, field by field) unless forced, and a pull never
 drops local edits. Secrets are read from the SecretStore at push time and sent only when one is held;
-an update without one sends it empty, so the server keeps its own (patch semantics, MATTERMOST.md §4).
+an update without one sends it empty, so the server keeps its own (patch semantics, docs/MATTERMOST.md §4).
 """
 
 from __future__ import annotations

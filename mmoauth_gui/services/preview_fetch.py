@@ -1,5 +1,5 @@
 """Fetch what the preview needs from a server: teams, every team's custom commands, all connections, and
-optionally the server's own answer for each distinct command URL (MATTERMOST.md §4, §6).
+optionally the server's own answer for each distinct command URL (docs/MATTERMOST.md §4, §6).
 
 Requests run concurrently under one bound. A team that fails (no permission, commands disabled) is
 recorded with its message and the rest carries on; a refused token stops everything. Cancelling the

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 import httpx
 
 from mmoauth_gui.core.model import Team
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.services.mattermost.client import MattermostClient, ServerInfo, User
 from mmoauth_gui.services.mattermost.errors import MattermostError, MfaRequired, NotAuthenticated
 from mmoauth_gui.services.session import FeatureState, probe_feature, version_note
 
-Line = tuple[str, str]  # (kind: valid | refused | warning | unreachable, text)
+Line = tuple[Look, str]
 
 
 @dataclass
@@ -33,18 +34,18 @@ class ProfileTestResult:
 
 def _error_line(exc: MattermostError, *, signing_in: bool) -> Line:
     if isinstance(exc, MfaRequired):
-        return "refused", (
+        return Look.REFUSED, (
             "This account needs a multi-factor authentication code: type the current code from your "
             "authenticator app in “MFA code” and test again."
         )
     if isinstance(exc, NotAuthenticated):
         if signing_in:
-            return "refused", (
+            return Look.REFUSED, (
                 f"Sign-in refused (HTTP {exc.status}): the username or password is wrong, or the MFA code has "
                 "expired. Check them and test again."
             )
-        return "refused", f"The token was refused (HTTP {exc.status}). {exc.advice}"
-    kind = "unreachable" if exc.status is None else "refused"
+        return Look.REFUSED, f"The token was refused (HTTP {exc.status}). {exc.advice}"
+    kind = Look.UNREACHABLE if exc.status is None else Look.REFUSED
     return kind, exc.user_message
 
 
@@ -76,10 +77,10 @@ async def check_profile(
         out.lines.append(_error_line(exc, signing_in=False))
         return out
     version = out.server.version or "unknown version"
-    out.lines.append(("valid", f"Reached Mattermost {version} at {client.base_url}."))
+    out.lines.append((Look.VALID, f"Reached Mattermost {version} at {client.base_url}."))
     note = version_note(out.server)
     if note:
-        out.lines.append(("warning", note))
+        out.lines.append((Look.WARNING, note))
     try:
         out.user = await client.me()
         out.teams = await client.my_teams()
@@ -89,19 +90,21 @@ async def check_profile(
         return out
     out.signed_in = True
     role = "system admin" if out.user.is_system_admin else "not a system admin"
-    out.lines.append(("valid", f"Signed in as {out.user.label} ({role})."))
+    out.lines.append((Look.VALID, f"Signed in as {out.user.label} ({role})."))
     if not out.teams:
-        out.lines.append(("warning", "This account belongs to no team: only a system admin can list connections then."))
+        out.lines.append(
+            (Look.WARNING, "This account belongs to no team: only a system admin can list connections then.")
+        )
     chosen = next((t for t in out.teams if t.id == team_id), out.teams[0] if out.teams else None)
     out.feature, out.connection_count = await probe_feature(client, out.user, chosen.id if chosen else None)
     feature = out.feature
     if feature.available:
         count = f" {out.connection_count} connection(s) on the server." if out.connection_count is not None else ""
         if feature.can_manage:
-            out.lines.append(("valid", f"This account may manage outgoing OAuth connections.{count}"))
+            out.lines.append((Look.VALID, f"This account may manage outgoing OAuth connections.{count}"))
         else:
-            out.lines.append(("warning", f"{feature.user_message}{count}"))
+            out.lines.append((Look.WARNING, f"{feature.user_message}{count}"))
         out.ok = True
     else:
-        out.lines.append(("refused", f"Outgoing OAuth connections: {feature.label}. {feature.user_message}"))
+        out.lines.append((Look.REFUSED, f"Outgoing OAuth connections: {feature.label}. {feature.user_message}"))
     return out

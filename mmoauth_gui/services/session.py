@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 import httpx
 
 from mmoauth_gui.core.model import Team
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.services.mattermost.client import MattermostClient, ServerInfo, User
 from mmoauth_gui.services.mattermost.errors import (
     FeatureDisabled,
@@ -36,20 +37,20 @@ class FeatureState:
         return self.status == "available"
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> Look:
         """The status colour: valid, refused or unreachable/unchecked."""
         if self.status == "available":
-            return "valid" if self.can_manage is not False else "warning"
+            return Look.VALID if self.can_manage is not False else Look.WARNING
         if self.status == "unknown":
-            return "unchecked"
-        return "refused"
+            return Look.UNCHECKED
+        return Look.REFUSED
 
 
 UNKNOWN = FeatureState("unknown", "Not checked")
 
 
 def feature_from_error(exc: MattermostError) -> FeatureState:
-    """The feature state a failed list call reveals (MATTERMOST.md §1: 403 comes before the 501 gate)."""
+    """The feature state a failed list call reveals (docs/MATTERMOST.md §1: 403 comes before the 501 gate)."""
     if isinstance(exc, FeatureFlagOff):
         return FeatureState("disabled", "Off (feature flag)", exc.user_message)
     if isinstance(exc, FeatureDisabled):

@@ -42,7 +42,7 @@ class Profile:
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise ProfileError("A server profile needs a name.")
-        if not self.url.strip():
+        if not canonical_server_url(self.url):
             raise ProfileError(f"Server profile “{self.name}” needs a server URL.")
         if self.auth not in AUTH_METHODS:
             raise ProfileError(f"Server profile “{self.name}”: sign-in must be token or password, not {self.auth!r}.")

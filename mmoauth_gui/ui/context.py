@@ -9,7 +9,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 import httpx
 from PySide6.QtCore import QObject, Signal
@@ -23,6 +23,11 @@ from mmoauth_gui.storage.profiles import Profile, ProfileStore
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore
 from mmoauth_gui.storage.validations import ValidationStore
 from mmoauth_gui.ui.runtime.tasks import Tasks
+
+if TYPE_CHECKING:
+    from mmoauth_gui.sandbox import Sandbox
+    from mmoauth_gui.ui.preview.state import PreviewState
+    from mmoauth_gui.ui.runtime.errors import ErrorReporter
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +73,9 @@ class AppContext(QObject):
         self.connect_state = ConnectState()
         self.affected_commands_provider: AffectedCommandsProvider | None = None
         self._ca_clients: dict[str, httpx.AsyncClient] = {}
-        self.demo_sandbox: Any = None  # the in-process Sandbox of --demo / "Try the demo sandbox"
-        self.error_reporter: Any = None  # ui.errors.ErrorReporter when the app installed one
-        self.preview_state: Any = None  # ui.preview_state.PreviewState, set by the Slash commands page
+        self.demo_sandbox: Sandbox | None = None  # the in-process sandbox of --demo / "Try the demo sandbox"
+        self.error_reporter: ErrorReporter | None = None  # when the app installed one
+        self.preview_state: PreviewState | None = None  # set by the Slash commands page
 
     def http_for(self, ca_file: str = "") -> httpx.AsyncClient:
         """The app's client, or (for a profile with its own CA file) one client per CA file, kept for the app."""

@@ -1,7 +1,7 @@
 """The main window: server bar, tabs (Connections, Slash commands, Drafts), menus, status bar.
 
-Other pages plug in by module (see the ``mmoauth_gui.ui`` docstring): ``mmoauth_gui.ui.preview.page`` and
-``mmoauth_gui.ui.drafts.page`` with ``create_page(ctx, window) -> QWidget``, or ``window.set_page``.
+Each page is built by its feature's ``page.create_page(ctx, window)`` (``ui/pages.py`` says what a page may
+ask of the window); ``window.set_page`` puts any widget in a tab.
 
 The window is built in two steps so that the app can paint it before it pays for the rest: the shell
 (``MainWindow(None, settings)``: the menu titles, server bar, tabs, status bar) needs neither the HTTP client
@@ -11,16 +11,16 @@ actions and the plug-in pages.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
 from mmoauth_gui import __version__
+from mmoauth_gui.ui.pages import PageHooks, PageName
 from mmoauth_gui.ui.runtime.tasks import alive
 from mmoauth_gui.ui.servers.bar import ServerBar
 from mmoauth_gui.ui.servers.status import SessionStatus
@@ -33,12 +33,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PAGE_TITLES = {"connections": "&Connections", "preview": "S&lash commands", "drafts": "&Drafts"}
-PAGE_MODULES = {"preview": "mmoauth_gui.ui.preview.page", "drafts": "mmoauth_gui.ui.drafts.page"}
+PAGE_TITLES = {PageName.CONNECTIONS: "&Connections", PageName.PREVIEW: "S&lash commands", PageName.DRAFTS: "&Drafts"}
 PLACEHOLDERS = {
-    "connections": "Starting…",
-    "preview": "Which slash commands will carry which connection's token will be shown here.",
-    "drafts": "Connections drafted offline, to validate and push to a server later, will be shown here.",
+    PageName.CONNECTIONS: "Starting…",
+    PageName.PREVIEW: "Which slash commands will carry which connection's token will be shown here.",
+    PageName.DRAFTS: "Connections drafted offline, to validate and push to a server later, will be shown here.",
 }
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
@@ -66,7 +65,7 @@ class MainWindow(QMainWindow):
     connections: ConnectionsController
     connections_view: ConnectionsView
 
-    def __init__(self, ctx: AppContext | None, settings: QSettings, *, load_plugins: bool = True) -> None:
+    def __init__(self, ctx: AppContext | None, settings: QSettings, *, with_pages: bool = True) -> None:
         """The whole window; with ``ctx=None`` only its shell, until ``attach(ctx)``."""
         super().__init__()
         self.settings = settings
@@ -86,7 +85,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName("Pages")
         self.setCentralWidget(self.tabs)
-        self._pages: dict[str, QWidget] = {}
+        self._pages: dict[PageName, QWidget] = {}
         for name, text in PLACEHOLDERS.items():
             self.set_page(name, placeholder_page(text))
         self.tabs.currentChanged.connect(self._page_shown)
@@ -97,14 +96,15 @@ class MainWindow(QMainWindow):
 
         self.actions_by_name: dict[str, QAction] = {}
         self._menus = {title: self.menuBar().addMenu(title) for title in MENU_TITLES}
+        self.connection_menu = self._menus["&Connection"]
         self._restore()
         self._profiles_dialog: QWidget | None = None
         if ctx is not None:
-            self.attach(ctx, load_plugins=load_plugins)
+            self.attach(ctx, with_pages=with_pages)
 
-    def attach(self, ctx: AppContext, *, load_plugins: bool = True) -> None:
+    def attach(self, ctx: AppContext, *, with_pages: bool = True) -> None:
         """Build what works on ``ctx``: the Connections page and its controller, the server controller, then
-        the plug-in pages."""
+        the other pages (``with_pages=False`` leaves them to the caller, as tests do)."""
         from mmoauth_gui.ui.connections.controller import ConnectionsController
         from mmoauth_gui.ui.connections.view import ConnectionsView
         from mmoauth_gui.ui.kit.icons import app_icon
@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.server_bar.size_to_contents()
         self.connections_view = ConnectionsView()
         self.connections_view.restore(self.settings)
-        self.set_page("connections", self.connections_view)
+        self.set_page(PageName.CONNECTIONS, self.connections_view)
         self.servers = ServerController(ctx, self.server_bar, self.settings, self)
         self.servers.profiles_requested.connect(self.open_profiles)
         self.connections = ConnectionsController(ctx, self.connections_view, self.settings)
@@ -129,15 +129,14 @@ class MainWindow(QMainWindow):
         ctx.connect_state_changed.connect(self._show_session)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._fill_menus()
-        if load_plugins:
-            self.load_plugin_pages()
+        if with_pages:
+            self.load_pages()
 
     # -- pages -----------------------------------------------------------------------------------
 
-    def set_page(self, name: str, widget: QWidget) -> None:
+    def set_page(self, name: PageName, widget: QWidget) -> None:
         """Put ``widget`` in the tab ``name`` (connections, preview, drafts), replacing what was there."""
-        if name not in PAGE_TITLES:
-            raise ValueError(f"unknown page {name!r}; expected one of {', '.join(PAGE_TITLES)}")
+        name = PageName(name)
         order = list(PAGE_TITLES)
         old = self._pages.get(name)
         widget.setObjectName(widget.objectName() or f"{name}Page")
@@ -154,28 +153,24 @@ class MainWindow(QMainWindow):
             self.tabs.insertTab(index, widget, PAGE_TITLES[name])
         self._pages[name] = widget
 
-    def page(self, name: str) -> QWidget:
-        return self._pages[name]
+    def page(self, name: PageName) -> QWidget:
+        return self._pages[PageName(name)]
 
-    def show_page(self, name: str) -> None:
-        self.tabs.setCurrentWidget(self._pages[name])
+    def show_page(self, name: PageName) -> None:
+        self.tabs.setCurrentWidget(self._pages[PageName(name)])
 
-    def load_plugin_pages(self, names: tuple[str, ...] = tuple(PAGE_MODULES)) -> None:
-        """Import each page module that exists and put its ``create_page(ctx, window)`` in its tab."""
-        for name in names:
-            module_name = PAGE_MODULES[name]
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name == module_name:
-                    continue
-                raise
-            self.set_page(name, module.create_page(self.ctx, self))
+    def load_pages(self) -> None:
+        """The Slash commands and Drafts pages (imported here: the window's first paint does not wait for them)."""
+        from mmoauth_gui.ui.drafts.page import create_page as create_drafts_page
+        from mmoauth_gui.ui.preview.page import create_page as create_preview_page
+
+        self.set_page(PageName.PREVIEW, create_preview_page(self.ctx, self))
+        self.set_page(PageName.DRAFTS, create_drafts_page(self.ctx, self))
 
     def _page_shown(self, index: int) -> None:
-        hook = getattr(self.tabs.widget(index), "page_shown", None)
-        if callable(hook):
-            hook()
+        widget = self.tabs.widget(index)
+        if isinstance(widget, PageHooks):
+            widget.page_shown()
 
     # -- menus -----------------------------------------------------------------------------------
 
@@ -225,7 +220,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit))
 
         view = self.connections_view
-        self._add_page_action(connection_menu, view.add_action, "connections")
+        self._add_page_action(connection_menu, view.add_action, PageName.CONNECTIONS)
         connection_menu.addAction(view.edit_action)
         connection_menu.addAction(view.duplicate_action)
         connection_menu.addAction(view.delete_action)
@@ -233,7 +228,7 @@ class MainWindow(QMainWindow):
         connection_menu.addAction(view.validate_action)
         connection_menu.addAction(view.validate_all_action)
         connection_menu.addSeparator()
-        self._add_page_action(connection_menu, view.find_action, "connections")
+        self._add_page_action(connection_menu, view.find_action, PageName.CONNECTIONS)
         connection_menu.addAction(view.refresh_action)
 
         for i, name in enumerate(PAGE_TITLES):
@@ -241,15 +236,15 @@ class MainWindow(QMainWindow):
 
         help_menu.addAction(self._action("about", "&About", self._about))
 
-    def _shower(self, name: str) -> Callable[[], None]:
+    def _shower(self, name: PageName) -> Callable[[], None]:
         return lambda: self.show_page(name)
 
-    def _add_page_action(self, menu: object, action: QAction, page: str) -> None:
+    def _add_page_action(self, menu: QMenu, action: QAction, page: PageName) -> None:
         """A window-wide shortcut that first brings its page to the front."""
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.addAction(action)
         action.triggered.connect(lambda _checked=False: self.show_page(page))
-        menu.addAction(action)  # type: ignore[attr-defined]
+        menu.addAction(action)
 
     # -- session ---------------------------------------------------------------------------------
 
@@ -304,13 +299,13 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         tab = self.settings.value(TAB_KEY)
         if isinstance(tab, str) and tab in self._pages:
-            self.show_page(tab)
+            self.show_page(PageName(tab))
 
     def save_state(self) -> None:
         self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self.settings.setValue(STATE_KEY, self.saveState())
         current = self.tabs.currentWidget()
-        name = next((n for n, w in self._pages.items() if w is current), "connections")
+        name = next((n for n, w in self._pages.items() if w is current), PageName.CONNECTIONS)
         self.settings.setValue(TAB_KEY, name)
         if self._attached:
             self.connections_view.save(self.settings)
@@ -319,9 +314,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_state()
         for widget in self._pages.values():
-            hook = getattr(widget, "page_closing", None)
-            if callable(hook):
-                hook()
+            if isinstance(widget, PageHooks):
+                widget.page_closing()
         if self._attached:
             self.connections.close()
         super().closeEvent(event)

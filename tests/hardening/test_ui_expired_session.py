@@ -26,7 +26,7 @@ PROFILE = "Local"
 def signed_in_window(qtbot: Any, ctx: AppContext, sandbox: Sandbox) -> MainWindow:
     ctx.profiles.save(Profile(name=PROFILE, url=sandbox.url))
     ctx.secrets.set(SecretKind.SERVER_TOKEN, PROFILE, sandbox.admin_token)
-    window = MainWindow(ctx, ui_settings(ctx.paths), load_plugins=False)
+    window = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
     qtbot.addWidget(window)
     window.show()
     run(qtbot, window.servers.start())

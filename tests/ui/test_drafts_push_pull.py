@@ -174,7 +174,7 @@ def test_conflict_merge_field_by_field(qtbot: Any, page: DraftsPage, sandbox: Sa
 
 
 def test_pull_as_draft_and_copy_from_the_connections_tab(qtbot: Any, demo_ctx: AppContext, sandbox: Sandbox) -> None:
-    window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths), load_plugins=False)
+    window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths), with_pages=False)
     qtbot.addWidget(window)
     page = create_page(demo_ctx, window)
     assert isinstance(page, DraftsPage)
@@ -222,7 +222,7 @@ def test_the_selected_draft_shows_its_what_if(qtbot: Any, demo_ctx: AppContext, 
     from mmoauth_gui.core.preview.diff import ChangeKind
     from mmoauth_gui.ui.preview.page import create_page as create_preview_page
 
-    window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths), load_plugins=False)
+    window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths), with_pages=False)
     qtbot.addWidget(window)
     preview = create_preview_page(demo_ctx, window)
     window.set_page("preview", preview)

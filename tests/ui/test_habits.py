@@ -41,7 +41,7 @@ def unnamed_controls(root: QWidget) -> list[str]:
 
 
 def test_every_control_has_an_accessible_name(qtbot: Any, page: ConnectionsController, ctx: AppContext) -> None:
-    window = MainWindow(ctx, ui_settings(ctx.paths), load_plugins=False)
+    window = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
     qtbot.addWidget(window)
     window.show()
     assert unnamed_controls(window) == []

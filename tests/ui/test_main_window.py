@@ -22,7 +22,7 @@ from mmoauth_gui.ui.servers.dialog import ProfilesDialog
 
 @pytest.fixture
 def window(qtbot: Any, ctx: AppContext) -> MainWindow:
-    win = MainWindow(ctx, ui_settings(ctx.paths), load_plugins=False)
+    win = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
     qtbot.addWidget(win)
     win.show()
     return win
@@ -56,14 +56,14 @@ def test_pages_plug_in_by_name(qtbot: Any, window: MainWindow) -> None:
     assert window.tabs.widget(1) is page and window.page("preview") is page
     window.show_page("preview")
     assert window.tabs.currentWidget() is page
-    with pytest.raises(ValueError, match="unknown page"):
+    with pytest.raises(ValueError, match="not a valid PageName"):
         window.set_page("nope", QLabel())
 
 
 def test_connects_to_the_last_profile_and_switches_team(qtbot: Any, ctx: AppContext, sandbox: Sandbox) -> None:
     ctx.profiles.save(Profile(name="Local", url=sandbox.url, team_name="support"))
     ctx.secrets.set(SecretKind.SERVER_TOKEN, "Local", sandbox.admin_token)
-    win = MainWindow(ctx, ui_settings(ctx.paths), load_plugins=False)
+    win = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
     qtbot.addWidget(win)
     win.show()
     win.servers.start()
@@ -79,7 +79,7 @@ def test_connects_to_the_last_profile_and_switches_team(qtbot: Any, ctx: AppCont
 def test_a_revoked_token_says_so_and_offers_the_way_out(qtbot: Any, ctx: AppContext, sandbox: Sandbox) -> None:
     ctx.profiles.save(Profile(name="Revoked", url=sandbox.url))
     ctx.secrets.set(SecretKind.SERVER_TOKEN, "Revoked", "expired-token")
-    win = MainWindow(ctx, ui_settings(ctx.paths), load_plugins=False)
+    win = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
     qtbot.addWidget(win)
     win.show()
     run(qtbot, win.servers.start())
@@ -92,13 +92,13 @@ def test_a_revoked_token_says_so_and_offers_the_way_out(qtbot: Any, ctx: AppCont
 
 
 def test_geometry_is_kept_in_an_ini_file_under_the_data_dir(qtbot: Any, ctx: AppContext) -> None:
-    win = MainWindow(ctx, ui_settings(ctx.paths), load_plugins=False)
+    win = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
     qtbot.addWidget(win)
     win.resize(700, 500)  # within the offscreen screen (800x600)
     win.show()
     win.close()
     assert (ctx.paths.config / UI_SETTINGS_NAME).is_file()
-    again = MainWindow(ctx, ui_settings(ctx.paths), load_plugins=False)
+    again = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
     qtbot.addWidget(again)
     assert (again.width(), again.height()) == (700, 500)
 

@@ -28,7 +28,7 @@ from mmoauth_gui.ui.preview.page import PreviewPage, create_page
 from mmoauth_gui.ui.preview.state import build_data
 from mmoauth_gui.ui.runtime.settings import ui_settings
 
-# What the demo seed gives its system admin (MATTERMOST.md §5 matching, the sandbox's answers).
+# What the demo seed gives its system admin (docs/MATTERMOST.md §5 matching, the sandbox's answers).
 DEMO_STATUSES = {
     "build": Status.LINKED,
     "deploy": Status.LINKED,
@@ -49,7 +49,7 @@ DEMO_STATUSES = {
 
 
 def open_window(qtbot: Any, ctx: AppContext) -> tuple[MainWindow, PreviewPage]:
-    window = MainWindow(ctx, ui_settings(ctx.paths), load_plugins=False)
+    window = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
     qtbot.addWidget(window)
     page = create_page(ctx, window)
     assert isinstance(page, PreviewPage)
@@ -338,7 +338,7 @@ def test_export_writes_the_rows_shown_without_any_command_token(
 
 
 def test_a_confirmation_without_a_preview_syncs_first(qtbot: Any, demo_ctx: AppContext) -> None:
-    window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths), load_plugins=False)
+    window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths), with_pages=False)
     qtbot.addWidget(window)
     page = PreviewPage(demo_ctx, window, auto_sync=False)
     window.set_page("preview", page)

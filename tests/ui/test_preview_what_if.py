@@ -131,7 +131,7 @@ def test_the_add_dialog_starts_by_asking_for_audiences(qtbot: Any, demo_ctx: App
 def test_the_dialog_has_no_panel_without_the_preview_page(qtbot: Any, demo_ctx: AppContext) -> None:
     from mmoauth_gui.ui.runtime.settings import ui_settings
 
-    window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths), load_plugins=False)
+    window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths), with_pages=False)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.connections_view.model.rowCount() == 8, timeout=10_000)
     dialog = window.connections.add()

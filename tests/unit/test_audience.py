@@ -1,4 +1,4 @@
-"""The matcher on MATTERMOST.md §5's examples, and the index always agreeing with a plain loop."""
+"""The matcher on docs/MATTERMOST.md §5's examples, and the index always agreeing with a plain loop."""
 
 from __future__ import annotations
 

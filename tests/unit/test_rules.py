@@ -1,4 +1,4 @@
-"""Every rule of MATTERMOST.md §3, on both sides of each limit, all problems reported at once."""
+"""Every rule of docs/MATTERMOST.md §3, on both sides of each limit, all problems reported at once."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Which slash commands carry which connection's token (MATTERMOST.md §5, §6), and what a change would do.
+"""Which slash commands carry which connection's token (docs/MATTERMOST.md §5, §6), and what a change would do.
 
 Work is per distinct command URL (many commands share one). A full build asks, for every audience, which
 URLs it matches (``UrlSet.matched_by``: a bisect and the matches, no loop over every URL), so its cost is

@@ -1,6 +1,6 @@
 """What saving a change would do to the slash commands: the what-if diff of the preview.
 
-Kinds compare the predicted matches before and after (MATTERMOST.md §5). ``SERVER_PICK`` covers the case
+Kinds compare the predicted matches before and after (docs/MATTERMOST.md §5). ``SERVER_PICK`` covers the case
 the prediction cannot see: the server's answer names the changed connection while the prediction differs.
 """
 

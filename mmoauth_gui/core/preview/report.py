@@ -1,4 +1,4 @@
-"""The preview's warnings and its exports (``preview --json`` / ``--csv``, DESIGN.md)."""
+"""The preview's warnings and its exports (``preview --json`` / ``--csv``, as the README documents them)."""
 
 from __future__ import annotations
 

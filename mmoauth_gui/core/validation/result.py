@@ -1,7 +1,7 @@
 """The answer to “will a token come back with these settings?” — one shape for every kind of check.
 
 Pure data: the desktop check (token client), the server check (``POST …/validate``) and bulk runs all
-produce a ``ValidationResult``; ``to_json`` is the stable ``validate --json`` shape (DESIGN.md) and what
+produce a ``ValidationResult``; ``to_json`` is the stable ``validate --json`` shape (README) and what
 drafts store. The access token itself is held only in memory for a deliberate reveal and is never part
 of ``to_json``, ``repr`` or equality.
 """

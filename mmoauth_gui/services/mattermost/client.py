@@ -1,4 +1,4 @@
-"""Async client for the Mattermost REST API routes this app uses (MATTERMOST.md §2, §4, §6).
+"""Async client for the Mattermost REST API routes this app uses (docs/MATTERMOST.md §2, §4, §6).
 
 It takes the app's one ``httpx.AsyncClient`` and raises the typed errors of ``mattermost_errors``.
 Requests are logged at DEBUG as method, path and status: never headers, bodies or query strings.
@@ -339,7 +339,7 @@ class MattermostClient:
         """Ask the server to get a token with ``conn``: None when it did, the typed error otherwise.
 
         With an id and an empty secret the server uses the stored secret. A 400 means the token endpoint
-        refused the configuration, a 502 that the server could not reach it (MATTERMOST.md §4).
+        refused the configuration, a 502 that the server could not reach it (docs/MATTERMOST.md §4).
         """
         await self._call(
             "POST",

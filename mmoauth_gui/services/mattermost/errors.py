@@ -1,4 +1,4 @@
-"""Typed errors of the Mattermost REST API, parsed from its AppError body (MATTERMOST.md §1).
+"""Typed errors of the Mattermost REST API, parsed from its AppError body (docs/MATTERMOST.md §1).
 
 Every error carries ``user_message``: what happened and what to do, with the server's
 ``detailed_error`` when it gave one. Nothing here ever holds a token, a secret or a request body;

@@ -1,6 +1,6 @@
 """Ask a token endpoint for a token the way Mattermost does, and explain the answer.
 
-By default the request is exactly Mattermost's (MATTERMOST.md §5): a form POST with ``grant_type``,
+By default the request is exactly Mattermost's (docs/MATTERMOST.md §5): a form POST with ``grant_type``,
 ``client_id`` and ``client_secret``, no scope, no audience. ``basic`` puts the credentials in an HTTP
 Basic header instead (RFC 6749 §2.3.1); ``auto`` tries Mattermost's way first and Basic after an
 ``invalid_client``, and says which way the endpoint accepts.

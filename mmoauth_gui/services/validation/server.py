@@ -1,6 +1,6 @@
 """Validation through the Mattermost server (``POST …/validate``), in the same result shape as the desktop check.
 
-The server answers only "token obtained" (200) or an error (MATTERMOST.md §4): 400 the token endpoint
+The server answers only "token obtained" (200) or an error (docs/MATTERMOST.md §4): 400 the token endpoint
 refused the settings or they are invalid, 502 it could not reach the token endpoint, 501 the feature is
 off, 403 the account lacks the permission, 401 the sign-in is no longer valid. The server's own
 ``detailed_error`` — which the product drops — is kept, and read for an OAuth error code or a network

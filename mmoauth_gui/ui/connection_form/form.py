@@ -1,4 +1,4 @@
-"""The Add / Edit Outgoing OAuth Connection form (MATTERMOST.md §7), with every problem shown as you type.
+"""The Add / Edit Outgoing OAuth Connection form (docs/MATTERMOST.md §8), with every problem shown as you type.
 
 It edits a ``Connection`` value and emits signals; saving is injected (``save_action``), so the same form
 serves connections on a server and offline drafts. Validation runs on this computer (token client) and,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from mmoauth_gui.core.model import CREDENTIAL_FIELDS, Connection, GrantType
 from mmoauth_gui.core.rules import FIELD_LABELS, Problem, check_connection, has_errors, parse_audience_lines
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.token.client import AuthChoice, validate_locally
 from mmoauth_gui.ui.connection_form.validate_panel import ValidatePanel
@@ -38,6 +39,7 @@ from mmoauth_gui.ui.kit.field_problems import FieldProblems
 from mmoauth_gui.ui.kit.secret_field import SecretField
 from mmoauth_gui.ui.kit.style import status_css
 from mmoauth_gui.ui.runtime.errors import user_text
+from mmoauth_gui.ui.runtime.tasks import is_running
 
 log = logging.getLogger(__name__)
 
@@ -360,7 +362,7 @@ class ConnectionForm(QWidget):
         self.changed.emit()
 
     def _reset_validation(self) -> None:
-        if self._validate_task is not None and not self._validate_task.done():
+        if is_running(self._validate_task):
             self._validate_task.cancel()
         self.results = {"desktop": None, "server": None}
         self.validate_panel.set_idle()
@@ -379,7 +381,7 @@ class ConnectionForm(QWidget):
         if blocking:
             fields = list(dict.fromkeys(FIELD_LABELS.get(p.field, p.field) for p in blocking))
             self.todo.setText("To save, fix: " + ", ".join(fields) + ".")
-            self.todo.setStyleSheet(status_css("unchecked", self))
+            self.todo.setStyleSheet(status_css(Look.UNCHECKED, self))
         else:
             self.todo.clear()
         cred_errors = [p for p in blocking if p.field in CREDENTIAL_FIELDS]
@@ -520,12 +522,12 @@ class ConnectionForm(QWidget):
 
     def _save_failed(self, exc: BaseException) -> None:
         self.save_error.setText(user_text(exc))
-        self.save_error.setStyleSheet(status_css("error", self))
+        self.save_error.setStyleSheet(status_css(Look.ERROR, self))
         self.save_error.show()
 
     def show_save_error(self, text: str) -> None:
         self.save_error.setText(text)
-        self.save_error.setStyleSheet(status_css("error", self))
+        self.save_error.setStyleSheet(status_css(Look.ERROR, self))
         self.save_error.setVisible(bool(text))
 
     # -- cancelling ------------------------------------------------------------------------------

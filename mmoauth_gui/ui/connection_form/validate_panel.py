@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.ui.connection_form.validation_details import ValidationDetails
 from mmoauth_gui.ui.kit.badge import effective_ok, result_kind
@@ -121,18 +122,20 @@ class ValidatePanel(QWidget):
         self.button.setText(VALIDATE_TEXT)
         ok = bool(ran) and all(effective_ok(r) for r in ran)
         self.state = "validated" if ok else "failed"
-        kind = "valid" if ok else ("refused" if ran else "unchecked")
+        kind = Look.VALID if ok else (Look.REFUSED if ran else Look.UNCHECKED)
         if not ok:
             failing = [r for r in ran if not effective_ok(r)]
             if failing:
                 kind = result_kind(failing[0])
         size = self.fontMetrics().height()
         self.icon.setPixmap(
-            status_icon("valid" if ok else ("warning" if kind == "unreachable" else "error"), self).pixmap(size, size)
+            status_icon(Look.VALID if ok else (Look.WARNING if kind == Look.UNREACHABLE else Look.ERROR), self).pixmap(
+                size, size
+            )
         )
         self.icon.show()
         self.status.setText(VALIDATED_TEXT if ok else NOT_VALIDATED_TEXT)
-        self.status.setStyleSheet(status_css("valid" if ok else "error", self))
+        self.status.setStyleSheet(status_css(Look.VALID if ok else Look.ERROR, self))
         self.reason.setText(self._reason_text(desktop, server))
         self.reason.setVisible(bool(self.reason.text()))
         for box, outcome in ((self.desktop, desktop), (self.server, server)):

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGroupBox, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
 
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.jwt_inspect import NOT_VERIFIED, format_duration
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.ui.kit.badge import local_time, result_kind
@@ -29,7 +30,7 @@ def result_html(result: ValidationResult, widget: QWidget | None = None) -> str:
     """The whole explanation of ``result`` as rich text (palette colours only, plus status colours)."""
     kind = result_kind(result)
     color = status_color(kind, widget).name()
-    mark = {"valid": "✔", "refused": "✖", "unreachable": "⚠"}.get(kind, "•")
+    mark = {Look.VALID: "✔", Look.REFUSED: "✖", Look.UNREACHABLE: "⚠"}.get(kind, "•")
     checked = local_time(result.checked_at)
     when = checked.strftime("%H:%M:%S") if checked else ""
     meta = " · ".join(x for x in (f"checked at {when}" if when else "", f"{result.elapsed_ms} ms") if x)
@@ -84,7 +85,7 @@ def result_html(result: ValidationResult, widget: QWidget | None = None) -> str:
     if result.response_excerpt:
         parts.append(f"<p><b>Response began with</b></p><pre>{escape(result.response_excerpt)}</pre>")
     if result.warnings:
-        warn = status_color("warning", widget).name()
+        warn = status_color(Look.WARNING, widget).name()
         lines = "<br>".join(f"⚠ {escape(w)}" for w in result.warnings)
         parts.append(f'<p style="color:{warn}; margin-top:8px">{lines}</p>')
     if result.claims and result.jwt_header:
@@ -178,7 +179,7 @@ class ValidationDetails(QGroupBox):
         self.note = ""
         self.browser.setHtml(result_html(result, self))
 
-    def show_note(self, text: str, kind: str = "unchecked") -> None:
+    def show_note(self, text: str, kind: Look = Look.UNCHECKED) -> None:
         self.result = None
         self.note = text
         color = status_color(kind, self).name()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QObject, QSettings, QTimer, Signal
 
 from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.mattermost.errors import MattermostError, NotAuthenticated
 from mmoauth_gui.services.session import Session, feature_available, feature_from_error
@@ -18,13 +18,15 @@ from mmoauth_gui.services.validation.server import validate_on_server, validate_
 from mmoauth_gui.storage.validations import StoredValidation, server_key
 from mmoauth_gui.ui.connection_form.dialog import ConnectionDialog
 from mmoauth_gui.ui.connections.model import ConnectionRole
+from mmoauth_gui.ui.connections.render import NO_SELECTION_HTML, details_html
 from mmoauth_gui.ui.connections.view import ConnectionsView
 from mmoauth_gui.ui.context import AppContext
-from mmoauth_gui.ui.kit.badge import KIND_LABELS, badge_for, created_text
+from mmoauth_gui.ui.kit.badge import KIND_LABELS, badge_for
 from mmoauth_gui.ui.kit.confirm import ask_async, notify
+from mmoauth_gui.ui.kit.state_panel import PanelState
 from mmoauth_gui.ui.kit.style import status_color
 from mmoauth_gui.ui.runtime.errors import user_text
-from mmoauth_gui.ui.runtime.tasks import alive
+from mmoauth_gui.ui.runtime.tasks import alive, is_running
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +142,7 @@ class ConnectionsController(QObject):
     def reload(self) -> asyncio.Task[Any] | None:
         if self.ctx.session is None:
             return None
-        if self._load_task is not None and not self._load_task.done():
+        if is_running(self._load_task):
             self._load_task.cancel()
         self.loading = True
         self._show()
@@ -194,10 +196,10 @@ class ConnectionsController(QObject):
         if session is None:
             view.subtitle.setText("")
             if state.status == "connecting":
-                view.show_state("loading", state.message or "Connecting…")
+                view.show_state(PanelState.LOADING, state.message or "Connecting…")
             elif state.status == "failed":
                 view.show_state(
-                    "error",
+                    PanelState.ERROR,
                     f"Could not connect to “{state.profile_name}”",
                     state.message,
                     (
@@ -208,7 +210,7 @@ class ConnectionsController(QObject):
                 )
             else:
                 view.show_state(
-                    "welcome",
+                    PanelState.WELCOME,
                     WELCOME_TITLE,
                     WELCOME_TEXT,
                     (
@@ -217,18 +219,22 @@ class ConnectionsController(QObject):
                     ),
                 )
         elif self.loading and self.model.rowCount() == 0:
-            view.show_state("loading", "Loading connections…", f"Reading every page from {session.profile.url}.")
+            view.show_state(
+                PanelState.LOADING, "Loading connections…", f"Reading every page from {session.profile.url}."
+            )
         elif self.load_error is not None:
             actions: list[tuple[str, Any]] = [("Refresh", self.reload)]
             if isinstance(self.load_error, NotAuthenticated):
                 actions.append(("Servers…", lambda: self.profiles_requested.emit(session.profile.name)))
-            view.show_state("error", "The connections could not be loaded", user_text(self.load_error), tuple(actions))
+            view.show_state(
+                PanelState.ERROR, "The connections could not be loaded", user_text(self.load_error), tuple(actions)
+            )
         elif self.model.rowCount() == 0:
-            view.show_state("empty", EMPTY_TITLE, EMPTY_TEXT, (("Add Outgoing OAuth Connection", self.add),))
+            view.show_state(PanelState.EMPTY, EMPTY_TITLE, EMPTY_TEXT, (("Add Outgoing OAuth Connection", self.add),))
         elif self.proxy.rowCount() == 0:
             query = view.search.text().strip()
             view.show_state(
-                "empty",
+                PanelState.EMPTY,
                 f"No connection matches “{query}”",
                 "The search looks at names, client IDs, token URLs and audience URLs; every word must match.",
                 (("Clear search", view.search.clear),),
@@ -251,7 +257,7 @@ class ConnectionsController(QObject):
         self.view.subtitle.setText(f"{count} {where}")
         counts = self.model.badge_counts()
         parts = []
-        for kind in ("valid", "refused", "unreachable", "unchecked"):
+        for kind in (Look.VALID, Look.REFUSED, Look.UNREACHABLE, Look.UNCHECKED):
             if counts.get(kind):
                 color = status_color(kind, self.view).name()
                 parts.append(f'<span style="color:{color}">{counts[kind]} {KIND_LABELS[kind].lower()}</span>')
@@ -261,13 +267,13 @@ class ConnectionsController(QObject):
         view = self.view
         session = self.ctx.session is not None
         selected = self.selected() is not None
-        bulk_running = self._bulk_task is not None and not self._bulk_task.done()
+        bulk_running = is_running(self._bulk_task)
         view.add_action.setEnabled(session)
         view.add_button.setEnabled(session)
         for action in (view.edit_action, view.duplicate_action, view.delete_action, view.validate_action):
             action.setEnabled(session and selected)
         view.validate_all_action.setEnabled(session and self.model.rowCount() > 0 and not bulk_running)
-        if not (self._load_task is not None and not self._load_task.done()):
+        if not is_running(self._load_task):
             view.refresh_action.setEnabled(session)
         view.search.setEnabled(session)
         self._update_subtitle()
@@ -299,45 +305,11 @@ class ConnectionsController(QObject):
     def _show_details(self) -> None:
         conn = self.selected()
         if conn is None:
-            self.view.details.setHtml(
-                "<p>Select a connection to see all its audience URLs and why its last validation came out as "
-                "it did.</p>"
-            )
+            self.view.details.setHtml(NO_SELECTION_HTML)
             return
         badge = self.model.badge(conn)
-        stored = self._stored.get(conn.id)
         color = status_color(badge.kind, self.view).name()
-        rows = [
-            ("Client ID", escape(conn.client_id) or "<i>not returned by this server</i>"),
-            ("Client Secret", "********"),
-            ("Token URL", escape(conn.oauth_token_url)),
-            ("Audience URLs", "<br>".join(escape(a) for a in conn.audiences)),
-        ]
-        if conn.uses_password_grant:
-            rows.append(("Grant type", f"password (user {escape(conn.credentials_username)})"))
-        if conn.create_at:
-            rows.append(("Created", escape(created_text(conn.create_at))))
-        table = "".join(
-            f'<tr><td valign="top" style="padding-right:12px"><b>{k}</b></td><td>{v}</td></tr>' for k, v in rows
-        )
-        validation = f'<span style="color:{color}"><b>{escape(badge.text())}</b></span>'
-        if stored is not None:
-            result = stored.result
-            where = "by the server" if result.source == "server" else "from this computer"
-            reason = result.error or (f"HTTP {result.http_status}" if result.http_status and not result.ok else "")
-            validation += f" — {escape(result.label)}{f' ({escape(reason)})' if reason else ''} {where}"
-            if result.error_description:
-                validation += f": “{escape(result.error_description)}”"
-            if result.hint:
-                validation += f"<br>{escape(result.hint)}"
-            if result.detailed_error:
-                validation += f"<br><i>Server detail:</i> <code>{escape(result.detailed_error)}</code>"
-        else:
-            validation += " — select Validate (Ctrl+Return) to ask the server for a token with it."
-        self.view.details.setHtml(
-            f"<p style='margin-bottom:4px'><b>{escape(conn.name)}</b></p><table>{table}</table>"
-            f"<p style='margin-top:6px'><b>Last validation:</b> {validation}</p>"
-        )
+        self.view.details.setHtml(details_html(conn, badge, self._stored.get(conn.id), color))
 
     # -- add / edit / duplicate --------------------------------------------------------------------
 
@@ -519,7 +491,7 @@ class ConnectionsController(QObject):
     def validate_all(self) -> asyncio.Task[Any] | None:
         session = self.ctx.session
         connections = self.model.connections()
-        if session is None or not connections or (self._bulk_task is not None and not self._bulk_task.done()):
+        if session is None or not connections or is_running(self._bulk_task):
             return None
         view = self.view
         bulk = bulk_on_server(
@@ -595,7 +567,7 @@ class ConnectionsController(QObject):
             self._flush_bulk_progress()
         self.view.progress_row.hide()
         results = dict(bulk.results)
-        counts: dict[str, int] = {}
+        counts: dict[Look, int] = {}
         for result in results.values():
             kind = badge_for(result).kind
             counts[kind] = counts.get(kind, 0) + 1
@@ -610,12 +582,12 @@ class ConnectionsController(QObject):
         self.bulk_finished.emit(results)
 
     def cancel_bulk(self) -> None:
-        if self._bulk_task is not None and not self._bulk_task.done():
+        if is_running(self._bulk_task):
             self.view.cancel_button.setEnabled(False)
             self._bulk_task.cancel()
 
     def bulk_running(self) -> bool:
-        return self._bulk_task is not None and not self._bulk_task.done()
+        return is_running(self._bulk_task)
 
     def close(self) -> None:
         self.ctx.tasks.cancel_owner(self)

@@ -27,7 +27,7 @@ from mmoauth_gui.ui.connections.model import (
     VALIDATION,
     ConnectionsModel,
 )
-from mmoauth_gui.ui.kit.state_panel import StatePanel
+from mmoauth_gui.ui.kit.state_panel import PanelState, StatePanel
 from mmoauth_gui.ui.kit.widgets import action_button, page_title, progress_row, rows_table, search_field, title_bar
 
 Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
@@ -173,7 +173,7 @@ class ConnectionsView(QWidget):
         self.stack.setCurrentWidget(self.table)
         self.details.show()
 
-    def show_state(self, kind: str, title: str, body: str = "", actions: tuple = ()) -> None:  # type: ignore[type-arg]
+    def show_state(self, kind: PanelState, title: str, body: str = "", actions: tuple = ()) -> None:  # type: ignore[type-arg]
         self.state.show_state(kind, title, body, actions)
         self.stack.setCurrentWidget(self.state_scroll)
         self.details.hide()  # nothing selected to detail: the state gets the whole page

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from mmoauth_gui.core.drafts.model import DRAFT_FIELDS, draft_fields
 from mmoauth_gui.core.rules import FIELD_LABELS
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.services.drafts_sync import Conflict, FieldDifference, Side
 from mmoauth_gui.ui.kit.badge import local_time, when
 from mmoauth_gui.ui.kit.icons import app_icon
@@ -271,7 +272,7 @@ class ConflictDialog(QDialog):
         self.merge.setEnabled(not missing)
         if missing:
             self.todo.setText("To merge, choose yours or the server's for: " + ", ".join(map(field_label, missing)))
-            self.todo.setStyleSheet(status_css("warning", self))
+            self.todo.setStyleSheet(status_css(Look.WARNING, self))
         else:
             self.todo.setText("")
         self.todo.setVisible(bool(missing))

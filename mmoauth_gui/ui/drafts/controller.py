@@ -1,16 +1,18 @@
 """What the Drafts page does: list, new, duplicate, delete and validate drafts; push, pull and conflicts are in
-``drafts_sync_actions``, import and export in ``drafts_exchange``."""
+``push_pull``, import and export in ``exchange_actions`` (both work through the ``host.DraftsHost`` protocol)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QObject, QSettings, Signal
 
 from mmoauth_gui.core.drafts.model import Draft, DraftStatus
 from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.services.token.client import AuthChoice, validate_locally
 from mmoauth_gui.storage.atomic import CorruptFileError
 from mmoauth_gui.ui.context import AppContext
@@ -22,9 +24,10 @@ from mmoauth_gui.ui.drafts.view import DraftsView
 from mmoauth_gui.ui.drafts.workspace import DraftRow, DraftsIO
 from mmoauth_gui.ui.kit.badge import KIND_LABELS, result_kind
 from mmoauth_gui.ui.kit.confirm import ask_async
+from mmoauth_gui.ui.kit.state_panel import PanelState
 from mmoauth_gui.ui.kit.style import status_css
 from mmoauth_gui.ui.runtime.errors import user_text
-from mmoauth_gui.ui.runtime.tasks import alive
+from mmoauth_gui.ui.runtime.tasks import alive, is_running
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +61,8 @@ class DraftsController(QObject):
         self._validate_task: asyncio.Task[Any] | None = None
         self._load_task: asyncio.Task[Any] | None = None
         self._validated = 0
-        self.sync = DraftsSyncActions(self)
-        self.exchange = DraftsExchange(self)
+        self.sync = DraftsSyncActions(self, self)
+        self.exchange = DraftsExchange(self, self)
 
         self.io.changed.connect(self._row_changed)
         self.io.removed.connect(self._row_removed)
@@ -86,7 +89,7 @@ class DraftsController(QObject):
     # -- loading ---------------------------------------------------------------------------------
 
     def reload(self) -> asyncio.Task[Any]:
-        if self._load_task is not None and not self._load_task.done():
+        if is_running(self._load_task):
             return self._load_task
         self._load_task = self.ctx.tasks.start(
             self._load(), owner=self, on_error=self.failed("read the drafts"), name="list drafts"
@@ -121,7 +124,7 @@ class DraftsController(QObject):
             kept = f" → kept as {problem.set_aside_as.name}" if problem.set_aside_as else ""
             lines.append(f"• {problem.path.name} ({problem.reason}){kept}")
         lines.append(f"Folder: {self.io.folder}")
-        self.view.set_aside.show_message("warning", "\n".join(lines))
+        self.view.set_aside.show_message(Look.WARNING, "\n".join(lines))
 
     def _dismiss_set_aside(self) -> None:
         self.set_aside.clear()
@@ -133,15 +136,15 @@ class DraftsController(QObject):
         view = self.view
         total = self.model.rowCount()
         if not self.loaded and total == 0:
-            view.show_state("loading", "Reading the drafts…")
+            view.show_state(PanelState.LOADING, "Reading the drafts…")
         elif total == 0:
             actions: list[tuple[str, Any]] = [("New draft", self.new), ("Import…", self.exchange.open_import)]
             if self.ctx.session is not None:
                 actions.insert(1, ("Pull as draft…", self.sync.open_pull))
-            view.show_state("empty", EMPTY_TITLE, EMPTY_TEXT, tuple(actions))
+            view.show_state(PanelState.EMPTY, EMPTY_TITLE, EMPTY_TEXT, tuple(actions))
         elif self.proxy.rowCount() == 0:
             query = view.search.text().strip()
-            view.show_state("empty", f"No draft matches “{query}”", "", (("Clear search", view.search.clear),))
+            view.show_state(PanelState.EMPTY, f"No draft matches “{query}”", "", (("Clear search", view.search.clear),))
         else:
             view.show_table()
         self._update_subtitle()
@@ -166,7 +169,7 @@ class DraftsController(QObject):
     def _update_actions(self, *_args: Any) -> None:
         view = self.view
         selected = self.selected_drafts()
-        validating = self._validate_task is not None and not self._validate_task.done()
+        validating = is_running(self._validate_task)
         view.duplicate_action.setEnabled(len(selected) == 1)
         view.delete_action.setEnabled(bool(selected))
         view.validate_action.setEnabled(bool(selected) and not validating)
@@ -179,16 +182,19 @@ class DraftsController(QObject):
         view.push_action.setToolTip(push_tip if online else offline_tip)
         view.pull_action.setToolTip("Make a draft from one of the server's connections" if online else CONNECT_TO_PULL)
 
-    def say(self, text: str, kind: str = "") -> None:
+    def say(self, text: str, kind: Look = Look.NONE) -> None:
         """A one-line outcome under the list (and in the status bar)."""
         self.view.show_message(text, status_css(kind, self.view) if kind else "")
         if text:
             self.ctx.status_message.emit(text.split("\n", 1)[0])
 
-    def failed(self, what: str) -> Any:
+    def action_finished(self, name: str) -> None:
+        self.finished_action.emit(name)
+
+    def failed(self, what: str) -> Callable[[BaseException], None]:
         def show(exc: BaseException) -> None:
             log.warning("drafts: could not %s: %s", what, type(exc).__name__)
-            self.say(f"Could not {what}: {user_text(exc)}", "error")
+            self.say(f"Could not {what}: {user_text(exc)}", Look.ERROR)
             self.finished_action.emit("error")
 
         return show
@@ -337,7 +343,7 @@ class DraftsController(QObject):
 
     def validate_selected(self) -> asyncio.Task[Any] | None:
         drafts = self.selected_drafts()
-        if not drafts or (self._validate_task is not None and not self._validate_task.done()):
+        if not drafts or is_running(self._validate_task):
             return None
         view = self.view
         view.progress.setRange(0, len(drafts))
@@ -359,7 +365,8 @@ class DraftsController(QObject):
         return task
 
     async def _validate(self, drafts: list[Draft]) -> None:
-        tally: dict[str, int] = {}
+        tally: dict[Look, int] = {}
+        skipped = 0
         last = ""
         await self.editing.flush()
         for draft in drafts:
@@ -368,7 +375,7 @@ class DraftsController(QObject):
                 continue
             secret, password = await self.io.secret_values(current)
             if not secret:  # nothing to send: not a refusal, and nothing to record
-                tally["skipped (no secret)"] = tally.get("skipped (no secret)", 0) + 1
+                skipped += 1
                 self._validated += 1
                 last = f"“{current.name or '(no name)'}”: {NO_SECRET_TO_VALIDATE}"
                 continue
@@ -383,10 +390,11 @@ class DraftsController(QObject):
             self.view.progress_label.setText(f"Validating {self._validated} of {len(drafts)}…")
         self.view.progress.setValue(self._validated)
         if len(drafts) == 1:
-            kind = next(iter(tally), "unchecked")
-            self.say(last, "" if kind == "valid" else "warning")
+            kind = next(iter(tally), Look.UNCHECKED)
+            self.say(last, Look.NONE if kind == Look.VALID else Look.WARNING)
         else:
-            summary = ", ".join(f"{n} {KIND_LABELS.get(k, k).lower()}" for k, n in tally.items())
+            parts = [f"{n} {KIND_LABELS.get(k, k.value).lower()}" for k, n in tally.items()]
+            summary = ", ".join(parts + ([f"{skipped} skipped (no secret)"] if skipped else []))
             self.say(f"Validated {self._validated} drafts from this computer: {summary}.")
         self.finished_action.emit("validate")
 
@@ -399,7 +407,7 @@ class DraftsController(QObject):
         self._update_actions()
 
     def cancel_validation(self) -> None:
-        if self._validate_task is not None and not self._validate_task.done():
+        if is_running(self._validate_task):
             self.view.cancel_button.setEnabled(False)
             self._validate_task.cancel()
 

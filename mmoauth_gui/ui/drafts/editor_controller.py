@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from mmoauth_gui.core.drafts.model import Draft, SecretState, public_only
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.rules import FIELD_LABELS
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.drafts.editor_view import DraftEditor
@@ -25,8 +26,9 @@ from mmoauth_gui.ui.drafts.model import SECRET_LOOK, STALE_TIP, STATUS_LOOK, val
 from mmoauth_gui.ui.drafts.workspace import DraftRow, DraftsIO, EditState
 from mmoauth_gui.ui.kit.badge import KIND_LABELS, local_time, result_kind, when
 from mmoauth_gui.ui.kit.style import status_color
+from mmoauth_gui.ui.preview.what_if import WhatIfPanel
 from mmoauth_gui.ui.runtime.autosave import AutosaveBuffer
-from mmoauth_gui.ui.runtime.tasks import alive
+from mmoauth_gui.ui.runtime.tasks import alive, is_running
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +57,7 @@ class DraftEditing(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
-        self.what_if: Any = None  # ui.preview_what_if.WhatIfPanel when the window has a preview
+        self.what_if: WhatIfPanel | None = None  # when the window has a preview
         self._pending: EditState | None = None
         self._writer: asyncio.Task[Any] | None = None
         self._open_task: asyncio.Task[Any] | None = None
@@ -90,7 +92,7 @@ class DraftEditing(QObject):
         """Edit ``row``'s draft (None: nothing); what was typed in the previous one is saved first."""
         if row is not None and self.row is not None and row.id == self.row.id:
             return self._open_task
-        if self._open_task is not None and not self._open_task.done():
+        if is_running(self._open_task):
             self._open_task.cancel()
         self._open_task = self.ctx.tasks.start(self._open(row), owner=self, name="open draft")
         return self._open_task
@@ -98,7 +100,7 @@ class DraftEditing(QObject):
     async def wait_open(self) -> None:
         """Wait until the draft being opened is in the form."""
         task = self._open_task
-        if task is not None and not task.done():
+        if is_running(task):
             await asyncio.shield(task)
 
     async def _open(self, row: DraftRow | None) -> None:
@@ -194,7 +196,7 @@ class DraftEditing(QObject):
     def _enqueue(self, state: EditState) -> None:
         """The buffer's save: hand the state to the writer task (started when none runs)."""
         self._pending = state
-        if self._writer is None or self._writer.done():
+        if not is_running(self._writer):
             self._writer = self.ctx.tasks.start(self._write_pending(), owner=self, name="autosave draft")
         self._show_saved()
 
@@ -230,14 +232,14 @@ class DraftEditing(QObject):
         self.buffer.flush()
         self.timer.stop()
         writer = self._writer
-        if writer is not None and not writer.done():
+        if is_running(writer):
             await asyncio.shield(writer)
 
     def close_now(self) -> None:
         """The window is closing: write what is pending synchronously (the event loop is about to stop)."""
         state = self.current_state() if (self.buffer.dirty or self._pending is not None) else None
         self.timer.stop()
-        if self._writer is not None and not self._writer.done():
+        if is_running(self._writer):
             self._writer.cancel()
         if state is not None:
             try:
@@ -293,7 +295,7 @@ class DraftEditing(QObject):
         label = self.editor.saved
         if self._write_error:
             label.setText(self._write_error)
-            label.setStyleSheet(f"color: {status_color('error', label).name()};")
+            label.setStyleSheet(f"color: {status_color(Look.ERROR, label).name()};")
             return
         label.setStyleSheet("")
         if self.buffer.dirty:
@@ -329,9 +331,9 @@ class DraftEditing(QObject):
             editor.origin.setText(f"Not on any server yet: Push creates it.{target} · draft {draft.id}")
         text, secret_kind, _tip = SECRET_LOOK[self.row.secret]
         if self.row.secret is SecretState.SESSION:
-            editor.show_secret_state("warning", SESSION_SECRET_TEXT)
+            editor.show_secret_state(Look.WARNING, SESSION_SECRET_TEXT)
         elif self.row.secret is SecretState.MISSING:
-            editor.show_secret_state("refused", "No client secret yet: type it to validate and to push.")
+            editor.show_secret_state(Look.REFUSED, "No client secret yet: type it to validate and to push.")
         elif self.row.secret is SecretState.STORED:
             editor.show_secret_state(secret_kind, "Secret stored in the system keyring.")
         else:
@@ -345,7 +347,7 @@ class DraftEditing(QObject):
                 changed = local_time(copy.update_at)
                 at = f" ({when(changed)})" if changed is not None else ""
                 message = f"The server's copy changed since your last pull or push{at}: nothing was overwritten."
-            editor.conflict.show_message("error", message)
+            editor.conflict.show_message(Look.ERROR, message)
         else:
             editor.conflict.hide()
         if text:
@@ -361,8 +363,8 @@ class DraftEditing(QObject):
         kind = validation_kind(draft)
         checked = local_time(result.checked_at)
         at = f" · {escape(when(checked))}" if checked is not None else ""
-        if kind == "stale":
-            colour = status_color("warning", self.editor).name()
+        if kind == Look.STALE:
+            colour = status_color(Look.WARNING, self.editor).name()
             return (
                 f'<b>Last validation:</b> <span style="color:{colour}"><b>Stale</b></span>{at} — '
                 f"{escape(STALE_TIP)} (It said: {escape(result.summary)})"
@@ -381,7 +383,7 @@ class DraftEditing(QObject):
 
     # -- what-if ---------------------------------------------------------------------------------
 
-    def attach_what_if(self, panel: Any) -> None:
+    def attach_what_if(self, panel: WhatIfPanel) -> None:
         self.what_if = panel
         self.editor.what_if_slot.addWidget(panel)
         self._show_what_if()
@@ -395,8 +397,7 @@ class DraftEditing(QObject):
             panel.hide()
             return
         draft = self.row.draft
-        state = getattr(panel, "state", None)
-        server = getattr(state, "server_url", "") if state is not None else ""
+        server = panel.state.server_url if panel.state is not None else ""
         elsewhere = draft.origin is not None and bool(server) and not draft.origin.is_on(server)
         panel.setVisible(not elsewhere)
         self._refresh_what_if()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.ui.connection_form.form import ConnectionForm
 from mmoauth_gui.ui.kit.icons import status_icon
 from mmoauth_gui.ui.kit.style import scaled_font, status_css
@@ -48,7 +49,7 @@ class Banner(QFrame):
         row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
-    def show_message(self, kind: str, text: str) -> None:
+    def show_message(self, kind: Look, text: str) -> None:
         size = self.fontMetrics().height()
         self.icon.setPixmap(status_icon(kind, self).pixmap(size, size))
         self.text.setText(text)
@@ -194,18 +195,20 @@ class DraftEditor(QWidget):
     def editing(self) -> bool:
         return self.stack.currentWidget() is self._editing
 
-    def show_status(self, kind: str, text: str, tip: str) -> None:
+    def show_status(self, kind: Look, text: str, tip: str) -> None:
         size = self.fontMetrics().height()
         self.status_icon.setPixmap(status_icon(kind, self).pixmap(size, size))
         self.status.setText(text)
         self.status.setToolTip(tip)
         self.status_icon.setToolTip(tip)
 
-    def show_secret_state(self, kind: str, text: str) -> None:
+    def show_secret_state(self, kind: Look, text: str) -> None:
         self.secret_state.setText(text)
-        self.secret_state.setStyleSheet(status_css(kind, self) if kind in ("warning", "refused", "error") else "")
+        self.secret_state.setStyleSheet(
+            status_css(kind, self) if kind in (Look.WARNING, Look.REFUSED, Look.ERROR) else ""
+        )
         self.secret_state.setVisible(bool(text))
 
     def show_problems(self, text: str) -> None:
         self.problems.setText(text)
-        self.problems.setStyleSheet(status_css("unchecked", self))
+        self.problems.setStyleSheet(status_css(Look.UNCHECKED, self))

@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
 from mmoauth_gui.core.drafts.exchange import ClashDecision
 from mmoauth_gui.core.drafts.model import Draft
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.storage.drafts_exchange import ExchangeFileError, export_connections
+from mmoauth_gui.ui.drafts.host import DraftsHost
 from mmoauth_gui.ui.drafts.import_questions import ask_clash, report_text, secrets_needed_text
-
-if TYPE_CHECKING:
-    from mmoauth_gui.ui.drafts.controller import DraftsController
 
 JSON_FILTER = "Drafts export (*.json);;All files (*)"
 
 
 class DraftsExchange(QObject):
-    def __init__(self, page: DraftsController) -> None:
-        super().__init__(page)
+    def __init__(self, page: DraftsHost, parent: QObject) -> None:
+        super().__init__(parent)
         self.page = page
         self.ctx = page.ctx
         self.view = page.view
@@ -52,7 +51,7 @@ class DraftsExchange(QObject):
 
     def open_export_server(self) -> QFileDialog | None:
         if self.ctx.session is None:
-            self.page.say("Connect to a server to export its connections.", "warning")
+            self.page.say("Connect to a server to export its connections.", Look.WARNING)
             return None
         return self._file_dialog("Export the server's connections as drafts", True, self.export_server_to)
 
@@ -70,8 +69,8 @@ class DraftsExchange(QObject):
         try:
             plan = await self.io.plan_import(path)
         except ExchangeFileError as exc:
-            self.page.say(f"Nothing imported: {exc}", "error")
-            self.page.finished_action.emit("error")
+            self.page.say(f"Nothing imported: {exc}", Look.ERROR)
+            self.page.action_finished("error")
             return
         decisions: dict[str, ClashDecision] = {}
         for i, clash in enumerate(plan.clashes, start=1):
@@ -79,17 +78,17 @@ class DraftsExchange(QObject):
             decision = await ask_clash(self.view, clash, position)
             if decision is None:
                 self.page.say("Import stopped: nothing was imported.")
-                self.page.finished_action.emit("import")
+                self.page.action_finished("import")
                 return
             decisions[clash.entry.name] = decision
         report = await self.io.apply_import(plan, decisions)
         text = f"Imported {path.name}: {report_text(report)}"
         needed = secrets_needed_text(report.secret_needed)
-        self.page.say(text + (f"\n{needed}" if needed else ""), "warning" if needed else "")
+        self.page.say(text + (f"\n{needed}" if needed else ""), Look.WARNING if needed else Look.NONE)
         touched = [*report.added, *report.replaced, *report.renamed]
         if touched:
             self.page.select(touched[0].id)
-        self.page.finished_action.emit("import")
+        self.page.action_finished("import")
 
     def export_to(self, path: Path) -> asyncio.Task[Any]:
         drafts = self.page.selected_drafts()
@@ -107,7 +106,7 @@ class DraftsExchange(QObject):
         if needing:
             text += f" {len(needing)} will need their secret typed again after an import."
         self.page.say(text)
-        self.page.finished_action.emit("export")
+        self.page.action_finished("export")
 
     def export_server_to(self, path: Path) -> asyncio.Task[Any] | None:
         session = self.ctx.session
@@ -121,6 +120,6 @@ class DraftsExchange(QObject):
                 f"Exported {count} connection{'s' if count != 1 else ''} of {session.profile.name} to {path} as "
                 "drafts. The server never returns secrets: each needs its secret to be created elsewhere."
             )
-            self.page.finished_action.emit("export_server")
+            self.page.action_finished("export_server")
 
         return self.ctx.tasks.start(export(), owner=self, on_error=self.page.failed("export"), name="export server")

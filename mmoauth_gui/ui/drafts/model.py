@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from mmoauth_gui.core.drafts.model import Draft, DraftStatus, SecretState
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.ui.drafts.workspace import DraftRow
 from mmoauth_gui.ui.kit.badge import KIND_LABELS, local_time, result_kind, when
 from mmoauth_gui.ui.kit.icons import status_icon
@@ -22,24 +23,24 @@ COLUMNS = ("Name", "Target", "Status", "Validation", "Secret", "Modified")
 NAME, TARGET, STATUS, VALIDATION, SECRET, MODIFIED = range(len(COLUMNS))
 
 # status -> (glyph and colour kind of ui.style / ui.icons, explanation)
-STATUS_LOOK: dict[DraftStatus, tuple[str, str]] = {
-    DraftStatus.NEW: ("info", "Not on any server yet: Push creates the connection."),
-    DraftStatus.MODIFIED: ("warning", "Changed since the last pull or push: Push updates the server's copy."),
-    DraftStatus.IN_SYNC: ("valid", "Same as the server's copy at the last pull or push."),
-    DraftStatus.CONFLICT: ("error", "The server's copy changed since the last pull or push: resolve it first."),
+STATUS_LOOK: dict[DraftStatus, tuple[Look, str]] = {
+    DraftStatus.NEW: (Look.INFO, "Not on any server yet: Push creates the connection."),
+    DraftStatus.MODIFIED: (Look.WARNING, "Changed since the last pull or push: Push updates the server's copy."),
+    DraftStatus.IN_SYNC: (Look.VALID, "Same as the server's copy at the last pull or push."),
+    DraftStatus.CONFLICT: (Look.ERROR, "The server's copy changed since the last pull or push: resolve it first."),
 }
-SECRET_LOOK: dict[SecretState, tuple[str, str, str]] = {
-    SecretState.STORED: ("Stored", "valid", "The secret is in the system keyring."),
+SECRET_LOOK: dict[SecretState, tuple[str, Look, str]] = {
+    SecretState.STORED: ("Stored", Look.VALID, "The secret is in the system keyring."),
     SecretState.SESSION: (
         "Not stored",
-        "warning",
+        Look.WARNING,
         "No usable system keyring: the secret is kept for this session only and must be typed again after the "
         "app closes.",
     ),
-    SecretState.MISSING: ("Missing", "refused", "Type the client secret: creating the connection needs it."),
+    SecretState.MISSING: ("Missing", Look.REFUSED, "Type the client secret: creating the connection needs it."),
     SecretState.NOT_NEEDED: (
         "On the server",
-        "unchecked",
+        Look.UNCHECKED,
         "No secret typed: an update keeps the one the server has.",
     ),
 }
@@ -47,13 +48,13 @@ STALE_TEXT = "Stale"
 STALE_TIP = "The credentials changed since this validation: validate again."
 
 
-def validation_kind(draft: Draft) -> str:
+def validation_kind(draft: Draft) -> Look:
     """valid / refused / unreachable / unchecked, or ``stale`` when the credential fields changed since."""
     result = draft.validation_result
     if result is None:
-        return "unchecked"
+        return Look.UNCHECKED
     if not draft.validation_current:
-        return "stale"
+        return Look.STALE
     return result_kind(result)
 
 
@@ -61,9 +62,9 @@ def validation_text(draft: Draft) -> str:
     kind = validation_kind(draft)
     result = draft.validation_result
     checked = local_time(result.checked_at) if result is not None else None
-    if kind == "stale" and result is not None:
+    if kind == Look.STALE and result is not None:
         return f"{STALE_TEXT} (was {KIND_LABELS.get(result_kind(result), '').lower()})"
-    label = KIND_LABELS.get(kind, kind)
+    label = KIND_LABELS.get(kind, kind.value)
     return f"{label} · {when(checked)}" if checked is not None else label
 
 
@@ -94,7 +95,7 @@ class DraftsModel(RowsTableModel[DraftRow]):
             return status_icon(self._kind(row, column))
         if role == Qt.ItemDataRole.ForegroundRole and column in (STATUS, SECRET):
             kind = self._kind(row, column)
-            if kind in ("error", "refused", "warning"):
+            if kind in (Look.ERROR, Look.REFUSED, Look.WARNING):
                 return status_color(kind)
             return None
         if role == DraftRole:
@@ -137,15 +138,15 @@ class DraftsModel(RowsTableModel[DraftRow]):
 
     # -- cells -----------------------------------------------------------------------------------
 
-    def _kind(self, row: DraftRow, column: int) -> str:
+    def _kind(self, row: DraftRow, column: int) -> Look:
         if column == STATUS:
             return STATUS_LOOK[row.draft.status][0]
         if column == VALIDATION:
             kind = validation_kind(row.draft)
-            return "warning" if kind == "stale" else kind
+            return Look.WARNING if kind == Look.STALE else kind
         if column == SECRET:
             return SECRET_LOOK[row.secret][1]
-        return ""
+        return Look.NONE
 
     def _display(self, row: DraftRow, column: int) -> str:
         draft = row.draft
@@ -178,7 +179,7 @@ class DraftsModel(RowsTableModel[DraftRow]):
             result = draft.validation_result
             if result is None:
                 return "Not validated yet: select it and choose Validate (works without a server)."
-            if validation_kind(draft) == "stale":
+            if validation_kind(draft) == Look.STALE:
                 return f"{STALE_TIP}\nLast result: {result.summary}"
             return result.summary + (f"\n{result.hint}" if result.hint and not result.ok else "")
         if column == SECRET:

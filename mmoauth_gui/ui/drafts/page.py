@@ -1,18 +1,18 @@
-"""The Drafts tab: ``create_page(ctx, window)`` (see UI_CONTRACT.md) builds the view and its controller, and adds
+"""The Drafts tab: ``create_page(ctx, window)`` (see ``ui/pages.py``) builds the view and its controller, and adds
 "Copy to drafts" to the Connections menu so a server connection can be pulled from where it is listed."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QWidget
 
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.drafts.controller import DraftsController
 from mmoauth_gui.ui.drafts.view import DraftsView
+from mmoauth_gui.ui.pages import PageHooks, PageName, WindowHost
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ COPY_TO_DRAFTS = "Copy to &drafts"
 WHAT_IF_TITLE = "What pushing this draft would change"
 
 
-class DraftsPage(DraftsView):
+class DraftsPage(DraftsView, PageHooks):
     """The view with the window's page hooks and its controller."""
 
     def __init__(self, ctx: AppContext, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
@@ -38,7 +38,7 @@ class DraftsPage(DraftsView):
         """Show the slash-command what-if beside the editor once the window has a preview (the preview page)."""
         if self.controller.editing.what_if is not None:
             return True
-        state = getattr(self.ctx, "preview_state", None)
+        state = self.ctx.preview_state
         if state is None:
             return False
         from mmoauth_gui.ui.preview.what_if import WhatIfPanel
@@ -58,20 +58,17 @@ class DraftsPage(DraftsView):
         self.controller.close()
 
 
-def create_page(ctx: AppContext, window: Any) -> QWidget:
-    page = DraftsPage(ctx, getattr(window, "settings", None))
-    if window is not None:
-        add_copy_to_drafts(window, page)
+def create_page(ctx: AppContext, window: WindowHost) -> QWidget:
+    page = DraftsPage(ctx, window.settings)
+    add_copy_to_drafts(window, page)
     return page
 
 
-def add_copy_to_drafts(window: Any, page: DraftsPage) -> QAction | None:
+def add_copy_to_drafts(window: WindowHost, page: DraftsPage) -> QAction:
     """A "Copy to drafts" action in the Connection menu, for the connection selected on the Connections tab."""
-    connections = getattr(window, "connections", None)
-    view = getattr(window, "connections_view", None)
-    if connections is None or view is None:
-        return None
-    action = QAction(COPY_TO_DRAFTS, window)
+    connections = window.connections
+    view = window.connections_view
+    action = QAction(COPY_TO_DRAFTS, window.connection_menu)
     action.setObjectName("copy_to_drafts")
     tip = "Pull the selected connection into a new draft (to change it offline, or push it to another server)"
     action.setToolTip(tip)
@@ -83,7 +80,7 @@ def add_copy_to_drafts(window: Any, page: DraftsPage) -> QAction | None:
         if conn is None:
             return
         page.controller.sync.pull(conn)
-        window.show_page("drafts")
+        window.show_page(PageName.DRAFTS)
 
     def update() -> None:
         action.setEnabled(connections.selected() is not None and page.ctx.session is not None)
@@ -91,18 +88,8 @@ def add_copy_to_drafts(window: Any, page: DraftsPage) -> QAction | None:
     action.triggered.connect(lambda _checked=False: copy())
     view.table.selectionModel().selectionChanged.connect(lambda *_: update())
     page.ctx.session_changed.connect(update)
-    menu = _menu(window, "&Connection")
-    if menu is not None:
-        menu.addSeparator()
-        menu.addAction(action)
+    window.connection_menu.addSeparator()
+    window.connection_menu.addAction(action)
     view.table.addAction(action)
-    getattr(window, "actions_by_name", {})["copy_to_drafts"] = action
+    window.actions_by_name["copy_to_drafts"] = action
     return action
-
-
-def _menu(window: Any, title: str) -> QMenu | None:
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if isinstance(menu, QMenu) and action.text() == title:
-            return menu
-    return None

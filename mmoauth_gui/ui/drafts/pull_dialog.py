@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.kit.icons import app_icon
 from mmoauth_gui.ui.kit.style import status_css
@@ -104,7 +105,7 @@ class PullDialog(QDialog):
 
     def _failed_text(self, text: str) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet(status_css("error", self))
+        self.status.setStyleSheet(status_css(Look.ERROR, self))
 
     def _filter(self, text: str) -> None:
         words = text.casefold().split()

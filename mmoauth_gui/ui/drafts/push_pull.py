@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from mmoauth_gui.core.drafts.model import Draft, DraftStatus
 from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.services.drafts_sync import Conflict, ConflictError, DraftRulesError, DraftSync, PushResult, Side
 from mmoauth_gui.services.mattermost.errors import MattermostError
@@ -27,12 +28,10 @@ from mmoauth_gui.ui.drafts.destination import (
     session_destination,
     target_profile,
 )
+from mmoauth_gui.ui.drafts.host import DraftsHost
 from mmoauth_gui.ui.drafts.pull_dialog import PullDialog
 from mmoauth_gui.ui.kit.confirm import ask_async
 from mmoauth_gui.ui.runtime.tasks import alive
-
-if TYPE_CHECKING:
-    from mmoauth_gui.ui.drafts.controller import DraftsController
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +43,8 @@ CONNECT_TO_PULL = "Connect to a server to pull: choose one in the server bar, or
 class DraftsSyncActions(QObject):
     conflict_shown = Signal(object)  # ConflictDialog, opened
 
-    def __init__(self, page: DraftsController) -> None:
-        super().__init__(page)
+    def __init__(self, page: DraftsHost, parent: QObject) -> None:
+        super().__init__(parent)
         self.page = page
         self.ctx = page.ctx
         self.view = page.view
@@ -91,7 +90,7 @@ class DraftsSyncActions(QObject):
     def push_selected(self) -> asyncio.Task[Any] | None:
         draft = self.page.current_draft()
         if draft is None:
-            self.page.say(CONNECT_TO_PUSH if self.ctx.session is None else "Select the draft to push.", "warning")
+            self.page.say(CONNECT_TO_PUSH if self.ctx.session is None else "Select the draft to push.", Look.WARNING)
             return None
         return self.ctx.tasks.start(
             self._push(draft.id),
@@ -108,7 +107,7 @@ class DraftsSyncActions(QObject):
             return
         destination = await self._choose_destination(draft)
         if destination is None:
-            self.page.finished_action.emit("push_cancelled")
+            self.page.action_finished("push_cancelled")
             return
         if draft.status is DraftStatus.CONFLICT and draft.origin is not None and draft.origin.is_on(destination.url):
             await self._compare(draft_id, destination)
@@ -118,7 +117,7 @@ class DraftsSyncActions(QObject):
             result = await self._sync_op(draft, destination, lambda sync, d: sync.push(d))
         except ConflictError as exc:
             await self.io.reread(draft_id)
-            self.page.say(f"Not pushed: the server's copy of “{draft.name}” changed. Choose what to keep.", "error")
+            self.page.say(f"Not pushed: the server's copy of “{draft.name}” changed. Choose what to keep.", Look.ERROR)
             self._open_conflict(exc.conflict, destination)
             return
         except DraftRulesError as exc:
@@ -138,7 +137,7 @@ class DraftsSyncActions(QObject):
                     self.page.say(
                         f"{CONNECT_TO_PUSH} (“{draft.name}” is meant for {profile.name}, whose token is not stored "
                         "here: sign in to it in Servers….)",
-                        "warning",
+                        Look.WARNING,
                     )
                 return target
             choices = [(f"Create it on {session.name}", session)]
@@ -154,7 +153,7 @@ class DraftsSyncActions(QObject):
                 object_name="pushWhere",
             )
         if session is None:
-            self.page.say(CONNECT_TO_PUSH, "warning")
+            self.page.say(CONNECT_TO_PUSH, Look.WARNING)
             return None
         elsewhere = self._elsewhere(draft, session)
         if elsewhere and not await ask_async(
@@ -199,17 +198,17 @@ class DraftsSyncActions(QObject):
             text = f"{result.action.capitalize()} “{conn.name}” on {destination.name} ({secret})."
             if result.warnings:
                 text += "\n" + "\n".join(result.warnings)
-            self.page.say(text, "warning" if result.warnings else "")
+            self.page.say(text, Look.WARNING if result.warnings else Look.NONE)
             if destination.is_session:
                 self.ctx.connections_changed.emit()
-        self.page.finished_action.emit("push")
+        self.page.action_finished("push")
 
     def _rules_failed(self, exc: DraftRulesError) -> None:
         text = str(exc)
         if any(p.field == "client_secret" and p.is_error for p in exc.problems):
             text += " Type the client secret in the editor: creating a connection needs it."
-        self.page.say(text, "error")
-        self.page.finished_action.emit("error")
+        self.page.say(text, Look.ERROR)
+        self.page.action_finished("error")
 
     # -- conflicts -------------------------------------------------------------------------------
 
@@ -225,7 +224,7 @@ class DraftsSyncActions(QObject):
         destination = await destination_for_server(self.ctx, draft.origin.server_url)
         if destination is None:
             where = draft.origin.server_url
-            self.page.say(f"Connect to {where} to compare this draft with the server's copy.", "warning")
+            self.page.say(f"Connect to {where} to compare this draft with the server's copy.", Look.WARNING)
             return
         await self._compare(draft_id, destination)
 
@@ -237,7 +236,7 @@ class DraftsSyncActions(QObject):
         _checked, conflict = await self._sync_op(draft, destination, lambda sync, d: sync.check(d))
         if conflict is None:
             self.page.say(f"No conflict any more: the server's copy of “{draft.name}” is as at your last pull or push.")
-            self.page.finished_action.emit("resolve")
+            self.page.action_finished("resolve")
             return
         self._open_conflict(conflict, destination)
 
@@ -252,7 +251,7 @@ class DraftsSyncActions(QObject):
         self.conflict_shown.emit(dialog)
         return dialog
 
-    def _decided(self, draft_id: str, kind: str, choices: dict[str, Side], destination: Destination) -> None:
+    def _decided(self, draft_id: str, kind: Look, choices: dict[str, Side], destination: Destination) -> None:
         self.ctx.tasks.start(
             self._carry_out(draft_id, kind, choices, destination),
             owner=self,
@@ -260,7 +259,7 @@ class DraftsSyncActions(QObject):
             name="resolve conflict",
         )
 
-    async def _carry_out(self, draft_id: str, kind: str, choices: dict[str, Side], destination: Destination) -> None:
+    async def _carry_out(self, draft_id: str, kind: Look, choices: dict[str, Side], destination: Destination) -> None:
         await self.editing.flush()
         draft = self.io.known.get(draft_id)
         if draft is None:
@@ -272,13 +271,13 @@ class DraftsSyncActions(QObject):
             elif kind == TAKE_THEIRS:
                 taken = await self._sync_op(draft, destination, lambda sync, d: sync.take_theirs(d))
                 self.page.say(f"Took the server's copy: “{taken.name}” is in sync with {destination.name}.")
-                self.page.finished_action.emit("take_theirs")
+                self.page.action_finished("take_theirs")
             elif kind == MERGE:
                 merged = await self._sync_op(draft, destination, lambda sync, d: sync.merge(d, choices))
                 self._pushed(merged, destination)
         except ConflictError as exc:  # the server changed yet again meanwhile
             await self.io.reread(draft_id)
-            self.page.say("The server's copy changed again meanwhile: compare once more.", "error")
+            self.page.say("The server's copy changed again meanwhile: compare once more.", Look.ERROR)
             self._open_conflict(exc.conflict, destination)
         except DraftRulesError as exc:
             self._rules_failed(exc)
@@ -287,7 +286,7 @@ class DraftsSyncActions(QObject):
 
     def open_pull(self) -> PullDialog | None:
         if self.ctx.session is None:
-            self.page.say(CONNECT_TO_PULL, "warning")
+            self.page.say(CONNECT_TO_PULL, Look.WARNING)
             return None
         server = canonical_server_url(self.ctx.session.profile.url)
         pulled = {d.origin.connection_id for d in self.io.known.values() if d.origin and d.origin.is_on(server)}
@@ -300,7 +299,7 @@ class DraftsSyncActions(QObject):
 
     def pull(self, conn: Connection) -> asyncio.Task[Any] | None:
         if self.ctx.session is None:
-            self.page.say(CONNECT_TO_PULL, "warning")
+            self.page.say(CONNECT_TO_PULL, Look.WARNING)
             return None
         return self.ctx.tasks.start(self._pull(conn), owner=self, on_error=self.page.failed("pull"), name="pull")
 
@@ -333,8 +332,8 @@ class DraftsSyncActions(QObject):
             "kept_local": f"The server's copy of “{draft.name}” has not changed; your draft keeps its edits.",
             "conflict": f"Both the server's copy and your draft of “{draft.name}” changed: choose what to keep.",
         }
-        self.page.say(messages[result.action], "error" if result.action == "conflict" else "")
+        self.page.say(messages[result.action], Look.ERROR if result.action == "conflict" else Look.NONE)
         destination = session_destination(self.ctx)
         if result.conflict is not None and destination is not None:
             self._open_conflict(result.conflict, destination)
-        self.page.finished_action.emit("pull")
+        self.page.action_finished("pull")

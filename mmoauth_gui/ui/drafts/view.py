@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from mmoauth_gui.ui.drafts.editor_view import Banner, DraftEditor
 from mmoauth_gui.ui.drafts.model import MODIFIED, NAME, SECRET, STATUS, TARGET, VALIDATION, DraftsModel, SortRole
-from mmoauth_gui.ui.kit.state_panel import StatePanel
+from mmoauth_gui.ui.kit.state_panel import PanelState, StatePanel
 from mmoauth_gui.ui.kit.widgets import action_button, page_title, progress_row, rows_table, search_field, title_bar
 
 Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
@@ -188,7 +188,7 @@ class DraftsView(QWidget):
     def show_table(self) -> None:
         self.stack.setCurrentWidget(self.table)
 
-    def show_state(self, kind: str, title: str, body: str = "", actions: tuple = ()) -> None:  # type: ignore[type-arg]
+    def show_state(self, kind: PanelState, title: str, body: str = "", actions: tuple = ()) -> None:  # type: ignore[type-arg]
         self.state.show_state(kind, title, body, actions)
         self.stack.setCurrentWidget(self.state)
 

@@ -7,22 +7,23 @@ from datetime import datetime
 from typing import Any
 
 from mmoauth_gui.core.clock import from_ms
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
 
-KIND_LABELS = {
-    "valid": "Valid",
-    "refused": "Refused",
-    "unreachable": "Unreachable",
-    "unchecked": "Not checked",
+KIND_LABELS: dict[Look, str] = {
+    Look.VALID: "Valid",
+    Look.REFUSED: "Refused",
+    Look.UNREACHABLE: "Unreachable",
+    Look.UNCHECKED: "Not checked",
 }
-KIND_ORDER = {"refused": 0, "unreachable": 1, "unchecked": 2, "valid": 3}
+KIND_ORDER: dict[Look, int] = {Look.REFUSED: 0, Look.UNREACHABLE: 1, Look.UNCHECKED: 2, Look.VALID: 3}
 
 UNREACHABLE_CATEGORIES = frozenset({"network", "tls", "timeout"})
 
 
 @dataclass(frozen=True)
 class Badge:
-    kind: str = "unchecked"
+    kind: Look = Look.UNCHECKED
     checked_at: datetime | None = None
     summary: str = ""  # one line: why (the RFC error, the HTTP status, the hint)
     source: str = ""  # desktop | server
@@ -40,10 +41,10 @@ class Badge:
 NOT_CHECKED = Badge()
 
 
-def badge_kind(ok: bool, category: str) -> str:
+def badge_kind(ok: bool, category: str) -> Look:
     if ok:
-        return "valid"
-    return "unreachable" if category in UNREACHABLE_CATEGORIES else "refused"
+        return Look.VALID
+    return Look.UNREACHABLE if category in UNREACHABLE_CATEGORIES else Look.REFUSED
 
 
 def effective_ok(result: ValidationResult) -> bool:
@@ -51,9 +52,9 @@ def effective_ok(result: ValidationResult) -> bool:
     return result.ok and result.mattermost_compatible is not False
 
 
-def result_kind(result: ValidationResult) -> str:
+def result_kind(result: ValidationResult) -> Look:
     if result.ok and result.mattermost_compatible is False:
-        return "refused"
+        return Look.REFUSED
     return badge_kind(result.ok, result.category)
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from mmoauth_gui.core.rules import Problem
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.ui.kit.style import status_color
 
 
@@ -30,8 +31,8 @@ class FieldProblems(QLabel):
             self.setAccessibleName("")
             self.hide()
             return
-        error = status_color("error", self).name()
-        warning = status_color("warning", self).name()
+        error = status_color(Look.ERROR, self).name()
+        warning = status_color(Look.WARNING, self).name()
         lines = []
         for p in problems:
             color, mark = (error, "✖") if p.is_error else (warning, "⚠")

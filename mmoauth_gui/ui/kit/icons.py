@@ -8,6 +8,7 @@ from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QIcon, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QWidget
 
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.ui.kit.style import palette_of, status_color
 
 # The application icon: a key whose bow is a ring, on Mattermost navy, with an outgoing arrow.
@@ -29,33 +30,33 @@ APP_ICON_SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 256 256">
 </svg>
 """
 
-_GLYPHS = {
-    "valid": '<circle cx="8" cy="8" r="7" fill="{c}"/>'
+_GLYPHS: dict[Look, str] = {
+    Look.VALID: '<circle cx="8" cy="8" r="7" fill="{c}"/>'
     '<path d="M4.6 8.3 L7 10.6 L11.4 5.6" fill="none" stroke="#fff" stroke-width="1.8" '
     'stroke-linecap="round" stroke-linejoin="round"/>',
-    "refused": '<circle cx="8" cy="8" r="7" fill="{c}"/>'
+    Look.REFUSED: '<circle cx="8" cy="8" r="7" fill="{c}"/>'
     '<path d="M5.4 5.4 L10.6 10.6 M10.6 5.4 L5.4 10.6" stroke="#fff" stroke-width="1.8" '
     'stroke-linecap="round"/>',
-    "error": '<circle cx="8" cy="8" r="7" fill="{c}"/>'
+    Look.ERROR: '<circle cx="8" cy="8" r="7" fill="{c}"/>'
     '<path d="M8 4.2 L8 9" stroke="#fff" stroke-width="1.9" stroke-linecap="round"/>'
     '<circle cx="8" cy="11.6" r="1.1" fill="#fff"/>',
-    "unreachable": '<path d="M8 1.2 L15.2 14.2 L0.8 14.2 Z" fill="{c}" stroke="{c}" stroke-width="1" '
+    Look.UNREACHABLE: '<path d="M8 1.2 L15.2 14.2 L0.8 14.2 Z" fill="{c}" stroke="{c}" stroke-width="1" '
     'stroke-linejoin="round"/><path d="M8 5.6 L8 9.6" stroke="#fff" stroke-width="1.7" stroke-linecap="round"/>'
     '<circle cx="8" cy="12" r="1" fill="#fff"/>',
-    "warning": '<path d="M8 1.2 L15.2 14.2 L0.8 14.2 Z" fill="{c}" stroke="{c}" stroke-width="1" '
+    Look.WARNING: '<path d="M8 1.2 L15.2 14.2 L0.8 14.2 Z" fill="{c}" stroke="{c}" stroke-width="1" '
     'stroke-linejoin="round"/><path d="M8 5.6 L8 9.6" stroke="#fff" stroke-width="1.7" stroke-linecap="round"/>'
     '<circle cx="8" cy="12" r="1" fill="#fff"/>',
-    "unchecked": '<circle cx="8" cy="8" r="6.2" fill="none" stroke="{c}" stroke-width="1.6" '
+    Look.UNCHECKED: '<circle cx="8" cy="8" r="6.2" fill="none" stroke="{c}" stroke-width="1.6" '
     'stroke-dasharray="2.6 1.9"/>',
-    "info": '<circle cx="8" cy="8" r="7" fill="{c}"/><circle cx="8" cy="4.8" r="1.1" fill="#fff"/>'
+    Look.INFO: '<circle cx="8" cy="8" r="7" fill="{c}"/><circle cx="8" cy="4.8" r="1.1" fill="#fff"/>'
     '<path d="M8 7.3 L8 11.6" stroke="#fff" stroke-width="1.9" stroke-linecap="round"/>',
-    "edit": '<path d="M2.5 13.5 L3.2 10.4 L10.8 2.8 L13.2 5.2 L5.6 12.8 Z M9.6 4 L12 6.4" fill="none" '
+    Look.EDIT: '<path d="M2.5 13.5 L3.2 10.4 L10.8 2.8 L13.2 5.2 L5.6 12.8 Z M9.6 4 L12 6.4" fill="none" '
     'stroke="{c}" stroke-width="1.4" stroke-linejoin="round"/>',
-    "show": '<path d="M1.2 8 C3.2 4.4 5.4 3.2 8 3.2 C10.6 3.2 12.8 4.4 14.8 8 C12.8 11.6 10.6 12.8 8 12.8 '
+    Look.SHOW: '<path d="M1.2 8 C3.2 4.4 5.4 3.2 8 3.2 C10.6 3.2 12.8 4.4 14.8 8 C12.8 11.6 10.6 12.8 8 12.8 '
     'C5.4 12.8 3.2 11.6 1.2 8 Z" fill="none" stroke="{c}" stroke-width="1.4" stroke-linejoin="round"/>'
     '<circle cx="8" cy="8" r="2.2" fill="{c}"/>',
 }
-TEXT_COLOURED = frozenset({"edit", "show"})
+TEXT_COLOURED = frozenset({Look.EDIT, Look.SHOW})
 
 _SIZES = (16, 20, 24, 32, 48, 64)
 
@@ -85,17 +86,17 @@ def app_icon() -> QIcon:
     return icon_from_svg(APP_ICON_SVG, (16, 24, 32, 48, 64, 128, 256))
 
 
-def glyph_svg(kind: str, color: str) -> str:
-    body = _GLYPHS.get(kind, _GLYPHS["unchecked"]).replace("{c}", color)
+def glyph_svg(kind: Look, color: str) -> str:
+    body = _GLYPHS.get(kind, _GLYPHS[Look.UNCHECKED]).replace("{c}", color)
     return f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">{body}</svg>'
 
 
 @cache
-def _status_icon(kind: str, color: str) -> QIcon:
+def _status_icon(kind: Look, color: str) -> QIcon:
     return icon_from_svg(glyph_svg(kind, color))
 
 
-def status_icon(kind: str, widget: QWidget | None = None) -> QIcon:
+def status_icon(kind: Look, widget: QWidget | None = None) -> QIcon:
     """A small coloured glyph for ``kind``: valid, refused, unreachable, unchecked, warning, error, info, edit."""
     if kind in TEXT_COLOURED:
         color = palette_of(widget).color(QPalette.ColorRole.ButtonText).name()

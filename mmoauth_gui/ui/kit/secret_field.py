@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QToolButton, QWidget
 
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.ui.kit.icons import status_icon
 
 BULLETS = "••••••••••••"
@@ -30,13 +31,13 @@ class SecretField(QWidget):
         self._reveal.setToolTip(f"Show the {label.lower()} while typing")
         self._reveal.toggled.connect(self._toggle_reveal)
         self.edit.addAction(self._reveal, QLineEdit.ActionPosition.TrailingPosition)
-        self._reveal.setIcon(status_icon("show", self))
+        self._reveal.setIcon(status_icon(Look.SHOW, self))
 
         self.masked = QLabel(BULLETS)
         self.masked.setAccessibleName(f"{label}: stored on the server, hidden")
         self.masked.setToolTip(f"The stored {label.lower()} is never shown. Click the pencil to replace it.")
         self.pencil = QToolButton()
-        self.pencil.setIcon(status_icon("edit", self))
+        self.pencil.setIcon(status_icon(Look.EDIT, self))
         self.pencil.setToolTip(f"Replace the {label.lower()}")
         self.pencil.setAccessibleName(f"Replace the {label.lower()}")
         self.pencil.clicked.connect(self.start_replacing)

@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.ui.kit.icons import app_icon, status_icon
 from mmoauth_gui.ui.kit.style import scaled_font
 
 StateAction = tuple[str, Callable[[], None]]
+
+
+class PanelState(StrEnum):
+    """What a page shows instead of its content."""
+
+    EMPTY = "empty"
+    LOADING = "loading"
+    WELCOME = "welcome"
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+PANEL_ICONS = {
+    PanelState.EMPTY: Look.INFO,
+    PanelState.ERROR: Look.ERROR,
+    PanelState.WARNING: Look.WARNING,
+    PanelState.INFO: Look.INFO,
+}
 
 
 class StatePanel(QWidget):
@@ -54,15 +75,14 @@ class StatePanel(QWidget):
         outer.addLayout(column, 4)
         outer.addStretch(1)
 
-    def show_state(self, kind: str, title: str, body: str = "", actions: Sequence[StateAction] = ()) -> None:
-        """``kind``: empty, loading, error, warning, info, welcome."""
+    def show_state(self, kind: PanelState, title: str, body: str = "", actions: Sequence[StateAction] = ()) -> None:
         self.kind = kind
-        icon_kind = {"error": "error", "warning": "warning", "empty": "info", "info": "info"}.get(kind, "")
+        icon_kind = PANEL_ICONS.get(kind)
         size = self.fontMetrics().height() * 3
-        if icon_kind:
+        if icon_kind is not None:
             self.icon.setPixmap(status_icon(icon_kind, self).pixmap(size, size))
             self.icon.show()
-        elif kind == "welcome":
+        elif kind == PanelState.WELCOME:
             self.icon.setPixmap(app_icon().pixmap(size * 2, size * 2))
             self.icon.show()
         else:
@@ -70,7 +90,7 @@ class StatePanel(QWidget):
         self.title.setText(title)
         self.body.setText(body)
         self.body.setVisible(bool(body))
-        self.busy.setVisible(kind == "loading")
+        self.busy.setVisible(kind == PanelState.LOADING)
         while self.buttons.count():
             item = self.buttons.takeAt(0)
             widget = item.widget() if item is not None else None

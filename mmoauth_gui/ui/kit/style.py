@@ -5,15 +5,17 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
+from mmoauth_gui.core.status import Look
+
 # (light theme, dark theme): each passes WCAG AA contrast against the usual window colours.
-_STATUS = {
-    "valid": ("#1a7f37", "#57d98a"),
-    "refused": ("#c62828", "#ff8a80"),
-    "error": ("#c62828", "#ff8a80"),
-    "unreachable": ("#9a5b00", "#f5b950"),
-    "warning": ("#9a5b00", "#f5b950"),
-    "unchecked": ("#5f6368", "#a8adb4"),
-    "info": ("#1c58d9", "#8ab4ff"),
+_STATUS: dict[Look, tuple[str, str]] = {
+    Look.VALID: ("#1a7f37", "#57d98a"),
+    Look.REFUSED: ("#c62828", "#ff8a80"),
+    Look.ERROR: ("#c62828", "#ff8a80"),
+    Look.UNREACHABLE: ("#9a5b00", "#f5b950"),
+    Look.WARNING: ("#9a5b00", "#f5b950"),
+    Look.UNCHECKED: ("#5f6368", "#a8adb4"),
+    Look.INFO: ("#1c58d9", "#8ab4ff"),
 }
 
 
@@ -27,13 +29,13 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 
-def status_color(kind: str, widget: QWidget | None = None) -> QColor:
+def status_color(kind: Look, widget: QWidget | None = None) -> QColor:
     """The colour for a status ``kind`` (valid, refused, unreachable, unchecked, warning, error, info)."""
-    light, dark = _STATUS.get(kind, _STATUS["unchecked"])
+    light, dark = _STATUS.get(kind, _STATUS[Look.UNCHECKED])
     return QColor(dark if is_dark(palette_of(widget)) else light)
 
 
-def status_css(kind: str, widget: QWidget | None = None) -> str:
+def status_css(kind: Look, widget: QWidget | None = None) -> str:
     return f"color: {status_color(kind, widget).name()};"
 
 

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelection, QObject, QSettings, Qt, QTimer, QUrl
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem
@@ -15,9 +15,11 @@ from PySide6.QtWidgets import QFileDialog, QListWidgetItem
 from mmoauth_gui.core.audience import audience_matches
 from mmoauth_gui.core.preview.build import PreviewRow, Status
 from mmoauth_gui.core.preview.report import PreviewWarning, WarningKind, sync_problems
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.services.preview_fetch import SyncProgress
 from mmoauth_gui.ui.kit.confirm import notify
 from mmoauth_gui.ui.kit.icons import status_icon
+from mmoauth_gui.ui.kit.state_panel import PanelState
 from mmoauth_gui.ui.kit.style import status_color
 from mmoauth_gui.ui.preview.export import FORMATS, default_file_name, write_export
 from mmoauth_gui.ui.preview.model import STATUS_KINDS, STATUS_LABELS, RowRole, method_text
@@ -26,15 +28,19 @@ from mmoauth_gui.ui.preview.state import PreviewData, PreviewState
 from mmoauth_gui.ui.preview.view import PreviewView
 from mmoauth_gui.ui.runtime.errors import user_text
 
+if TYPE_CHECKING:
+    from mmoauth_gui.ui.connections.model import ConnectionsModel
+    from mmoauth_gui.ui.context import AppContext
+
 log = logging.getLogger(__name__)
 
 SERVER_CHECK_KEY = "preview/server_check"
 WarningRole = Qt.ItemDataRole.UserRole + 1
 WARNING_KINDS = {
-    WarningKind.UNUSED_AUDIENCE: "info",
-    WarningKind.UNUSED_CONNECTION: "info",
-    WarningKind.AMBIGUOUS_OVERLAP: "warning",
-    WarningKind.INSECURE_URL: "error",
+    WarningKind.UNUSED_AUDIENCE: Look.INFO,
+    WarningKind.UNUSED_CONNECTION: Look.INFO,
+    WarningKind.AMBIGUOUS_OVERLAP: Look.WARNING,
+    WarningKind.INSECURE_URL: Look.ERROR,
 }
 CONNECT_TITLE = "Connect to a server, then Sync"
 CONNECT_TEXT = (
@@ -60,7 +66,7 @@ NO_WARNINGS = "No warnings: every audience matches a command, no connections ove
 class PreviewController(QObject):
     def __init__(
         self,
-        ctx: Any,
+        ctx: AppContext,
         view: PreviewView,
         state: PreviewState,
         syncer: PreviewSync,
@@ -68,7 +74,7 @@ class PreviewController(QObject):
         settings: QSettings | None = None,
         add_server: Callable[[], Any] | None = None,
         start_demo: Callable[[], Any] | None = None,
-        connections_model: Any = None,
+        connections_model: ConnectionsModel | None = None,
     ) -> None:
         super().__init__(view)
         self.ctx = ctx
@@ -205,15 +211,15 @@ class PreviewController(QObject):
         view.warnings.clear()
         warnings = data.warnings if data is not None else ()
         for warning in warnings:
-            item = QListWidgetItem(status_icon(WARNING_KINDS.get(warning.kind, "warning"), view), warning.message)
+            item = QListWidgetItem(status_icon(WARNING_KINDS.get(warning.kind, Look.WARNING), view), warning.message)
             item.setData(WarningRole, warning)
             item.setToolTip(warning.message)
             view.warnings.addItem(item)
         if data is not None and not warnings:
-            item = QListWidgetItem(status_icon("valid", view), NO_WARNINGS)
+            item = QListWidgetItem(status_icon(Look.VALID, view), NO_WARNINGS)
             view.warnings.addItem(item)
         elif data is not None and (data.result.team_errors or data.result.team_notes):
-            item = QListWidgetItem(status_icon("unchecked", view), PARTIAL_SYNC)
+            item = QListWidgetItem(status_icon(Look.UNCHECKED, view), PARTIAL_SYNC)
             item.setToolTip(PARTIAL_SYNC)
             view.warnings.insertItem(0, item)
         view.warnings_title.setText(f"Warnings ({len(warnings)})" if warnings else "Warnings")
@@ -278,12 +284,12 @@ class PreviewController(QObject):
         lines = []
         if self.syncer.error and not self.syncer.running:
             shown = "; the preview shown is the previous one" if data is not None else ""
-            lines.append(("error", f"Sync failed{shown}: {self.syncer.error}"))
+            lines.append((Look.ERROR, f"Sync failed{shown}: {self.syncer.error}"))
         if self.state.problem:
-            lines.append(("warning", self.state.problem))
+            lines.append((Look.WARNING, self.state.problem))
         if data is not None:
             for problem in sync_problems(data.result):
-                kind = "error" if problem["kind"] == "team_error" else "warning"
+                kind = Look.ERROR if problem["kind"] == "team_error" else Look.WARNING
                 lines.append((kind, problem["message"]))
         label = self.view.problems
         if not lines:
@@ -291,7 +297,7 @@ class PreviewController(QObject):
             label.hide()
             return
         html = "<br>".join(
-            f'<span style="color:{status_color(kind, label).name()}">{"✖" if kind == "error" else "⚠"}</span>'
+            f'<span style="color:{status_color(kind, label).name()}">{"✖" if kind == Look.ERROR else "⚠"}</span>'
             f"&nbsp;{escape(text)}"
             for kind, text in lines
         )
@@ -306,32 +312,37 @@ class PreviewController(QObject):
         if data is None:
             if self.syncer.running or self.state.loading:
                 what = "Reading the slash commands…" if self.syncer.running else "Opening the offline copy…"
-                view.show_state("loading", what)
+                view.show_state(PanelState.LOADING, what)
             elif session is None:
                 connect = self.ctx.connect_state
                 if connect.status == "connecting":
-                    view.show_state("loading", connect.message or "Connecting…")
+                    view.show_state(PanelState.LOADING, connect.message or "Connecting…")
                 else:
                     actions = []
                     if self.add_server is not None:
                         actions.append(("Add server…", self.add_server))
                     if self.start_demo is not None:
                         actions.append(("Try the demo sandbox", self.start_demo))
-                    view.show_state("welcome", CONNECT_TITLE, CONNECT_TEXT, tuple(actions))
+                    view.show_state(PanelState.WELCOME, CONNECT_TITLE, CONNECT_TEXT, tuple(actions))
             elif self.syncer.error:
                 view.show_state(
-                    "error", "The slash commands could not be read", self.syncer.error, (("Sync again", self.sync),)
+                    PanelState.ERROR,
+                    "The slash commands could not be read",
+                    self.syncer.error,
+                    (("Sync again", self.sync),),
                 )
             else:
                 body = NO_PREVIEW_TEXT.format(server=session.profile.url)
-                view.show_state("empty", NO_PREVIEW_TITLE, body, (("Sync now", self.sync),))
+                view.show_state(PanelState.EMPTY, NO_PREVIEW_TITLE, body, (("Sync now", self.sync),))
             return
         if self.model.rowCount() == 0:
             if data.result.unavailable:
-                view.show_state("error", "The preview is not available on this server", data.result.unavailable)
+                view.show_state(
+                    PanelState.ERROR, "The preview is not available on this server", data.result.unavailable
+                )
             elif not data.result.teams:
                 view.show_state(
-                    "empty",
+                    PanelState.EMPTY,
                     "This account is in no team",
                     "The preview lists the custom slash commands of the teams the account belongs to: join a team, "
                     "or sign in with an account that is a member of the teams to check.",
@@ -342,7 +353,9 @@ class PreviewController(QObject):
                 body = NO_COMMANDS_TEXT
                 if data.result.team_errors:
                     body = "Some teams could not be read (see above). " + body
-                view.show_state("empty", f"No custom slash commands on {where}", body, (("Sync again", self.sync),))
+                view.show_state(
+                    PanelState.EMPTY, f"No custom slash commands on {where}", body, (("Sync again", self.sync),)
+                )
             return
         if self.proxy.rowCount() == 0:
             self._show_filtered_empty(data)
@@ -357,21 +370,21 @@ class PreviewController(QObject):
             label = data.team_label(proxy.team_id)
             error = data.result.team_errors.get(proxy.team_id)
             if error:
-                view.show_state("error", f"{label}: the slash commands could not be read", error, clear)
+                view.show_state(PanelState.ERROR, f"{label}: the slash commands could not be read", error, clear)
             else:
-                view.show_state("empty", "No custom slash commands on this team", NO_COMMANDS_TEXT, clear)
+                view.show_state(PanelState.EMPTY, "No custom slash commands on this team", NO_COMMANDS_TEXT, clear)
             return
         if proxy.connection_id is not None and proxy.team_id is None and not proxy.terms and proxy.status is None:
             name = data.preview.quoted(proxy.connection_id)
             view.show_state(
-                "empty",
+                PanelState.EMPTY,
                 f"No slash command uses {name}",
                 "None of its audiences matches a command URL synced from the server: check them for a typo, a "
                 "missing * or a trailing-slash difference (see the warnings).",
                 clear,
             )
             return
-        view.show_state("empty", "No command matches these filters", "", clear)
+        view.show_state(PanelState.EMPTY, "No command matches these filters", "", clear)
 
     def _update_actions(self) -> None:
         view = self.view

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 
 from mmoauth_gui.core.preview.build import Preview, PreviewRow, Status
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.ui.kit.icons import status_icon
 from mmoauth_gui.ui.kit.style import palette_of, status_color
 from mmoauth_gui.ui.kit.table_model import RowsTableModel
@@ -27,10 +28,10 @@ STATUS_LABELS = {
     Status.MISMATCH: "Mismatch",
 }
 STATUS_KINDS = {  # ui.style / ui.icons kinds: colour and glyph
-    Status.LINKED: "valid",
-    Status.UNLINKED: "unchecked",
-    Status.AMBIGUOUS: "warning",
-    Status.MISMATCH: "error",
+    Status.LINKED: Look.VALID,
+    Status.UNLINKED: Look.UNCHECKED,
+    Status.AMBIGUOUS: Look.WARNING,
+    Status.MISMATCH: Look.ERROR,
 }
 STATUS_HELP = {
     Status.LINKED: "Exactly one connection's audience matches: its token replaces the command token.",
@@ -75,7 +76,7 @@ class PreviewModel(RowsTableModel[PreviewRow]):
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._foreground(row, column)
         if role == Qt.ItemDataRole.BackgroundRole and row.status is Status.MISMATCH:
-            color = QColor(status_color("error", self._palette_owner))
+            color = QColor(status_color(Look.ERROR, self._palette_owner))
             color.setAlpha(40)  # a tint: readable over light and dark bases
             return color
         if role == Qt.ItemDataRole.FontRole and row.status is Status.MISMATCH and column in (SERVER, STATUS):

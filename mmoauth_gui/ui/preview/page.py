@@ -1,4 +1,4 @@
-"""The Slash commands tab: which slash commands carry which connection's token (UI_CONTRACT: ``create_page``).
+"""The Slash commands tab: which slash commands carry which connection's token (see ``ui/pages.py``).
 
 It also fills what other parts of the window ask of the preview: ``ctx.preview_state`` (the what-if panel of
 the connection dialog reads it), ``ctx.affected_commands_provider`` (the Delete and audience-change
@@ -10,26 +10,26 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QWidget
 
+from mmoauth_gui.ui.context import AppContext
+from mmoauth_gui.ui.pages import PageHooks, PageName, WindowHost
 from mmoauth_gui.ui.preview.controller import PreviewController
 from mmoauth_gui.ui.preview.refresh import PreviewSync
 from mmoauth_gui.ui.preview.state import PreviewState
 from mmoauth_gui.ui.preview.view import PreviewView
 
 
-class PreviewPage(PreviewView):
+class PreviewPage(PreviewView, PageHooks):
     """The view, plus the hooks the main window calls and the parts tests and other pages reach."""
 
-    def __init__(self, ctx: Any, window: Any = None, *, auto_sync: bool = True) -> None:
+    def __init__(self, ctx: AppContext, window: WindowHost | None = None, *, auto_sync: bool = True) -> None:
         super().__init__()
         self.ctx = ctx
         self.window_ = window
-        self.settings = getattr(window, "settings", None)
+        self.settings = window.settings if window is not None else None
         self.preview_state = PreviewState(ctx.paths, self)
         self.syncer = PreviewSync(ctx, self.preview_state, auto_sync=auto_sync)
-        connections_view = getattr(window, "connections_view", None)
-        servers = getattr(window, "servers", None)
         self.controller = PreviewController(
             ctx,
             self,
@@ -37,8 +37,8 @@ class PreviewPage(PreviewView):
             self.syncer,
             settings=self.settings,
             add_server=(lambda: window.open_profiles("")) if window is not None else None,
-            start_demo=servers.start_demo if servers is not None else None,
-            connections_model=connections_view.model if connections_view is not None else None,
+            start_demo=window.servers.start_demo if window is not None else None,
+            connections_model=window.connections_view.model if window is not None else None,
         )
         if self.settings is not None:
             self.restore(self.settings)
@@ -47,7 +47,7 @@ class PreviewPage(PreviewView):
         """Bring this tab to the front, showing only the commands of connection ``key``."""
         self.controller.show_connection(key)
         if self.window_ is not None:
-            self.window_.show_page("preview")
+            self.window_.show_page(PageName.PREVIEW)
 
     def page_shown(self) -> None:
         self.controller.refresh_age()
@@ -58,20 +58,11 @@ class PreviewPage(PreviewView):
         self.controller.close()
 
 
-def _connection_menu(window: Any) -> QMenu | None:
-    for action in window.menuBar().actions():
-        if action.text().replace("&", "") == "Connection" and action.menu() is not None:
-            return action.menu()
-    return None
-
-
-def install_show_commands(window: Any, page: PreviewPage) -> QAction | None:
+def install_show_commands(window: WindowHost, page: PreviewPage) -> QAction:
     """Connection › Show slash commands: the selected connection's commands, one click away."""
-    controller = getattr(window, "connections", None)
-    view = getattr(window, "connections_view", None)
-    if controller is None or view is None:
-        return None
-    action = QAction("Show slash &commands", window)
+    controller = window.connections
+    view = window.connections_view
+    action = QAction("Show slash &commands", window.connection_menu)
     action.setObjectName("show_commands")
     action.setToolTip("Show the slash commands that carry the selected connection's token")
     action.setStatusTip(action.toolTip())
@@ -89,16 +80,13 @@ def install_show_commands(window: Any, page: PreviewPage) -> QAction | None:
 
     view.table.selectionModel().selectionChanged.connect(update)
     view.table.addAction(action)
-    menu = _connection_menu(window)
-    if menu is not None:
-        menu.addSeparator()
-        menu.addAction(action)
-    if hasattr(window, "actions_by_name"):
-        window.actions_by_name["show_commands"] = action
+    window.connection_menu.addSeparator()
+    window.connection_menu.addAction(action)
+    window.actions_by_name["show_commands"] = action
     return action
 
 
-def create_page(ctx: Any, window: Any) -> QWidget:
+def create_page(ctx: AppContext, window: WindowHost) -> QWidget:
     page = PreviewPage(ctx, window)
     ctx.preview_state = page.preview_state
     ctx.affected_commands_provider = page.syncer.affected_commands

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from mmoauth_gui.core.preview.build import Status
 from mmoauth_gui.ui.kit.icons import status_icon
-from mmoauth_gui.ui.kit.state_panel import StatePanel
+from mmoauth_gui.ui.kit.state_panel import PanelState, StatePanel
 from mmoauth_gui.ui.kit.style import scaled_font
 from mmoauth_gui.ui.kit.widgets import page_title, progress_row, rows_table, search_field, title_bar
 from mmoauth_gui.ui.preview.filter import PreviewFilter
@@ -251,7 +251,7 @@ class PreviewView(QWidget):
     def show_table(self) -> None:
         self.stack.setCurrentWidget(self.table)
 
-    def show_state(self, kind: str, title: str, body: str = "", actions: Sequence = ()) -> None:  # type: ignore[type-arg]
+    def show_state(self, kind: PanelState, title: str, body: str = "", actions: Sequence = ()) -> None:  # type: ignore[type-arg]
         self.state.show_state(kind, title, body, actions)
         self.stack.setCurrentWidget(self.state)
 

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette, QShowEvent
@@ -22,9 +22,14 @@ from PySide6.QtWidgets import QFrame, QLabel, QSplitter, QTextBrowser, QVBoxLayo
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.preview.build import Preview, connection_key
 from mmoauth_gui.core.preview.diff import ChangeKind, CommandChange, PreviewDiff, count_sentence
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.ui.kit.style import palette_of, scaled_font, status_color
 from mmoauth_gui.ui.preview.state import PreviewData, PreviewState
 from mmoauth_gui.ui.runtime.tasks import alive
+
+if TYPE_CHECKING:
+    from mmoauth_gui.ui.connection_form.form import ConnectionForm
+    from mmoauth_gui.ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +42,13 @@ NO_PREVIEW = (
     "as you type, which commands would gain, lose or switch their token."
 )
 KIND_HEADINGS = {
-    ChangeKind.GAINED: ("Would gain a token", "valid"),
-    ChangeKind.LOST: ("Would lose their token (sent with the command token, without OAuth)", "error"),
-    ChangeKind.SWITCHED: ("Would switch from another connection", "warning"),
-    ChangeKind.NEWLY_AMBIGUOUS: ("Would become ambiguous (several connections match)", "warning"),
-    ChangeKind.NO_LONGER_AMBIGUOUS: ("Would no longer be ambiguous", "valid"),
-    ChangeKind.AMBIGUITY_CHANGED: ("Would stay ambiguous, between other connections", "warning"),
-    ChangeKind.SERVER_PICK: ("The server's current answer may change", "warning"),
+    ChangeKind.GAINED: ("Would gain a token", Look.VALID),
+    ChangeKind.LOST: ("Would lose their token (sent with the command token, without OAuth)", Look.ERROR),
+    ChangeKind.SWITCHED: ("Would switch from another connection", Look.WARNING),
+    ChangeKind.NEWLY_AMBIGUOUS: ("Would become ambiguous (several connections match)", Look.WARNING),
+    ChangeKind.NO_LONGER_AMBIGUOUS: ("Would no longer be ambiguous", Look.VALID),
+    ChangeKind.AMBIGUITY_CHANGED: ("Would stay ambiguous, between other connections", Look.WARNING),
+    ChangeKind.SERVER_PICK: ("The server's current answer may change", Look.WARNING),
 }
 SUMMARY_WORDS = {  # (one command, several commands)
     ChangeKind.GAINED: ("would gain a token", "would gain a token"),
@@ -369,9 +374,9 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-def form_what_if(ctx: Any, form: Any) -> WhatIfPanel | None:
+def form_what_if(ctx: AppContext, form: ConnectionForm) -> WhatIfPanel | None:
     """A panel following ``form`` (a ``ConnectionForm``) when the window has a preview; None otherwise."""
-    state = getattr(ctx, "preview_state", None)
+    state = ctx.preview_state
     if state is None:
         return None
     panel = WhatIfPanel(state)
@@ -386,7 +391,7 @@ def form_what_if(ctx: Any, form: Any) -> WhatIfPanel | None:
     return panel
 
 
-def with_what_if(ctx: Any, form: Any, body: QWidget) -> tuple[WhatIfPanel | None, QWidget]:
+def with_what_if(ctx: AppContext, form: ConnectionForm, body: QWidget) -> tuple[WhatIfPanel | None, QWidget]:
     """``body`` (the form's scroll area) beside a what-if panel following ``form``, when there is a preview."""
     panel = form_what_if(ctx, form)
     if panel is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeGuard
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -26,6 +26,11 @@ Control = QAbstractButton | QAction
 
 def alive(obj: QObject | None) -> bool:
     return obj is not None and shiboken6.isValid(obj)
+
+
+def is_running(task: asyncio.Task[Any] | None) -> TypeGuard[asyncio.Task[Any]]:
+    """A task was started and has not ended (finished, failed or cancelled)."""
+    return task is not None and not task.done()
 
 
 class Tasks(QObject):

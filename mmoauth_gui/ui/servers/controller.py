@@ -14,6 +14,7 @@ from mmoauth_gui.services.mattermost.errors import MattermostError
 from mmoauth_gui.storage.profiles import Profile
 from mmoauth_gui.ui.context import AppContext, ConnectState
 from mmoauth_gui.ui.runtime.errors import user_text
+from mmoauth_gui.ui.runtime.tasks import is_running
 from mmoauth_gui.ui.servers.bar import ServerBar
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class ServerController(QObject):
 
     def _connecting(self, coro: Coroutine[Any, Any, None], name: str, button: Any = None) -> asyncio.Task[Any]:
         """Run a sign-in; a newer one cancels the one still running."""
-        if self._connect_task is not None and not self._connect_task.done():
+        if is_running(self._connect_task):
             self._connect_task.cancel()
         self._connect_task = self.ctx.tasks.start(coro, owner=self, button=button, name=name, on_error=self._failed)
         return self._connect_task

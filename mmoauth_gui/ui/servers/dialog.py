@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mmoauth_gui.core.status import Look
 from mmoauth_gui.services.mattermost.client import MattermostClient
 from mmoauth_gui.services.mattermost.errors import MattermostError
 from mmoauth_gui.services.profile_check import ProfileTestResult, check_profile
@@ -270,7 +271,7 @@ class ProfilesDialog(QDialog):
                 "No usable system keyring on this computer: the token is kept for this session only and must be "
                 "entered again after the app closes." + (f" ({reason.rsplit('(', 1)[-1]}" if "(" in reason else "")
             )
-            self.keyring_note.setStyleSheet(status_css("warning", self))
+            self.keyring_note.setStyleSheet(status_css(Look.WARNING, self))
             self.keyring_note.show()
         problem = self.ctx.profiles.problem
         if problem is not None:
@@ -402,7 +403,7 @@ class ProfilesDialog(QDialog):
     def _show_test(self, result: ProfileTestResult) -> None:
         self._test = result
         lines = []
-        marks = {"valid": "✔", "refused": "✖", "warning": "⚠", "unreachable": "⚠"}
+        marks = {Look.VALID: "✔", Look.REFUSED: "✖", Look.WARNING: "⚠", Look.UNREACHABLE: "⚠"}
         for kind, text in result.lines:
             color = status_color(kind, self).name()
             lines.append(f'<span style="color:{color}">{marks.get(kind, "•")}</span>&nbsp;{escape(text)}')
@@ -566,7 +567,7 @@ class ProfilesDialog(QDialog):
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)
-        self.error.setStyleSheet(status_css("error", self))
+        self.error.setStyleSheet(status_css(Look.ERROR, self))
         self.error.show()
 
     def _failed(self, exc: BaseException) -> None:

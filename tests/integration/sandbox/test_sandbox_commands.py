@@ -1,4 +1,4 @@
-"""``GET /api/v4/commands?team_id=&custom_only=true`` (MATTERMOST.md §6)."""
+"""``GET /api/v4/commands?team_id=&custom_only=true`` (docs/MATTERMOST.md §6)."""
 
 from __future__ import annotations
 

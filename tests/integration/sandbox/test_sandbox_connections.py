@@ -1,4 +1,4 @@
-"""``/api/v4/oauth/outgoing_connections`` behaves like the server (MATTERMOST.md §1, §3, §4), quirks included."""
+"""``/api/v4/oauth/outgoing_connections`` behaves like the server (docs/MATTERMOST.md §1, §3, §4), quirks included."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``POST …/validate`` really requests a token from the posted token URL (MATTERMOST.md §4, §5)."""
+"""``POST …/validate`` really requests a token from the posted token URL (docs/MATTERMOST.md §4, §5)."""
 
 from __future__ import annotations
 
