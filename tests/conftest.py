@@ -1,4 +1,7 @@
-"""Shared test set-up: offscreen Qt before any QApplication, a private data dir per test, no real keyring."""
+"""Shared test set-up: offscreen Qt before any QApplication, a private data dir per test, no real keyring.
+
+Shared fixtures live in the ``tests/support`` plugins listed in ``pytest_plugins``.
+"""
 
 from __future__ import annotations
 
@@ -23,27 +26,4 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-# --- sandbox fixtures (added by the sandbox helper) -------------------------------------------------
-from collections.abc import Iterator  # noqa: E402
-from typing import TYPE_CHECKING  # noqa: E402
-
-if TYPE_CHECKING:
-    from mmoauth_gui.sandbox import Sandbox
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    """A running sandbox with the demo seed, stopped after the test."""
-    from mmoauth_gui.sandbox import Sandbox
-
-    with Sandbox(seed="demo") as sb:
-        yield sb
-
-
-@pytest.fixture
-def empty_sandbox() -> Iterator[Sandbox]:
-    """A running sandbox with no teams, commands or connections (users and tokens only)."""
-    from mmoauth_gui.sandbox import Sandbox
-
-    with Sandbox(seed="empty") as sb:
-        yield sb
+pytest_plugins = ["support.sandboxes", "support.keyrings", "support.qt_fixtures"]

@@ -113,7 +113,7 @@ def resolve_server_access(args: argparse.Namespace) -> ServerAccess:
 
 
 def exit_code_for(error: MattermostError) -> Exit:
-    """the exit codes 0/1/2/3 of the README: configuration problems are 2, an unusable server or feature 3, refusals 1."""
+    """The README's exit codes: configuration problems are 2, an unusable server or feature 3, refusals 1."""
     if isinstance(error, NotAuthenticated | PermissionDenied | NotFound):
         return Exit.USAGE
     if isinstance(error, Unreachable | FeatureUnavailable | ServerError | InvalidResponse):

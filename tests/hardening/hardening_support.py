@@ -16,8 +16,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import keyring.backend
-import keyring.errors
 import pytest
 
 from mmoauth_gui.sandbox import Sandbox
@@ -94,26 +92,6 @@ class LoopbackServers:
 
 
 # ---- a keyring that works (this machine has none) ------------------------------------------------------------
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """An OS keyring stand-in: secrets in a dict, which is where they are meant to go."""
-
-    priority = -10  # below `fail`: keyring never picks it by itself
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.items.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
 
 
 # ---- the CLI, in this process (so the package's log records reach the log file a test sets up) ---------------

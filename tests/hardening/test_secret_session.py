@@ -20,7 +20,8 @@ from urllib.parse import quote, quote_plus
 import httpx
 import platformdirs
 import pytest
-from hardening_support import InProcessCli, MemoryKeyring
+from hardening_support import InProcessCli
+from support.keyrings import MemoryKeyring
 
 from mmoauth_gui.logs import setup_logging
 from mmoauth_gui.sandbox import Sandbox

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from ui_helpers import answer, run
+from support.ui_helpers import answer, run
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox import Sandbox

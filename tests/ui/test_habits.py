@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
-from ui_helpers import answer, select
+from support.ui_helpers import answer, select
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.ui.connection_form.form import SAVE_ANYWAY_TITLE

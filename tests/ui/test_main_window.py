@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QLabel, QMessageBox
-from ui_helpers import run
+from support.ui_helpers import run
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.profiles import Profile

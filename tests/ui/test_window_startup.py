@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QWidget
-from ui_helpers import run
+from support.ui_helpers import run
 
 from mmoauth_gui.ui.app import FIRST_PAINT_WAIT_S, first_paint
 from mmoauth_gui.ui.context import AppContext

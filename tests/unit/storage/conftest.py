@@ -1,13 +1,11 @@
-"""Fixtures for the storage tests: the app's paths under the per-test data dir, and keyrings."""
+"""Fixtures for the storage tests: the app's paths under the per-test data dir, files holding a text."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring_doubles import MemoryKeyring
 
 from mmoauth_gui.storage.paths import AppPaths, app_paths
 
@@ -15,17 +13,6 @@ from mmoauth_gui.storage.paths import AppPaths, app_paths
 @pytest.fixture
 def paths(data_dir: Path) -> AppPaths:
     return app_paths()
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 @pytest.fixture

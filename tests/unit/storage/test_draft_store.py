@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from keyring_doubles import MemoryKeyring
+from support.keyrings import MemoryKeyring
 
 from mmoauth_gui.core.drafts.model import (
     ConflictMark,

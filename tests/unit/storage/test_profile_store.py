@@ -5,7 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from keyring_doubles import MemoryKeyring
+from support.keyrings import MemoryKeyring
 
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.profiles import CorruptFileError, Profile, ProfileError, ProfileStore

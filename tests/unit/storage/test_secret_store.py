@@ -6,7 +6,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring_doubles import BrokenKeyring, MemoryKeyring
+from support.keyrings import BrokenKeyring, MemoryKeyring
 
 from mmoauth_gui.storage.secrets import SERVICE, SecretKind, SecretStore, server_secret_key
 

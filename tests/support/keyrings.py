@@ -1,9 +1,13 @@
-"""Stand-ins for an OS keyring (this machine has none), installed with ``keyring.set_keyring``."""
+"""Stand-ins for an OS keyring, installed with ``keyring.set_keyring``, and the ``memory_keyring`` fixture."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import keyring
 import keyring.backend
 import keyring.errors
+import pytest
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -38,3 +42,15 @@ class BrokenKeyring(MemoryKeyring):
     def set_password(self, service: str, username: str, password: str) -> None:
         self.calls.append("set")
         raise keyring.errors.PasswordSetError("locked")
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """A keyring that works, for this test only: what goes in stays in ``.items``."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)

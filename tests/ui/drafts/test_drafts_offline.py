@@ -8,7 +8,7 @@ from typing import Any
 
 from drafts_support import by_name, files_containing, make_page, open_draft, wait_action, wait_saved
 from PySide6.QtCore import Qt
-from ui_helpers import answer, run
+from support.ui_helpers import answer, run
 
 from mmoauth_gui.core.drafts.model import DraftStatus, SecretState
 from mmoauth_gui.core.model import Connection

@@ -12,7 +12,7 @@ import pytest
 from drafts_support import by_name, files_containing, make_page, open_draft, wait_action, wait_saved
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from ui_helpers import run
+from support.ui_helpers import run
 
 from mmoauth_gui.core.drafts.model import DraftStatus, SecretState
 from mmoauth_gui.core.model import Connection

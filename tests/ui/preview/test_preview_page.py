@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QFileDialog
-from ui_helpers import answer, message_box, run
+from support.ui_helpers import answer, message_box, run
 
 from mmoauth_gui.core.preview.build import Status
 from mmoauth_gui.sandbox import Sandbox

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drafts_support import make_page, open_draft, wait_action
-from ui_helpers import answer, message_box, run
+from support.ui_helpers import answer, message_box, run
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox import Sandbox

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from PySide6.QtCore import Qt
-from ui_helpers import activate, answer, message_box, run, select
+from support.ui_helpers import activate, answer, message_box, run, select
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.services.validation.server import validate_stored_on_server

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QToolButton
-from ui_helpers import activate, answer, message_box, run, select
+from support.ui_helpers import activate, answer, message_box, run, select
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox import Sandbox

@@ -1,0 +1,23 @@
+"""Sandboxes for any test: the demo seed (``sandbox``) or no data at all (``empty_sandbox``), stopped after it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from mmoauth_gui.sandbox import Sandbox
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    """A running sandbox with the demo seed, stopped after the test."""
+    with Sandbox(seed="demo") as sb:
+        yield sb
+
+
+@pytest.fixture
+def empty_sandbox() -> Iterator[Sandbox]:
+    """A running sandbox with no teams, commands or connections (users and tokens only)."""
+    with Sandbox(seed="empty") as sb:
+        yield sb
