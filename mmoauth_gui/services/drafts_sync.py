@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import httpx
 
@@ -33,7 +33,6 @@ from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.mattermost.client import MattermostClient
 from mmoauth_gui.services.mattermost.errors import NotFound
 from mmoauth_gui.services.token.client import AuthChoice, validate_locally
-from mmoauth_gui.storage.drafts import DraftStore
 from mmoauth_gui.storage.drafts_exchange import export_connections
 
 log = logging.getLogger(__name__)
@@ -44,6 +43,7 @@ __all__ = [
     "Conflict",
     "ConflictError",
     "DraftRulesError",
+    "DraftRepository",
     "DraftSync",
     "FieldDifference",
     "PullResult",
@@ -253,10 +253,26 @@ def merge_fields(conflict: Conflict, choices: Mapping[str, Side]) -> Connection:
     return Connection.from_json(merged)
 
 
+class DraftRepository(Protocol):
+    """The drafts workspace as push and pull use it (``storage.drafts_async.AsyncDraftStore``): async, so
+    no file or keyring call runs on the event loop."""
+
+    async def save(self, draft: Draft) -> Draft: ...
+
+    async def with_secrets(self, draft: Draft) -> Connection:
+        """The draft's connection with the secrets held for it (empty when none is held)."""
+
+    async def find_by_origin(self, server_url: str, connection_id: str) -> Draft | None: ...
+
+    async def new_id(self) -> str: ...
+
+    async def record_validation(self, draft: Draft, result: ValidationResult) -> Draft: ...
+
+
 class DraftSync:
     """Push and pull drafts against one server (one :class:`MattermostClient`), optionally in a team."""
 
-    def __init__(self, client: MattermostClient, store: DraftStore, team_id: str | None = None) -> None:
+    def __init__(self, client: MattermostClient, store: DraftRepository, team_id: str | None = None) -> None:
         self.client = client
         self.store = store
         self.team_id = team_id
@@ -279,7 +295,7 @@ class DraftSync:
         if draft.origin is None or not draft.origin.is_on(self.server_url):
             return draft, None
         conflict = detect_conflict(draft, await self.server_copy(draft))
-        return self._record(draft, conflict), conflict
+        return await self._record(draft, conflict), conflict
 
     async def push(self, draft: Draft, *, force: bool = False) -> PushResult:
         """Create the connection (new draft, or another server than the origin) or update it.
@@ -294,12 +310,12 @@ class DraftSync:
             current = await self.server_copy(draft)
             conflict = detect_conflict(draft, current)
             if conflict is not None and not force:
-                self._record(draft, conflict)
+                await self._record(draft, conflict)
                 raise ConflictError(conflict)
             if current is not None and conflict is None and draft.status is DraftStatus.IN_SYNC:
                 return PushResult(draft, current, "unchanged", False)
             creating = current is None
-        conn = self.store.with_secrets(draft)
+        conn = await self.store.with_secrets(draft)
         if creating:
             conn = conn.with_changes(id="")
         elif not draft.secret_pending:
@@ -320,7 +336,7 @@ class DraftSync:
             f"The server kept its own {name}: a field cannot be emptied by an update (patch semantics)."
             for name in _not_applied(draft.connection, saved)
         ]
-        updated = self._after_sync(draft, saved)
+        updated = await self._after_sync(draft, saved)
         return PushResult(updated, saved, action, secret_sent, warnings)
 
     async def pull(self, connection_id: str, *, draft: Draft | None = None) -> PullResult:
@@ -330,15 +346,15 @@ class DraftSync:
         is (``kept_local``); with edits and a changed server copy it is marked as a conflict.
         """
         conn = await self.client.get_connection(connection_id, self.team_id)
-        existing = draft or self.store.find_by_origin(self.server_url, connection_id)
+        existing = draft or await self.store.find_by_origin(self.server_url, connection_id)
         if existing is None:
             new = Draft(
-                id=self.store.new_id(),
+                id=await self.store.new_id(),
                 connection=conn,
                 server=self.server_url,
                 team=self.team_id or "",
             )
-            return PullResult(self._after_sync(new, conn), "created")
+            return PullResult(await self._after_sync(new, conn), "created")
         if (
             existing.origin is None
             or not existing.origin.is_on(self.server_url)
@@ -348,12 +364,12 @@ class DraftSync:
         conflict = detect_conflict(existing, conn)
         if conflict is None:
             if existing.status is DraftStatus.CONFLICT:
-                existing = self._record(existing, None)
+                existing = await self._record(existing, None)
             return PullResult(existing, "unchanged" if existing.status is DraftStatus.IN_SYNC else "kept_local")
         local_edits = bool(existing.changed_fields) or existing.secret_pending
         if not local_edits:
-            return PullResult(self._after_sync(existing, conn, take_fields=True), "updated")
-        return PullResult(self._record(existing, conflict), "conflict", conflict)
+            return PullResult(await self._after_sync(existing, conn, take_fields=True), "updated")
+        return PullResult(await self._record(existing, conflict), "conflict", conflict)
 
     # -- resolving a conflict --------------------------------------------------------------------
 
@@ -371,7 +387,7 @@ class DraftSync:
                 f"Connection {draft.origin.connection_id} no longer exists on {self.server_url}: there is no "
                 "server copy to take. Delete the draft, or keep yours to create the connection again."
             )
-        return self._after_sync(draft, current, take_fields=True)
+        return await self._after_sync(draft, current, take_fields=True)
 
     async def merge(self, draft: Draft, choices: Mapping[str, Side], *, push: bool = True) -> PushResult | Draft:
         """Merge field by field against the current server copy, then push (or only save, ``push=False``).
@@ -386,7 +402,7 @@ class DraftSync:
             raise DraftError(f"Nothing to merge: connection {draft.origin.connection_id} is not on {self.server_url}.")
         conflict = _conflict_between(draft, current)
         merged_fields = merge_fields(conflict, choices)
-        rebased = self.store.save(
+        rebased = await self.store.save(
             replace(
                 draft,
                 connection=merged_fields,
@@ -408,15 +424,15 @@ class DraftSync:
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _record(self, draft: Draft, conflict: Conflict | None) -> Draft:
+    async def _record(self, draft: Draft, conflict: Conflict | None) -> Draft:
         if conflict is None:
-            return self.store.save(replace(draft, conflict=None)) if draft.conflict is not None else draft
+            return await self.store.save(replace(draft, conflict=None)) if draft.conflict is not None else draft
         mark = ConflictMark(conflict.theirs, now_iso())
         if draft.conflict is not None and draft.conflict.server_copy == mark.server_copy:
             return draft
-        return self.store.save(replace(draft, conflict=mark))
+        return await self.store.save(replace(draft, conflict=mark))
 
-    def _after_sync(self, draft: Draft, server_copy: Connection, *, take_fields: bool = False) -> Draft:
+    async def _after_sync(self, draft: Draft, server_copy: Connection, *, take_fields: bool = False) -> Draft:
         """The draft after a push (``take_fields`` False) or a pull: rebased on ``server_copy``, no conflict,
         no pending secret. After a push, fields the server kept (it cannot empty one) are taken from it."""
         if take_fields:
@@ -424,7 +440,7 @@ class DraftSync:
         else:
             kept = {name: getattr(server_copy, name) for name in _not_applied(draft.connection, server_copy)}
             fields_ = draft.connection.with_changes(**kept)
-        return self.store.save(
+        return await self.store.save(
             replace(
                 draft,
                 connection=fields_,
@@ -452,8 +468,8 @@ def _not_applied(mine: Connection, saved: Connection) -> list[str]:
 
 
 async def validate_draft(
-    http: httpx.AsyncClient, store: DraftStore, draft: Draft, *, auth: str = AuthChoice.POST.value
+    http: httpx.AsyncClient, store: DraftRepository, draft: Draft, *, auth: str = AuthChoice.POST.value
 ) -> tuple[Draft, ValidationResult]:
     """Ask the draft's token URL for a token from this computer (no server needed); keep the result."""
-    result = await validate_locally(http, store.with_secrets(draft), auth=auth)
-    return store.record_validation(draft, result), result.without_token()
+    result = await validate_locally(http, await store.with_secrets(draft), auth=auth)
+    return await store.record_validation(draft, result), result.without_token()

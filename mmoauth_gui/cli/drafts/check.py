@@ -20,6 +20,7 @@ from mmoauth_gui.services.drafts_sync import (
     validate_draft,
 )
 from mmoauth_gui.storage.drafts import DraftStore
+from mmoauth_gui.storage.drafts_async import AsyncDraftStore
 
 # ---- validate -------------------------------------------------------------------------------------
 
@@ -53,4 +54,4 @@ async def _validate_async(
     from mmoauth_gui.services.http import make_http_client
 
     async with make_http_client(ca_file=ca_file) as http:
-        return await validate_draft(http, store, draft, auth=auth)
+        return await validate_draft(http, AsyncDraftStore(store), draft, auth=auth)

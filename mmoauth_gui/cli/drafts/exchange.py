@@ -24,6 +24,7 @@ from mmoauth_gui.core.drafts.exchange import Clash, ClashDecision
 from mmoauth_gui.services.drafts_sync import (
     DraftSync,
 )
+from mmoauth_gui.storage.drafts_async import AsyncDraftStore
 from mmoauth_gui.storage.drafts_exchange import ExchangeFileError, read_exchange_file
 
 # ---- export / import ------------------------------------------------------------------------------
@@ -57,7 +58,7 @@ async def _export_server(args: argparse.Namespace, access: ServerAccess, out: Pa
     async with connect(access) as client:
         team_id = await resolve_team_id(client, access.team)
         try:
-            count = await DraftSync(client, open_store(), team_id).export_server(out)
+            count = await DraftSync(client, AsyncDraftStore(open_store()), team_id).export_server(out)
         except OSError as exc:
             fail(f"Could not write {out}: {exc.strerror or exc}.", Exit.USAGE)
     if args.json:

@@ -33,6 +33,7 @@ from mmoauth_gui.services.drafts_sync import (
     Side,
 )
 from mmoauth_gui.storage.drafts import DraftStore
+from mmoauth_gui.storage.drafts_async import AsyncDraftStore
 from mmoauth_gui.storage.paths import app_paths
 
 # ---- push / pull ----------------------------------------------------------------------------------
@@ -82,7 +83,7 @@ async def _push_async(
 ) -> int:
     async with connect(access) as client:
         team_id = await resolve_team_id(client, access.team)
-        sync = DraftSync(client, store, team_id)
+        sync = DraftSync(client, AsyncDraftStore(store), team_id)
         if choices:
             try:
                 outcome = await sync.merge(draft, choices)
@@ -129,7 +130,7 @@ async def _pull_async(
 ) -> int:
     async with connect(access) as client:
         team_id = await resolve_team_id(client, access.team)
-        sync = DraftSync(client, store, team_id)
+        sync = DraftSync(client, AsyncDraftStore(store), team_id)
         result = await sync.pull(connection_id, draft=draft)
         if result.action == "conflict" and args.take_theirs:
             taken = await sync.take_theirs(result.draft)

@@ -66,7 +66,7 @@ class DraftsSyncActions(QObject):
                 current = self.io.known.get(draft.id)
                 if current is None:
                     continue
-                sync = DraftSync(session.client, await self.io.sync_store(), session.team_id)  # reads only
+                sync = DraftSync(session.client, self.io.repository, session.team_id)
                 try:
                     checked, _conflict = await sync.check(current)
                 except MattermostError as exc:
@@ -179,8 +179,7 @@ class DraftsSyncActions(QObject):
         """Run ``op(sync, draft)`` with the workspace locked and publish the draft as the server left it."""
         async with self.io.lock:
             current = self.io.known.get(draft.id, draft)
-            store = await self.io.sync_store(current)
-            sync = DraftSync(destination.client, store, self._team_for(current, destination))
+            sync = DraftSync(destination.client, self.io.repository, self._team_for(current, destination))
             outcome = await op(sync, current)
             saved = outcome.draft if isinstance(outcome, PushResult) else outcome
             if isinstance(outcome, tuple):  # check(): (draft, conflict)
@@ -318,8 +317,7 @@ class DraftsSyncActions(QObject):
                 ),
                 None,
             )
-            store = await self.io.sync_store(by_origin=existing)
-            sync = DraftSync(session.client, store, session.team_id)
+            sync = DraftSync(session.client, self.io.repository, session.team_id)
             result = await sync.pull(conn.id, draft=existing)
             await self.io.publish(result.draft)
         draft = result.draft

@@ -2,8 +2,8 @@
 a time, and one place that knows the latest state of each draft.
 
 Every operation that writes a draft holds :attr:`DraftsIO.lock` and ends by publishing what it wrote
-(``changed``), so the list, the editor and the next write all start from the same draft. ``DraftSync`` reads
-secrets synchronously: :meth:`sync_store` gives it a store whose secrets were fetched off the GUI thread.
+(``changed``), so the list, the editor and the next write all start from the same draft. Push and pull
+(``DraftSync``) work on :attr:`DraftsIO.repository`, the same store behind an async façade.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from mmoauth_gui.core.model import CREDENTIAL_FIELDS, Connection
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.storage.atomic import CorruptFileError
 from mmoauth_gui.storage.drafts import DraftStore
+from mmoauth_gui.storage.drafts_async import AsyncDraftStore
 from mmoauth_gui.storage.drafts_exchange import read_exchange_file
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore
@@ -56,45 +57,6 @@ class EditState:
     password: str | None = field(default=None, repr=False)
 
 
-class _HeldSecrets(SecretStore):
-    """A read-only view of one draft's secrets, fetched beforehand: ``DraftSync`` may read it on the GUI thread."""
-
-    def __init__(self, values: dict[tuple[str, str], str], persistent: bool) -> None:
-        super().__init__()
-        self._values = values
-        self._held_persistent = persistent
-
-    def __repr__(self) -> str:
-        return f"<_HeldSecrets held={len(self._values)}>"
-
-    @property
-    def persistent(self) -> bool:
-        return self._held_persistent
-
-    def get(self, kind: SecretKind | str, key: str) -> str | None:
-        return self._values.get((SecretKind(kind).value, key))
-
-    def set(self, kind: SecretKind | str, key: str, value: str) -> bool:
-        raise RuntimeError("secrets are not written during a push or a pull")
-
-    def delete(self, kind: SecretKind | str, key: str) -> None:
-        raise RuntimeError("secrets are not deleted during a push or a pull")
-
-
-class _SyncStore(DraftStore):
-    """The workspace with one draft's secrets (and its origin lookup) known in advance, for ``DraftSync``."""
-
-    def __init__(self, paths: AppPaths, secrets: SecretStore, by_origin: Draft | None) -> None:
-        super().__init__(paths, secrets)
-        self._by_origin = by_origin
-
-    def find_by_origin(self, server_url: str, connection_id: str) -> Draft | None:
-        found = self._by_origin
-        if found is not None and found.origin and found.origin.is_on(server_url):
-            return found if found.origin.connection_id == connection_id else None
-        return None
-
-
 class DraftsIO(QObject):
     """Async access to a :class:`DraftStore`; emits ``changed(DraftRow)`` and ``removed(str)`` after writes."""
 
@@ -106,6 +68,7 @@ class DraftsIO(QObject):
         self.paths = paths
         self.secrets = secrets
         self.store = DraftStore(paths, secrets)
+        self.repository = AsyncDraftStore(self.store)
         self.lock = asyncio.Lock()
         self.known: dict[str, Draft] = {}
 
@@ -223,18 +186,6 @@ class DraftsIO(QObject):
             saved = await asyncio.to_thread(self.store.record_validation, base, result.without_token())
             await self.publish(saved)
             return saved
-
-    async def sync_store(self, draft: Draft | None = None, by_origin: Draft | None = None) -> DraftStore:
-        """A store for ``DraftSync`` holding ``draft``'s secrets, read here off the GUI thread."""
-        values: dict[tuple[str, str], str] = {}
-        if draft is not None:
-            secret, password = await self.secret_values(draft)
-            if secret:
-                values[(SecretKind.CLIENT_SECRET.value, draft.id)] = secret
-            if password:
-                values[(SecretKind.PASSWORD.value, draft.id)] = password
-        persistent = await asyncio.to_thread(lambda: self.secrets.persistent)
-        return _SyncStore(self.paths, _HeldSecrets(values, persistent), by_origin)
 
     # -- import / export -------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from mmoauth_gui.services.drafts_sync import ConflictError, DraftRulesError, Dra
 from mmoauth_gui.services.http import make_http_client
 from mmoauth_gui.services.mattermost.client import MattermostClient
 from mmoauth_gui.storage.drafts import DraftStore
+from mmoauth_gui.storage.drafts_async import AsyncDraftStore
 from mmoauth_gui.storage.drafts_exchange import read_exchange_file
 from mmoauth_gui.storage.paths import app_paths
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore
@@ -29,7 +30,9 @@ def run(sb: Sandbox, scenario: Callable[[DraftSync, DraftStore], Awaitable[T]], 
 
     async def main() -> T:
         async with make_http_client() as http:
-            return await scenario(DraftSync(MattermostClient(sb.url, sb.admin_token, http), store), store)
+            return await scenario(
+                DraftSync(MattermostClient(sb.url, sb.admin_token, http), AsyncDraftStore(store)), store
+            )
 
     return asyncio.run(main())
 
@@ -55,7 +58,7 @@ def test_draft_push_pull_round_trip(empty_sandbox: Sandbox, tmp_path: Path) -> N
         draft = store.new(_conn(sb), note="billing bot", client_secret=_secret(sb))
         # Validated from this computer first, as an admin would.
         async with make_http_client() as http:
-            draft, result = await validate_draft(http, store, draft)
+            draft, result = await validate_draft(http, AsyncDraftStore(store), draft)
         assert result.ok and draft.validation_current
 
         pushed = await sync.push(draft)
@@ -74,7 +77,7 @@ def test_draft_push_pull_round_trip(empty_sandbox: Sandbox, tmp_path: Path) -> N
 
         # Pulling from a fresh workspace makes an identical draft.
         other = DraftStore(app_paths(tmp_path / "other"), SecretStore())
-        fresh = await DraftSync(sync.client, other).pull(stored.id)
+        fresh = await DraftSync(sync.client, AsyncDraftStore(other)).pull(stored.id)
         assert fresh.action == "created" and fresh.draft.connection == draft.connection
         assert fresh.draft.status is DraftStatus.IN_SYNC and fresh.draft.secret_needed is False
 

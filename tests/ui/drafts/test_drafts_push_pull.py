@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -282,3 +284,25 @@ def test_export_the_servers_connections_as_drafts(
     assert sorted(d["name"] for d in json.loads(text)["drafts"]) == sorted(c.name for c in sandbox.state.connections())
     assert not any(c.client_secret in text for c in sandbox.state.connections())
     assert "Exported 8 connections of Demo sandbox" in page.message.text()
+
+
+def test_push_and_pull_write_no_file_on_the_gui_thread(
+    qtbot: Any, page: DraftsPage, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every draft write behind a push, an update, a conflict and a pull fsyncs in a worker thread."""
+    gui_thread = threading.current_thread()
+    fsync_threads: list[threading.Thread] = []
+    real_fsync = os.fsync
+
+    def recording_fsync(fd: int) -> None:
+        fsync_threads.append(threading.current_thread())
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    draft_id = pushed_draft(qtbot, page, sandbox)
+    change_on_server(sandbox, "Ledger", name="Ledger (server)")
+    edit_audiences(qtbot, page, "https://ledger.example.com/mine/*")
+    conflict_on_push(qtbot, page)
+    assert page.controller.io.known[draft_id].status is DraftStatus.CONFLICT
+    assert fsync_threads, "the drafts were written"
+    assert gui_thread not in fsync_threads
