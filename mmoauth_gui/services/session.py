@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 import httpx
 
@@ -23,54 +24,66 @@ from mmoauth_gui.storage.profiles import Profile
 MIN_VERSION = (9, 6)
 
 
+class FeatureStatus(StrEnum):
+    AVAILABLE = "available"
+    DISABLED = "disabled"
+    UNLICENSED = "unlicensed"
+    FORBIDDEN = "forbidden"
+    TOO_OLD = "too_old"
+    SIGNED_OUT = "signed_out"
+    UNKNOWN = "unknown"
+
+
 @dataclass(frozen=True)
 class FeatureState:
     """Whether outgoing OAuth connections can be used on the server by this account."""
 
-    status: str  # available | disabled | unlicensed | forbidden | too_old | signed_out | unknown
+    status: FeatureStatus
     label: str
     user_message: str = ""
     can_manage: bool | None = None  # create / edit / delete / validate (system permission)
 
     @property
     def available(self) -> bool:
-        return self.status == "available"
+        return self.status == FeatureStatus.AVAILABLE
 
     @property
     def kind(self) -> Look:
         """The status colour: valid, refused or unreachable/unchecked."""
-        if self.status == "available":
+        if self.status == FeatureStatus.AVAILABLE:
             return Look.VALID if self.can_manage is not False else Look.WARNING
-        if self.status == "unknown":
+        if self.status == FeatureStatus.UNKNOWN:
             return Look.UNCHECKED
         return Look.REFUSED
 
 
-UNKNOWN = FeatureState("unknown", "Not checked")
+UNKNOWN = FeatureState(FeatureStatus.UNKNOWN, "Not checked")
 
 
 def feature_from_error(exc: MattermostError) -> FeatureState:
     """The feature state a failed list call reveals (docs/MATTERMOST.md §1: 403 comes before the 501 gate)."""
     if isinstance(exc, FeatureFlagOff):
-        return FeatureState("disabled", "Off (feature flag)", exc.user_message)
+        return FeatureState(FeatureStatus.DISABLED, "Off (feature flag)", exc.user_message)
     if isinstance(exc, FeatureDisabled):
-        return FeatureState("disabled", "Turned off on the server", exc.user_message)
+        return FeatureState(FeatureStatus.DISABLED, "Turned off on the server", exc.user_message)
     if isinstance(exc, LicenseRequired):
-        return FeatureState("unlicensed", "Needs an Enterprise licence", exc.user_message)
+        return FeatureState(FeatureStatus.UNLICENSED, "Needs an Enterprise licence", exc.user_message)
     if isinstance(exc, PermissionDenied):
-        return FeatureState("forbidden", "No permission", exc.user_message, can_manage=False)
+        return FeatureState(FeatureStatus.FORBIDDEN, "No permission", exc.user_message, can_manage=False)
     if isinstance(exc, ServerTooOld):
-        return FeatureState("too_old", "Not supported (server older than 9.6)", exc.user_message)
+        return FeatureState(FeatureStatus.TOO_OLD, "Not supported (server older than 9.6)", exc.user_message)
     if isinstance(exc, NotAuthenticated):
-        return FeatureState("signed_out", "Signed out", exc.user_message)
-    return FeatureState("unknown", "Could not check", exc.user_message)
+        return FeatureState(FeatureStatus.SIGNED_OUT, "Signed out", exc.user_message)
+    return FeatureState(FeatureStatus.UNKNOWN, "Could not check", exc.user_message)
 
 
 def feature_available(user: User) -> FeatureState:
     if user.is_system_admin:
-        return FeatureState("available", "Available", "You can list, add, edit, delete and validate connections.", True)
+        return FeatureState(
+            FeatureStatus.AVAILABLE, "Available", "You can list, add, edit, delete and validate connections.", True
+        )
     return FeatureState(
-        "available",
+        FeatureStatus.AVAILABLE,
         "Available (read only)",
         "This account can list connections (through a team permission) but adding, editing, deleting and "
         "validating need the system permission manage_outgoing_oauth_connections, which system admins have.",

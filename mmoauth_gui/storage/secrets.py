@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 
 SERVICE = "mmoauth-gui"
 
+NO_KEYRING = "No usable system keyring on this computer"
 SESSION_ONLY_MESSAGE = (
-    "Secret not stored: no usable system keyring, so it is kept for this session only and must be "
+    f"Secret not stored: {NO_KEYRING[0].lower()}{NO_KEYRING[1:]}, so it is kept for this session only and must be "
     "entered again after the app closes."
 )
 

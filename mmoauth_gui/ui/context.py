@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import httpx
@@ -17,11 +17,12 @@ from PySide6.QtCore import QObject, Signal
 from mmoauth_gui.core.model import Connection, Team
 from mmoauth_gui.services.http import make_http_client
 from mmoauth_gui.services.mattermost.errors import MattermostError, NotAuthenticated
-from mmoauth_gui.services.session import FeatureState, Session, feature_from_error, open_session
+from mmoauth_gui.services.session import FeatureState, FeatureStatus, Session, feature_from_error, open_session
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.profiles import Profile, ProfileStore
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore
 from mmoauth_gui.storage.validations import ValidationStore
+from mmoauth_gui.ui.runtime.signin import ConnectState, ConnectStatus
 from mmoauth_gui.ui.runtime.tasks import Tasks
 
 if TYPE_CHECKING:
@@ -32,16 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AffectedCommandsProvider = Callable[[Connection, Connection | None], Awaitable[Sequence[str]]]
-
-
-@dataclass(frozen=True)
-class ConnectState:
-    """Where signing in stands: idle (no profile chosen), connecting, connected, failed."""
-
-    status: str = "idle"
-    profile_name: str = ""
-    message: str = ""
-    error: BaseException | None = None
 
 
 class AppContext(QObject):
@@ -144,8 +135,8 @@ class AppContext(QObject):
             return
         self.session = self.session.with_feature(feature)
         self.session_changed.emit()
-        if feature.status == "signed_out":  # the window stops looking signed in and offers Reconnect
-            self.set_connect_state(ConnectState("failed", self.session.profile.name, feature.user_message))
+        if feature.status == FeatureStatus.SIGNED_OUT:  # the window stops looking signed in and offers Reconnect
+            self.set_connect_state(ConnectState(ConnectStatus.FAILED, self.session.profile.name, feature.user_message))
 
     def sign_in_lost(self, exc: MattermostError) -> None:
         self.set_feature(feature_from_error(exc))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidge
 
 from mmoauth_gui import __version__
 from mmoauth_gui.ui.pages import PageHooks, PageName
+from mmoauth_gui.ui.runtime.signin import ConnectStatus
 from mmoauth_gui.ui.runtime.tasks import alive
 from mmoauth_gui.ui.servers.bar import ServerBar
 from mmoauth_gui.ui.servers.status import SessionStatus
@@ -250,7 +251,9 @@ class MainWindow(QMainWindow):
 
     def _show_session(self) -> None:
         state = self.ctx.connect_state
-        self.session_status.show_session(self.ctx.session, state.message if state.status == "connecting" else "")
+        self.session_status.show_session(
+            self.ctx.session, state.message if state.status == ConnectStatus.CONNECTING else ""
+        )
         session = self.ctx.session
         title = "Mattermost Outgoing OAuth Connections"
         if session is not None:

@@ -33,7 +33,7 @@ from mmoauth_gui.core.rules import FIELD_LABELS, Problem, check_connection, has_
 from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.token.client import AuthChoice, validate_locally
-from mmoauth_gui.ui.connection_form.validate_panel import ValidatePanel
+from mmoauth_gui.ui.connection_form.validate_panel import ValidatePanel, ValidateState
 from mmoauth_gui.ui.kit.confirm import ask_async
 from mmoauth_gui.ui.kit.field_problems import FieldProblems
 from mmoauth_gui.ui.kit.secret_field import SecretField
@@ -353,7 +353,7 @@ class ConnectionForm(QWidget):
         }.get(sender)  # type: ignore[call-overload]
         if field is not None:
             self._touched.add(field)
-        if field in CREDENTIAL_FIELDS and self.validate_panel.state != "idle":
+        if field in CREDENTIAL_FIELDS and self.validate_panel.state != ValidateState.IDLE:
             self._reset_validation()
         if field == "grant_type":
             self._show_grant()
@@ -385,7 +385,7 @@ class ConnectionForm(QWidget):
         else:
             self.todo.clear()
         cred_errors = [p for p in blocking if p.field in CREDENTIAL_FIELDS]
-        can_validate = not cred_errors and self.validate_panel.state != "validating"
+        can_validate = not cred_errors and self.validate_panel.state != ValidateState.VALIDATING
         self.validate_panel.button.setEnabled(can_validate)
         self.validate_panel.button.setToolTip(
             "Ask the token endpoint for a token with these settings (Ctrl+Return)"
@@ -415,7 +415,7 @@ class ConnectionForm(QWidget):
     # -- validation ------------------------------------------------------------------------------
 
     def validate(self) -> asyncio.Task[Any] | None:
-        if not self.validate_panel.button.isEnabled() or self.validate_panel.state == "validating":
+        if not self.validate_panel.button.isEnabled() or self.validate_panel.state == ValidateState.VALIDATING:
             return None
         self.validate_panel.set_validating()
         self._refresh()
@@ -441,7 +441,7 @@ class ConnectionForm(QWidget):
         try:
             desktop_outcome, server_outcome = await asyncio.gather(desktop(), server())
         finally:
-            if self.validate_panel.state == "validating":
+            if self.validate_panel.state == ValidateState.VALIDATING:
                 self.validate_panel.set_idle()
         self.results = {
             "desktop": desktop_outcome if isinstance(desktop_outcome, ValidationResult) else None,
@@ -458,7 +458,7 @@ class ConnectionForm(QWidget):
 
     @property
     def validated(self) -> bool:
-        return self.validate_panel.state == "validated"
+        return self.validate_panel.state == ValidateState.VALIDATED
 
     # -- saving ----------------------------------------------------------------------------------
 

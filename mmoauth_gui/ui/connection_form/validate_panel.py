@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -33,12 +35,21 @@ SIDE_BY_SIDE_EMS = 56  # narrower than this, the desktop and server details stac
 Outcome = ValidationResult | str | None  # a result, a note saying why it did not run, or not shown
 
 
+class ValidateState(StrEnum):
+    """The product's states of Validate Connection."""
+
+    IDLE = "idle"
+    VALIDATING = "validating"
+    VALIDATED = "validated"
+    FAILED = "failed"
+
+
 class ValidatePanel(QWidget):
     validate_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = "idle"
+        self.state = ValidateState.IDLE
         self.button = QPushButton(VALIDATE_TEXT)
         self.button.setObjectName("validateButton")
         self.button.setAccessibleName(VALIDATE_TEXT)
@@ -94,7 +105,7 @@ class ValidatePanel(QWidget):
     # -- states ----------------------------------------------------------------------------------
 
     def set_idle(self) -> None:
-        self.state = "idle"
+        self.state = ValidateState.IDLE
         self.spinner.stop()
         self.icon.hide()
         self.status.clear()
@@ -107,7 +118,7 @@ class ValidatePanel(QWidget):
         self.details.hide()
 
     def set_validating(self) -> None:
-        self.state = "validating"
+        self.state = ValidateState.VALIDATING
         self.icon.hide()
         self.spinner.start()
         self.button.setText(VALIDATING_TEXT)
@@ -121,7 +132,7 @@ class ValidatePanel(QWidget):
         self.spinner.stop()
         self.button.setText(VALIDATE_TEXT)
         ok = bool(ran) and all(effective_ok(r) for r in ran)
-        self.state = "validated" if ok else "failed"
+        self.state = ValidateState.VALIDATED if ok else ValidateState.FAILED
         kind = Look.VALID if ok else (Look.REFUSED if ran else Look.UNCHECKED)
         if not ok:
             failing = [r for r in ran if not effective_ok(r)]

@@ -25,7 +25,9 @@ from mmoauth_gui.ui.kit.badge import KIND_LABELS, badge_for
 from mmoauth_gui.ui.kit.confirm import ask_async, notify
 from mmoauth_gui.ui.kit.state_panel import PanelState
 from mmoauth_gui.ui.kit.style import status_color
+from mmoauth_gui.ui.kit.table_model import select_row
 from mmoauth_gui.ui.runtime.errors import user_text
+from mmoauth_gui.ui.runtime.signin import ConnectStatus
 from mmoauth_gui.ui.runtime.tasks import alive, is_running
 
 log = logging.getLogger(__name__)
@@ -195,9 +197,9 @@ class ConnectionsController(QObject):
         state = self.ctx.connect_state
         if session is None:
             view.subtitle.setText("")
-            if state.status == "connecting":
+            if state.status == ConnectStatus.CONNECTING:
                 view.show_state(PanelState.LOADING, state.message or "Connecting…")
-            elif state.status == "failed":
+            elif state.status == ConnectStatus.FAILED:
                 view.show_state(
                     PanelState.ERROR,
                     f"Could not connect to “{state.profile_name}”",
@@ -294,13 +296,7 @@ class ConnectionsController(QObject):
         return conn if isinstance(conn, Connection) else None
 
     def select(self, connection_id: str) -> None:
-        row = self.model.row_of(connection_id)
-        if row < 0:
-            return
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if index.isValid():
-            self.view.table.selectRow(index.row())
-            self.view.table.scrollTo(index)
+        select_row(self.view.table, self.proxy, self.model, connection_id)
 
     def _show_details(self) -> None:
         conn = self.selected()

@@ -26,6 +26,7 @@ from mmoauth_gui.ui.kit.badge import KIND_LABELS, result_kind
 from mmoauth_gui.ui.kit.confirm import ask_async
 from mmoauth_gui.ui.kit.state_panel import PanelState
 from mmoauth_gui.ui.kit.style import status_css
+from mmoauth_gui.ui.kit.table_model import select_row
 from mmoauth_gui.ui.runtime.errors import user_text
 from mmoauth_gui.ui.runtime.tasks import alive, is_running
 
@@ -221,13 +222,7 @@ class DraftsController(QObject):
         return selected[0]
 
     def select(self, draft_id: str) -> None:
-        row = self.model.row_of(draft_id)
-        if row < 0:
-            return
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if index.isValid():
-            self.view.table.selectRow(index.row())
-            self.view.table.scrollTo(index)
+        select_row(self.view.table, self.proxy, self.model, draft_id)
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._update_actions()

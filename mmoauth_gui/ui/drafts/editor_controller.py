@@ -20,6 +20,7 @@ from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.rules import FIELD_LABELS
 from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
+from mmoauth_gui.storage.secrets import SESSION_ONLY_MESSAGE
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.drafts.editor_view import DraftEditor
 from mmoauth_gui.ui.drafts.model import SECRET_LOOK, STALE_TIP, STATUS_LOOK, validation_kind
@@ -34,9 +35,7 @@ log = logging.getLogger(__name__)
 
 AUTOSAVE_DELAY = 2.0  # seconds of typing a crash may lose
 TICK_MS = 250
-SESSION_SECRET_TEXT = (
-    "Secret not stored — kept for this session only (no usable system keyring): type it again after a restart."
-)
+SESSION_SECRET_TEXT = SESSION_ONLY_MESSAGE
 
 
 class DraftEditing(QObject):

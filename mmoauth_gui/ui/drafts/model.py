@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from mmoauth_gui.core.drafts.model import Draft, DraftStatus, SecretState
 from mmoauth_gui.core.status import Look
+from mmoauth_gui.storage.secrets import SESSION_ONLY_MESSAGE
 from mmoauth_gui.ui.drafts.workspace import DraftRow
 from mmoauth_gui.ui.kit.badge import KIND_LABELS, local_time, result_kind, when
 from mmoauth_gui.ui.kit.icons import status_icon
@@ -34,8 +35,7 @@ SECRET_LOOK: dict[SecretState, tuple[str, Look, str]] = {
     SecretState.SESSION: (
         "Not stored",
         Look.WARNING,
-        "No usable system keyring: the secret is kept for this session only and must be typed again after the "
-        "app closes.",
+        SESSION_ONLY_MESSAGE,
     ),
     SecretState.MISSING: ("Missing", Look.REFUSED, "Type the client secret: creating the connection needs it."),
     SecretState.NOT_NEEDED: (

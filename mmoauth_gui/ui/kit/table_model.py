@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QTableView
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
@@ -105,3 +106,16 @@ class RowsTableModel(QAbstractTableModel, Generic[T]):
     def _column_changed(self, column: int) -> None:
         if self._rows:
             self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
+
+
+def select_row(table: QTableView, proxy: QSortFilterProxyModel, model: RowsTableModel[Any], key: str) -> bool:
+    """Select and show the row whose key is ``key``; False when it is not in the model or filtered out."""
+    row = model.row_of(key)
+    if row < 0:
+        return False
+    index = proxy.mapFromSource(model.index(row, 0))
+    if not index.isValid():
+        return False
+    table.selectRow(index.row())
+    table.scrollTo(index)
+    return True

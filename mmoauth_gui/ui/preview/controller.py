@@ -21,12 +21,14 @@ from mmoauth_gui.ui.kit.confirm import notify
 from mmoauth_gui.ui.kit.icons import status_icon
 from mmoauth_gui.ui.kit.state_panel import PanelState
 from mmoauth_gui.ui.kit.style import status_color
+from mmoauth_gui.ui.kit.table_model import select_row
 from mmoauth_gui.ui.preview.export import FORMATS, default_file_name, write_export
 from mmoauth_gui.ui.preview.model import STATUS_KINDS, STATUS_LABELS, RowRole, method_text
 from mmoauth_gui.ui.preview.refresh import PreviewSync
 from mmoauth_gui.ui.preview.state import PreviewData, PreviewState
 from mmoauth_gui.ui.preview.view import PreviewView
 from mmoauth_gui.ui.runtime.errors import user_text
+from mmoauth_gui.ui.runtime.signin import ConnectStatus
 
 if TYPE_CHECKING:
     from mmoauth_gui.ui.connections.model import ConnectionsModel
@@ -315,7 +317,7 @@ class PreviewController(QObject):
                 view.show_state(PanelState.LOADING, what)
             elif session is None:
                 connect = self.ctx.connect_state
-                if connect.status == "connecting":
+                if connect.status == ConnectStatus.CONNECTING:
                     view.show_state(PanelState.LOADING, connect.message or "Connecting…")
                 else:
                     actions = []
@@ -436,15 +438,7 @@ class PreviewController(QObject):
         return row if isinstance(row, PreviewRow) else None
 
     def select(self, command_id: str) -> bool:
-        row = self.model.row_of(command_id)
-        if row < 0:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False
-        self.view.table.selectRow(index.row())
-        self.view.table.scrollTo(index)
-        return True
+        return select_row(self.view.table, self.proxy, self.model, command_id)
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show_details()

@@ -19,6 +19,7 @@ from mmoauth_gui.services.session import Session
 from mmoauth_gui.ui.preview.state import PreviewData, PreviewState
 from mmoauth_gui.ui.preview.what_if import diff_for
 from mmoauth_gui.ui.runtime.errors import user_text
+from mmoauth_gui.ui.runtime.signin import ConnectStatus
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class PreviewSync(QObject):
             self._use_server(session.client.base_url, session)
             return
         name = self.ctx.connect_state.profile_name
-        if name and self.ctx.connect_state.status in ("connecting", "failed"):
+        if name and self.ctx.connect_state.status in (ConnectStatus.CONNECTING, ConnectStatus.FAILED):
             self._generation += 1
             self.ctx.tasks.start(self._offline_server(name, self._generation), owner=self, name="preview server")
         elif not name:

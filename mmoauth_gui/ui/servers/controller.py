@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QWidget
 
 from mmoauth_gui.services.mattermost.errors import MattermostError
 from mmoauth_gui.storage.profiles import Profile
-from mmoauth_gui.ui.context import AppContext, ConnectState
+from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.runtime.errors import user_text
+from mmoauth_gui.ui.runtime.signin import ConnectState, ConnectStatus
 from mmoauth_gui.ui.runtime.tasks import is_running
 from mmoauth_gui.ui.servers.bar import ServerBar
 
@@ -72,7 +73,7 @@ class ServerController(QObject):
         if profile is not None:
             await self._connect(profile)
         else:
-            self.ctx.set_connect_state(ConnectState("idle"))
+            self.ctx.set_connect_state(ConnectState(ConnectStatus.IDLE))
 
     def reload_profiles(self) -> None:
         self.ctx.tasks.start(self._reload(), owner=self, name="reload profiles")
@@ -83,7 +84,7 @@ class ServerController(QObject):
         session = self.ctx.session
         if session is not None and not session.demo and session.profile.name not in {p.name for p in self._profiles}:
             self.ctx.set_session(None)
-            self.ctx.set_connect_state(ConnectState("idle"))
+            self.ctx.set_connect_state(ConnectState(ConnectStatus.IDLE))
 
     # -- connecting ------------------------------------------------------------------------------
 
@@ -108,14 +109,16 @@ class ServerController(QObject):
 
     async def _connect(self, profile: Profile, token: str | None = None) -> None:
         self.ctx.set_session(None)
-        self.ctx.set_connect_state(ConnectState("connecting", profile.name, f"Connecting to {profile.url}…"))
+        self.ctx.set_connect_state(
+            ConnectState(ConnectStatus.CONNECTING, profile.name, f"Connecting to {profile.url}…")
+        )
         try:
             await self.ctx.connect_to(profile, token)
         except MattermostError as exc:
-            self.ctx.set_connect_state(ConnectState("failed", profile.name, exc.user_message, exc))
+            self.ctx.set_connect_state(ConnectState(ConnectStatus.FAILED, profile.name, exc.user_message, exc))
             return
         self.settings.setValue(LAST_PROFILE_KEY, profile.name)
-        self.ctx.set_connect_state(ConnectState("connected", profile.name))
+        self.ctx.set_connect_state(ConnectState(ConnectStatus.CONNECTED, profile.name))
 
     def use_profile(self, profile: Profile, token: str | None = None) -> asyncio.Task[Any]:
         """Connect to a just-saved profile; ``token`` when just typed or obtained (no keyring round trip)."""
@@ -126,7 +129,7 @@ class ServerController(QObject):
 
     async def _start_demo(self) -> None:
         self.ctx.set_session(None)
-        self.ctx.set_connect_state(ConnectState("connecting", DEMO_PROFILE, "Starting the demo sandbox…"))
+        self.ctx.set_connect_state(ConnectState(ConnectStatus.CONNECTING, DEMO_PROFILE, "Starting the demo sandbox…"))
         sandbox = self.ctx.demo_sandbox
         if sandbox is None:
             from mmoauth_gui.sandbox import Sandbox
@@ -137,14 +140,16 @@ class ServerController(QObject):
         try:
             await self.ctx.connect_to(profile, sandbox.admin_token, demo=True)
         except MattermostError as exc:
-            self.ctx.set_connect_state(ConnectState("failed", DEMO_PROFILE, exc.user_message, exc))
+            self.ctx.set_connect_state(ConnectState(ConnectStatus.FAILED, DEMO_PROFILE, exc.user_message, exc))
             return
-        self.ctx.set_connect_state(ConnectState("connected", DEMO_PROFILE))
+        self.ctx.set_connect_state(ConnectState(ConnectStatus.CONNECTED, DEMO_PROFILE))
         self._fill_servers()
 
     def _failed(self, exc: BaseException) -> None:
         log.error("connecting failed", exc_info=exc)
-        self.ctx.set_connect_state(ConnectState("failed", self.ctx.connect_state.profile_name, user_text(exc), exc))
+        self.ctx.set_connect_state(
+            ConnectState(ConnectStatus.FAILED, self.ctx.connect_state.profile_name, user_text(exc), exc)
+        )
 
     # -- the bar ---------------------------------------------------------------------------------
 
@@ -215,5 +220,5 @@ class ServerController(QObject):
             bar.team_combo.addItem("No team", "")
         self._filling = False
         bar.team_combo.setEnabled(session is not None and len(session.teams) > 1)
-        bar.reconnect_button.setVisible(self.ctx.connect_state.status == "failed")
+        bar.reconnect_button.setVisible(self.ctx.connect_state.status == ConnectStatus.FAILED)
         bar.demo_button.setVisible(not (session is not None and session.demo))

@@ -35,7 +35,7 @@ from mmoauth_gui.services.mattermost.client import MattermostClient
 from mmoauth_gui.services.mattermost.errors import MattermostError
 from mmoauth_gui.services.profile_check import ProfileTestResult, check_profile
 from mmoauth_gui.storage.profiles import Profile, ProfileError
-from mmoauth_gui.storage.secrets import SecretKind
+from mmoauth_gui.storage.secrets import NO_KEYRING, SecretKind
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.kit.confirm import ask_async
 from mmoauth_gui.ui.kit.icons import app_icon
@@ -268,8 +268,8 @@ class ProfilesDialog(QDialog):
         if not persistent:
             reason = await asyncio.to_thread(lambda: self.ctx.secrets.reason)
             self.keyring_note.setText(
-                "No usable system keyring on this computer: the token is kept for this session only and must be "
-                "entered again after the app closes." + (f" ({reason.rsplit('(', 1)[-1]}" if "(" in reason else "")
+                f"{NO_KEYRING}: the token is kept for this session only and must be entered again after the app "
+                "closes." + (f" ({reason.rsplit('(', 1)[-1]}" if "(" in reason else "")
             )
             self.keyring_note.setStyleSheet(status_css(Look.WARNING, self))
             self.keyring_note.show()

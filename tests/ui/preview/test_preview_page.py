@@ -22,11 +22,12 @@ from mmoauth_gui.storage.profiles import Profile
 from mmoauth_gui.ui.connection_form.form import AUDIENCE_CHANGE_TITLE
 from mmoauth_gui.ui.connections.controller import DELETE_TITLE
 from mmoauth_gui.ui.connections.model import USED_BY
-from mmoauth_gui.ui.context import AppContext, ConnectState
+from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.main_window import MainWindow
 from mmoauth_gui.ui.preview.page import PreviewPage, create_page
 from mmoauth_gui.ui.preview.state import build_data
 from mmoauth_gui.ui.runtime.settings import ui_settings
+from mmoauth_gui.ui.runtime.signin import ConnectState
 
 # What the demo seed gives its system admin (docs/MATTERMOST.md §5 matching, the sandbox's answers).
 DEMO_STATUSES = {
