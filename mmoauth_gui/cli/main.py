@@ -40,11 +40,18 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     if not with_commands:  # opening the GUI: importing every command would only slow the first window
         parser.set_defaults(command=None)
         return parser
-    from mmoauth_gui.cli import connections, preview, sandbox, validate
+    from mmoauth_gui.cli import config, connections, preview, sandbox, validate
     from mmoauth_gui.cli.drafts import parser as drafts
 
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for register in (sandbox.register, connections.register, validate.register, preview.register, drafts.register):
+    for register in (
+        sandbox.register,
+        connections.register,
+        validate.register,
+        preview.register,
+        drafts.register,
+        config.register,
+    ):
         register(subparsers)
     return parser
 

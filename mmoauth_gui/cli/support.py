@@ -19,6 +19,7 @@ class Exit(IntEnum):
     CHECK_FAILED = 1  # token refused, rule broken, conflict
     USAGE = 2  # usage or configuration error
     UNAVAILABLE = 3  # server unreachable or feature unavailable
+    CHANGES_PENDING = 4  # config plan: the server differs from the file
 
 
 class CommandError(Exception):
