@@ -208,7 +208,7 @@ def parse_config(text: str, file: str = "<file>") -> ParseResult:
     document = ConfigDocument(tuple(entries))
     _check_names(reader, document)
     _check_rules(reader, document)
-    return ParseResult(document, reader.problems)
+    return ParseResult(document, sorted(reader.problems, key=lambda p: (p.line, p.column)))
 
 
 def _entry(reader: _Reader, node: Node, index: int) -> ConfigEntry | None:

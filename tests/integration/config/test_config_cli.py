@@ -195,8 +195,8 @@ def test_a_file_with_several_errors_reports_each_with_its_line(sandbox: Sandbox,
     result = config_cli("plan", str(path), "--server", sandbox.url, token=sandbox.admin_token)
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
-    assert [line.split(": error: ")[0] for line in errors] == [f"{path}:14:3", f"{path}:5:20", f"{path}:13:5"]
-    assert "ftp://" in errors[1] and "Audience URL 2" in errors[2] and "colour" in errors[0]
+    assert [line.split(": error: ")[0] for line in errors] == [f"{path}:5:20", f"{path}:13:5", f"{path}:14:3"]
+    assert "ftp://" in errors[0] and "Audience URL 2" in errors[1] and "colour" in errors[2]
     assert "3 error(s)" in result.stderr
 
 
