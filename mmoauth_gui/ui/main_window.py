@@ -167,6 +167,9 @@ class MainWindow(QMainWindow):
 
         self.set_page(PageName.PREVIEW, create_preview_page(self.ctx, self))
         self.set_page(PageName.DRAFTS, create_drafts_page(self.ctx, self))
+        from mmoauth_gui.ui.config.actions import add_config_actions
+
+        self.config_actions = add_config_actions(self)
 
     def _page_shown(self, index: int) -> None:
         widget = self.tabs.widget(index)
