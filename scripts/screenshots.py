@@ -4,8 +4,8 @@
 
 Writes: connections-list.png (mixed validation badges), add-connection-validated.png (a successful
 validation with its decoded claims), edit-connection-refused.png (a refused validation and why),
-server-profiles.png (a tested server profile), welcome.png (first run). Nothing is written outside
-OUTDIR: the app's data folder is a temporary one.
+server-profiles.png (a tested server profile), welcome.png (first run), config-plan.png (a file's plan).
+Nothing is written outside OUTDIR: the app's data folder is a temporary one.
 """
 
 from __future__ import annotations
@@ -171,6 +171,7 @@ async def render(out: Path, suffix: str) -> list[Path]:
         profiles.reject()
         written += await drafts_screens(window, out, suffix)
         written += await preview_screens(window, out, suffix)
+        written += await config_screens(window, out, suffix)
     finally:
         window.close()
         await ctx.aclose()
@@ -191,6 +192,14 @@ async def preview_screens(window: Any, out: Path, suffix: str) -> list[Path]:
     from screenshots_preview import shoot_preview
 
     return await shoot_preview(window, out, suffix)
+
+
+async def config_screens(window: Any, out: Path, suffix: str) -> list[Path]:
+    """config-plan.png, rendered by scripts/screenshots_config.py (the connections-as-code helper's)."""
+    sys.path.insert(0, str(SCRIPTS_DIR))
+    from screenshots_config import shoot_config
+
+    return await shoot_config(window, out, suffix)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,6 @@ A value where a secret reference belongs is refused without ever being repeated 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -267,7 +266,7 @@ def _entry(reader: _Reader, node: Node, index: int) -> ConfigEntry | None:
         reader.error(marks[""], f"{what} uses the password grant but has no credentials_password reference.")
     if not entry.uses_password_grant and "credentials_password" in values:
         reader.error(marks["credentials_password"], f"{what}: credentials_password is only for the password grant.")
-    return entry if ok else entry
+    return entry
 
 
 def _audiences(reader: _Reader, node: Node, what: str, marks: dict[str, Mark]) -> list[str]:
@@ -331,6 +330,3 @@ def _check_rules(reader: _Reader, document: ConfigDocument) -> None:
                 f"connection “{entry.name}”: {warning.message}",
                 ProblemLevel.WARNING,
             )
-
-
-Checker = Callable[[ConfigDocument], list[FileProblem]]

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from config_support import config_cli, export
 
 from mmoauth_gui.sandbox import Sandbox
@@ -266,3 +267,31 @@ def test_promote_from_one_server_to_another(sandbox: Sandbox, tmp_path: Path) ->
         assert sorted(c.name for c in production.state.connections()) == ["Alpha", "Billing", "Spare"]
         assert all(_validates(production, c.id) for c in production.state.connections())
         assert config_cli("plan", str(path), "--server", production.url, token=production.admin_token).returncode == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the REST client's update payload still carries an empty credentials_password, which the server's "
+    "patch applies (docs/MATTERMOST.md Appendix C); the fidelity branch (issue 12) stops sending it",
+)
+def test_updating_a_password_grant_connection_keeps_its_password(sandbox: Sandbox, tmp_path: Path) -> None:
+    portal = sandbox.demo_client("legacy-portal")
+    user = sandbox.demo_user
+    created = sandbox.state.add_connection(
+        "Portal",
+        portal.client_id,
+        portal.client_secret,
+        sandbox.token_url,
+        ["https://portal.example.com/*"],
+        "password",
+        credentials_username=user["username"],
+        credentials_password=user["password"],
+    )
+    path = tmp_path / "connections.yaml"
+    text = export(sandbox, path)
+    path.write_text(text.replace("https://portal.example.com/*", "https://portal.example.com/api/*"), encoding="utf-8")
+    applied = config_cli("apply", str(path), "--server", sandbox.url, "--yes", token=sandbox.admin_token)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    stored = sandbox.state.connection(created.id)
+    assert stored.audiences == ("https://portal.example.com/api/*",)
+    assert stored.credentials_password == user["password"]

@@ -110,6 +110,30 @@ def test_copy_to_another_server_asks_for_the_secret(
         dialog.close()
 
 
+def test_cancel_stops_before_the_next_step(qtbot: Any, page: ConnectionsController, tmp_path: Path) -> None:
+    config = ConfigController(page.ctx, page.view)
+    path = tmp_path / "connections.yaml"
+    config.export_to(path)
+    qtbot.waitUntil(path.is_file, timeout=10_000)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("https://", "https://v2.").replace("http://", "http://v2."), encoding="utf-8")
+    config.compare_with_file(path)
+    dialog = config.dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=10_000)
+    assert dialog.model.rowCount() == 8
+    before = [c.audiences for c in page.model.connections()]
+    with qtbot.waitSignal(config.applied, timeout=10_000) as applied:
+        dialog.apply_button.click()
+        assert dialog.progress.isVisibleTo(dialog)
+        dialog.cancel_button.click()  # before the first step has run
+    report = applied.args[0]
+    assert report.cancelled and [s.state.value for s in report.steps] == ["not_applied"] * 8
+    assert dialog.headline.text() == "Cancelled: 0 of 8 change(s) applied."
+    assert [c.audiences for c in page.model.connections()] == before
+    dialog.close()
+
+
 def test_the_connection_menu_offers_the_three_actions(qtbot: Any, demo_ctx: AppContext) -> None:
     window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths), with_pages=False)
     qtbot.addWidget(window)
