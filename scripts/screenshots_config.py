@@ -53,14 +53,17 @@ async def shoot_config(window: Any, out_dir: Path, suffix: str = "") -> list[Pat
     path = Path(os.environ["MMOAUTH_DATA_DIR"]) / f"connections{suffix}.yaml"
     await config.export_to(path)
     text = path.read_text(encoding="utf-8")
-    text = text.replace("- https://pager.example.com/api/ack\n", "")
+    text = text.replace("  - https://pager.example.com/api/ack\n", "")
     head, _, rest = text.partition("- name: Reports")
     text = head + "- name: Reports" + rest.replace("secret_version: 1", "secret_version: 2", 1)
     path.write_text(text + NEW_CONNECTION.format(token_url=sandbox.token_url), encoding="utf-8")
     config.compare_with_file(path)
     dialog = config.dialog
-    await until(lambda: dialog.apply_button.isEnabled(), "the plan")
-    dialog.resize(1180, 560)
+    try:
+        await until(lambda: dialog.apply_button.isEnabled(), "the plan")
+    except TimeoutError:
+        raise TimeoutError(f"no plan to apply: {dialog.headline.text()} {dialog.notes.toPlainText()}") from None
+    dialog.resize(1180, 680)
     shot = await grab(dialog, out_dir / f"config-plan{suffix}.png")
     dialog.close()
     return [shot]

@@ -149,7 +149,7 @@ class ConfigController(QObject):
         lines += list(plan.notes)
         if parsed is not None:
             lines += [str(w) for w in parsed.warnings]
-        dialog.notes.setText("\n".join(lines))
+        dialog.notes.setPlainText("\n".join(lines))
         if plan.problems:
             dialog.headline.setText(f"{what}: the plan has problems and cannot be applied.")
         elif plan.empty:
@@ -163,7 +163,7 @@ class ConfigController(QObject):
         if dialog is None or not alive(dialog):
             return
         dialog.headline.setText("The file has problems; nothing was compared with the server.")
-        dialog.notes.setText("\n".join(str(p) for p in parsed.problems))
+        dialog.notes.setPlainText("\n".join(str(p) for p in parsed.problems))
 
     def _failed(self, exc: BaseException) -> None:
         dialog = self.dialog
@@ -186,7 +186,7 @@ class ConfigController(QObject):
             else:
                 missing.append(edit.accessibleName())
         if missing:
-            dialog.notes.setText("Type these before applying: " + "; ".join(missing) + ".")
+            dialog.notes.setPlainText("Type these before applying: " + "; ".join(missing) + ".")
             return None
         self._stop = False
         dialog.progress.show()
@@ -224,7 +224,7 @@ class ConfigController(QObject):
         except PlanOutdated as exc:
             dialog = self.dialog
             if dialog is not None and alive(dialog):
-                dialog.notes.setText(str(exc))
+                dialog.notes.setPlainText(str(exc))
             return ApplyReport()
 
     def _show_report(self, report: ApplyReport) -> None:
@@ -252,7 +252,7 @@ class ConfigController(QObject):
         else:
             headline = f"Stopped at the first failure: {applied} of {len(report.steps)} change(s) applied."
         dialog.headline.setText(headline)
-        dialog.notes.setText("\n".join(lines))
+        dialog.notes.setPlainText("\n".join(lines))
         dialog.apply_button.setEnabled(False)
         self.ctx.connections_changed.emit()
         self.applied.emit(report)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -30,7 +31,7 @@ class PlanDialog(QDialog):
         self.setObjectName("configPlanDialog")
         self.setWindowTitle(title)
         self.setAccessibleName(title)
-        self.resize(980, 520)
+        self.resize(1100, 640)
         self.headline = QLabel()
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
         self.headline.setWordWrap(True)
@@ -48,11 +49,11 @@ class PlanDialog(QDialog):
         self.table.setColumnWidth(1, 160)
         self.table.setColumnWidth(2, 240)
         self.table.setColumnWidth(3, 240)
-        self.notes = QLabel()
+        self.notes = QPlainTextEdit()
         self.notes.setObjectName("configPlanNotes")
-        self.notes.setTextFormat(Qt.TextFormat.PlainText)
-        self.notes.setWordWrap(True)
-        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes.setAccessibleName("Notes and problems")
+        self.notes.setReadOnly(True)
+        self.notes.setMaximumHeight(120)
         self.secrets_box = QGroupBox("Secrets to send")
         self.secrets_form = QFormLayout(self.secrets_box)
         self.secrets_box.hide()
@@ -69,8 +70,8 @@ class PlanDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.notes)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(self.notes, 1)
         layout.addWidget(self.secrets_box)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)

@@ -70,7 +70,7 @@ def test_a_file_with_errors_is_shown_with_its_lines_and_not_compared(
     dialog = config.dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: "has problems" in dialog.headline.text(), timeout=10_000)
-    notes = dialog.notes.text()
+    notes = dialog.notes.toPlainText()
     assert f"{path}:3:18: error:" in notes and "plain-secret-value" not in notes
     assert not dialog.apply_button.isEnabled() and dialog.model.rowCount() == 0
     dialog.close()
@@ -98,7 +98,7 @@ def test_copy_to_another_server_asks_for_the_secret(
         assert "MM_OAUTH_REPORTS_SECRET" in field.accessibleName()
 
         dialog.apply_button.click()
-        assert "Type these before applying" in dialog.notes.text()
+        assert "Type these before applying" in dialog.notes.toPlainText()
         secret = production.demo_client("reports-bot").client_secret
         qtbot.keyClicks(field, secret)
         with qtbot.waitSignal(config.applied, timeout=10_000):
@@ -106,7 +106,7 @@ def test_copy_to_another_server_asks_for_the_secret(
         (copied,) = production.state.connections()
         assert (copied.name, copied.client_secret, copied.audiences) == ("Reports", secret, reports.audiences)
         assert field.text() == ""  # a typed secret is not kept
-        assert secret not in dialog.notes.text() + dialog.headline.text()
+        assert secret not in dialog.notes.toPlainText() + dialog.headline.text()
         dialog.close()
 
 
