@@ -101,7 +101,7 @@ def _export(args: argparse.Namespace) -> int:
 def read_file(path: str) -> ParseResult:
     """Parse ``path``; print every problem (file:line:column) and exit 2 (unreadable) or 1 (rules)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         fail(f"{path} is not UTF-8 text.", Exit.USAGE)
     except OSError as exc:

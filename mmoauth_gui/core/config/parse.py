@@ -168,6 +168,9 @@ def parse_config(text: str, file: str = "<file>") -> ParseResult:
     except yaml.YAMLError as exc:
         reader.error(Mark(1, 1), f"the file cannot be read as YAML or JSON: {exc}.")
         return ParseResult(None, reader.problems)
+    except RecursionError:
+        reader.error(Mark(1, 1), "the file cannot be read as YAML or JSON: it is nested too deeply.")
+        return ParseResult(None, reader.problems)
     if root is None:
         reader.error(Mark(1, 1), "the file is empty: it needs a connections: list.")
         return ParseResult(None, reader.problems)

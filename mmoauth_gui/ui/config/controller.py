@@ -48,7 +48,7 @@ from mmoauth_gui.ui.runtime.tasks import alive
 def read_config_file(path: Path) -> ParseResult:
     """Read and parse ``path`` (off the GUI thread); an unreadable file becomes a problem, not a crash."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
         return ParseResult(None, [FileProblem(str(path), 1, 1, f"the file cannot be read: {reason}.")])

@@ -161,3 +161,11 @@ def test_export_reads_back_as_the_same_connections_without_secrets() -> None:
         ("Beta", "b1", ("https://b/*",), ""),
     ]
     assert render_document(parsed.document) == text
+
+
+def test_nesting_too_deep_is_unreadable_not_a_crash() -> None:
+    result = parse_config("connections: " + "[" * 100_000 + "]" * 100_000, "deep.yaml")
+    assert result.unreadable
+    assert [str(p) for p in result.problems] == [
+        "deep.yaml:1:1: error: the file cannot be read as YAML or JSON: it is nested too deeply."
+    ]
