@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.ui.config.controller import ConfigController
@@ -110,6 +111,8 @@ class ConfigActions:
             chooser.setComboBoxItems(others)
             chooser.setOkButtonText("Plan…")
             chooser.textValueSelected.connect(lambda name: self.controller.copy_to_server(connections, name))
+        for label in chooser.findChildren(QLabel):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # connection names are outside text
         chooser.finished.connect(lambda _r: chooser.deleteLater())
         self.chooser = chooser
         chooser.open()

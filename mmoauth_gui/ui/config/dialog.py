@@ -80,7 +80,10 @@ class PlanDialog(QDialog):
         field = QLineEdit()
         field.setEchoMode(QLineEdit.EchoMode.Password)
         field.setAccessibleName(label)
-        self.secrets_form.addRow(label, field)
+        caption = QLabel(label)
+        caption.setTextFormat(Qt.TextFormat.PlainText)  # names come from a server or a file: never markup
+        caption.setBuddy(field)
+        self.secrets_form.addRow(caption, field)
         self.secret_fields[key] = field
         self.secrets_box.show()
         return field

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from support.ui_helpers import run, select
 
 from mmoauth_gui.sandbox import Sandbox
@@ -137,8 +139,19 @@ def test_cancel_stops_before_the_next_step(qtbot: Any, page: ConnectionsControll
 def test_the_connection_menu_offers_the_three_actions(qtbot: Any, demo_ctx: AppContext) -> None:
     window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths), with_pages=False)
     qtbot.addWidget(window)
-    add_config_actions(window)
+    actions = add_config_actions(window)
     names = [a.objectName() for a in window.connection_menu.actions()]
     assert {"compare_with_file", "export_as_file", "copy_to_server"} <= set(names)
     assert window.actions_by_name["compare_with_file"].isEnabled()
     assert not window.actions_by_name["copy_to_server"].isEnabled()  # nothing selected yet
+
+    qtbot.waitUntil(lambda: window.connections.model.rowCount() == 8, timeout=10_000)
+    select(window.connections, "Reports")
+    assert window.actions_by_name["copy_to_server"].isEnabled()
+    demo_ctx.profiles.save(Profile(name="<b>Prod</b>", url="https://prod.example.com"))
+    chooser = actions.open_copy()
+    assert chooser is not None and chooser.isVisible()
+    assert chooser.comboBoxItems() == ["<b>Prod</b>"]
+    assert "“Reports”" in chooser.labelText()
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in chooser.findChildren(QLabel))
+    chooser.reject()
