@@ -10,9 +10,9 @@ import os
 from collections.abc import Mapping
 
 from mmoauth_gui.core.config.document import RefSource, SecretRef
-from mmoauth_gui.storage.secrets import SecretStore
+from mmoauth_gui.storage.secrets import SecretKind, SecretStore
 
-KEYRING_KIND = "config"
+KEYRING_KIND = SecretKind.CONFIG
 
 
 def resolve(ref: SecretRef, store: SecretStore | None = None, environ: Mapping[str, str] | None = None) -> str | None:

@@ -3,7 +3,8 @@
 A secret is addressed by a kind and a key:
 
 - ``server-token``: key = the server profile's name;
-- ``client-secret`` and ``password``: key = a draft id, or ``server:<profile>:<connection id>``.
+- ``client-secret`` and ``password``: key = a draft id, or ``server:<profile>:<connection id>``;
+- ``config``: key = the NAME of a connections file's ``{keyring: NAME}`` reference.
 
 Keyring calls can block (a locked keychain, a D-Bus round trip): call these methods off the GUI thread.
 """
@@ -33,6 +34,7 @@ class SecretKind(StrEnum):
     SERVER_TOKEN = "server-token"
     CLIENT_SECRET = "client-secret"
     PASSWORD = "password"
+    CONFIG = "config"  # a connections file's {keyring: NAME} reference: key = NAME
 
 
 def server_secret_key(profile: str, connection_id: str) -> str:
