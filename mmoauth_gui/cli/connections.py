@@ -19,6 +19,7 @@ from mmoauth_gui.cli.connection_flags import (
     given_changes,
     read_client_secrets,
 )
+from mmoauth_gui.cli.impact import impact_of, report_impact
 from mmoauth_gui.cli.server_access import (
     ServerAccess,
     add_server_arguments,
@@ -92,10 +93,20 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help=f"replace the password (password grant) with one read from {PASSWORD_ENV} or standard input",
     )
+    update.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="change nothing: print which commands and webhook callbacks would lose, switch, gain or become ambiguous",
+    )
     update.set_defaults(func=_update)
 
     delete = actions.add_parser("delete", parents=[common], help="delete a connection")
     delete.add_argument("id", metavar="ID")
+    delete.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="change nothing: print which commands and webhook callbacks would lose their token",
+    )
     delete.set_defaults(func=_delete)
 
     validate = actions.add_parser(
@@ -217,6 +228,9 @@ async def _update_async(
                 )
             )
         _enforce_rules(problems, f"Connection “{stored.name}” after the change", warn_fields=set())
+        if args.dry_run:
+            result, diff = await impact_of(client, {stored.id: updated})
+            return report_impact(result, diff, "update", updated.public_dict(), args.json)
         saved = await client.update_connection(updated, team_id)
     if args.json:
         print_json(saved.public_dict())
@@ -261,6 +275,9 @@ async def _delete_async(args: argparse.Namespace, access: ServerAccess) -> int:
     async with connect(access) as client:
         team_id = await resolve_team_id(client, access.team)
         conn = await client.get_connection(args.id, team_id)
+        if args.dry_run:
+            result, diff = await impact_of(client, {conn.id: None})
+            return report_impact(result, diff, "delete", conn.public_dict(), args.json)
         await client.delete_connection(conn.id)
     if args.json:
         print_json({"deleted": conn.public_dict()})

@@ -20,7 +20,7 @@ from mmoauth_gui.cli.server_access import (
     run,
 )
 from mmoauth_gui.cli.support import Exit, fail, print_json
-from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.model import Connection, IntegrationKind
 from mmoauth_gui.core.preview.build import Preview, PreviewRow, Status
 from mmoauth_gui.core.preview.report import preview_csv, preview_document, preview_warnings, sync_problems
 from mmoauth_gui.core.preview.snapshot import SyncResult
@@ -44,6 +44,11 @@ def register(subparsers: Any) -> None:
     output.add_argument("--json", action="store_true", help="print rows[], connections[] and warnings[] as JSON")
     output.add_argument("--csv", action="store_true", help="print one CSV line per command after a header")
     parser.add_argument("--with-drafts", action="store_true", help="as if this server's local drafts were saved")
+    parser.add_argument(
+        "--kind",
+        choices=[k.value for k in IntegrationKind],
+        help="only slash commands, or only outgoing webhook callbacks (default: both)",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a command is ambiguous or mismatched")
     parser.add_argument(
         "--no-server-check", action="store_true", help="do not ask the server per URL (one request per URL)"
@@ -70,7 +75,8 @@ def handle(args: argparse.Namespace) -> int:
     if args.with_drafts:
         changes, applied = local_draft_changes(result.server_url, getattr(args, "profile", None) or "")
         preview = preview.apply(changes)
-    rows = [r for r in preview.rows() if team_id is None or r.team_id == team_id]
+    kind = IntegrationKind(args.kind) if args.kind else None
+    rows = [r for r in preview.rows() if (team_id is None or r.team_id == team_id) and (kind is None or r.kind is kind)]
 
     if args.json:
         print_json(
@@ -98,7 +104,7 @@ def run_result(args: argparse.Namespace) -> tuple[SyncResult, str | None]:
             team_id = await resolve_team_id(client, access.team)
             result = await sync(client, concurrency=args.concurrency, progress=_progress_printer())
             if not args.no_server_check and not result.unavailable:
-                commands = [c for c in result.commands if team_id is None or c.team_id == team_id]
+                commands = result.integrations(team_id)
                 answers, error = await check_server_answers(
                     client, commands, concurrency=args.concurrency, progress=_progress_printer()
                 )
@@ -214,7 +220,9 @@ def _print_table(
     offline: bool,
 ) -> None:
     source = f"cached {result.age_text()}" if offline else "just synced"
-    print(f"{result.server_url} — {len(rows)} command(s), {source}")
+    hooks = sum(1 for r in rows if r.kind is IntegrationKind.WEBHOOK)
+    what = f"{len(rows) - hooks} command(s), {hooks} webhook callback(s)" if hooks else f"{len(rows)} command(s)"
+    print(f"{result.server_url} — {what}, {source}")
     if applied:
         print("As if these drafts were saved: " + ", ".join(f"“{d['name']}”" for d in applied))
     print()
@@ -222,11 +230,11 @@ def _print_table(
     def names(keys: Iterable[str]) -> str:
         return ", ".join(preview.name_of(k) for k in keys) or "—"
 
-    table = [("TEAM", "COMMAND", "STATUS", "CONNECTION", "SERVER SAYS", "URL")]
+    table = [("TEAM", "COMMAND / WEBHOOK", "STATUS", "CONNECTION", "SERVER SAYS", "URL")]
     for row in rows:
         server = "—" if not row.verdict.server_known else (preview.name_of(row.server_connection_id) or "none")
         team = result.team_label(row.team_id)
-        table.append((team, "/" + row.trigger, STATUS_MARK[row.status], names(row.matches), server, row.url))
+        table.append((team, row_label(row), STATUS_MARK[row.status], names(row.matches), server, row.url))
     widths = [min(40, max(len(r[i]) for r in table)) for i in range(5)]
     for line in table:
         cells = [cell[:w].ljust(w) for cell, w in zip(line[:5], widths, strict=True)]
@@ -245,4 +253,9 @@ def _print_table(
             print(f"  - {note}")
     for row in rows:
         if row.status is Status.MISMATCH:
-            print(f"  - /{row.trigger}: {row.explanation}")
+            print(f"  - {row_label(row)}: {row.explanation}")
+
+
+def row_label(row: PreviewRow) -> str:
+    """``/deploy`` for a command; ``webhook Deploy notifier (callback 2)`` for a webhook callback."""
+    return row.label if row.kind is IntegrationKind.COMMAND else f"webhook {row.label}"

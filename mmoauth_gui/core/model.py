@@ -8,6 +8,13 @@ from enum import StrEnum
 from typing import Any
 
 
+class IntegrationKind(StrEnum):
+    """What consumes a connection's token: a slash command, or one callback URL of an outgoing webhook."""
+
+    COMMAND = "command"
+    WEBHOOK = "webhook"
+
+
 class GrantType(StrEnum):
     CLIENT_CREDENTIALS = "client_credentials"
     PASSWORD = "password"
@@ -180,6 +187,19 @@ class Command:
     def goes_through_url(self) -> bool:
         """Plugin commands and commands without a URL never fetch an OAuth token."""
         return not self.plugin_id and bool(self.url) and not self.delete_at
+
+    @property
+    def kind(self) -> IntegrationKind:
+        return IntegrationKind.COMMAND
+
+    @property
+    def label(self) -> str:
+        return f"/{self.trigger}"
+
+    @property
+    def sort_key(self) -> tuple[str, int, str, str]:
+        """Team, then commands before webhooks, then trigger (the order of every list of integrations)."""
+        return (self.team_id, 0, self.trigger, self.id)
 
     def public_dict(self) -> dict[str, Any]:
         return {

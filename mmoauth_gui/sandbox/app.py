@@ -7,6 +7,10 @@ import time
 
 from mmoauth_gui.sandbox.errors import AppError
 from mmoauth_gui.sandbox.http_types import Request, Response
+from mmoauth_gui.sandbox.integrations.demo_integration import DemoIntegration
+from mmoauth_gui.sandbox.integrations.routes_execute import ExecuteRoutes
+from mmoauth_gui.sandbox.integrations.routes_posts import PostRoutes
+from mmoauth_gui.sandbox.integrations.routes_webhooks import WebhookRoutes
 from mmoauth_gui.sandbox.router import Router
 from mmoauth_gui.sandbox.routes_commands import CommandRoutes
 from mmoauth_gui.sandbox.routes_connections import ConnectionRoutes
@@ -25,6 +29,9 @@ class SandboxApp:
         for routes in (UserRoutes(state), ConnectionRoutes(state), CommandRoutes(state)):
             routes.register(self.router)
         token_endpoint.register(self.router)
+        for more in (WebhookRoutes(state), ExecuteRoutes(state), PostRoutes(state)):
+            more.register(self.router)
+        DemoIntegration(token_endpoint.signing_key).register(self.router)
 
     def __call__(self, request: Request) -> Response:
         is_api = request.path.startswith(API_PREFIX)

@@ -43,6 +43,22 @@ MESSAGES: dict[str, str] = {
     "api.context.request_body_too_large.app_error": "The request body is too large.",
     "app.team.get_by_name.missing.app_error": "Unable to find the existing team.",
     "app.team.get.find.app_error": "Unable to find the existing team.",
+    "app.channel.get_by_name.missing.app_error": "No channel found.",
+    "app.channel.get.existing.app_error": "Unable to find the existing channel.",
+    "app.webhooks.get_outgoing_webhook.app_error": "Unable to get the outgoing webhook.",
+    "api.outgoing_webhook.disabled.app_error": "Outgoing webhooks have been disabled by the system admin.",
+    "api.command.execute_command.start.app_error": "No command trigger found.",
+    "api.command.execute_command.not_found.app_error": (
+        "Command with a trigger of '{trigger}' not found. To send a message beginning with \"/\", try adding "
+        "an empty space at the beginning of the message."
+    ),
+    "api.command.execute_command.failed.app_error": "Command with a trigger of '{trigger}' failed.",
+    "api.command.execute_command.failed_empty.app_error": (
+        "Command with a trigger of '{trigger}' returned an empty response."
+    ),
+    "api.command.execute_command.failed_resp.app_error": (
+        "Command with a trigger of '{trigger}' returned response {resp_status}."
+    ),
 }
 
 

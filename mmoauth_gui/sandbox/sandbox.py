@@ -171,6 +171,7 @@ class Sandbox:
             host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self._host, self._host)  # noqa: S104 - a URL to reach it
             self.url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
             self._token_endpoint.base_url = self.url
+            self.state.integrations.site_url = self.url
             try:
                 self._apply_seed()
             except BaseException:

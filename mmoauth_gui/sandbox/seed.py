@@ -3,8 +3,12 @@
 File format::
 
     {"teams": [{"name", "display_name"?, "user_role"?: "admin"|"integrator"|"member"|"none",
+                "channels"?: ["town-square", "off-topic", ...],
                 "commands": [{"trigger", "url", "method"?: "P"|"G", "display_name"?, "description"?,
-                              "creator"?: "admin"|"user"}]}],
+                              "creator"?: "admin"|"user"}],
+                "outgoing_webhooks": [{"display_name", "trigger_words"?: [...], "trigger_when"?: 0|1,
+                                       "callback_urls": [...], "content_type"?, "channel"?: NAME,
+                                       "creator"?: "admin"|"user"}]}],
      "connections": [{"name", "client_id", "client_secret", "oauth_token_url", "audiences": [...],
                       "grant_type"?, "credentials_username"?, "credentials_password"?}]}
 
@@ -27,12 +31,15 @@ from typing import Any, cast
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.rules import check_connection, url_problems
 from mmoauth_gui.sandbox.demo_clients import DEMO_CLIENT_IDS
+from mmoauth_gui.sandbox.integrations.store import DEFAULT_CHANNELS
 from mmoauth_gui.sandbox.permissions import TEAM_ROLES, TeamRole
 from mmoauth_gui.sandbox.state import State
 
 DEMO_SEED_FILE = "demo_seed.json"
 UNREACHABLE_TOKEN_URL = "https://127.0.0.1:1/oauth2/token"
-_TEAM_KEYS = {"name", "display_name", "user_role", "commands"}
+_TEAM_KEYS = {"name", "display_name", "user_role", "commands", "channels", "outgoing_webhooks"}
+_HOOK_KEYS = {"display_name", "trigger_words", "trigger_when", "callback_urls", "content_type", "channel", "creator"}
+_CHANNEL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _COMMAND_KEYS = {"trigger", "url", "method", "display_name", "description", "creator"}
 _CONNECTION_KEYS = {
     "name",
@@ -63,11 +70,24 @@ class SeedCommand:
 
 
 @dataclass(frozen=True)
+class SeedWebhook:
+    display_name: str
+    trigger_words: tuple[str, ...]
+    trigger_when: int
+    callback_urls: tuple[str, ...]
+    content_type: str
+    channel: str  # a channel name of the team, or "" (team-wide, trigger words required)
+    creator: str  # "admin" | "user"
+
+
+@dataclass(frozen=True)
 class SeedTeam:
     name: str
     display_name: str
     user_role: str  # one of TEAM_ROLES, or "none"
     commands: tuple[SeedCommand, ...]
+    channels: tuple[str, ...] = DEFAULT_CHANNELS
+    webhooks: tuple[SeedWebhook, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,7 +207,53 @@ def _parse_team(raw: Any, where: str, *, first: bool) -> SeedTeam:
         triggers.add(cmd.trigger)
         commands.append(cmd)
     display = _text(obj, "display_name", where, required=False, default=name)
-    return SeedTeam(name, display, role, tuple(commands))
+    channels = tuple(_list(obj, "channels", where)) if "channels" in obj else DEFAULT_CHANNELS
+    for j, channel in enumerate(channels):
+        if not isinstance(channel, str) or not _CHANNEL_NAME.match(channel):
+            raise SeedError(f"{where}.channels[{j}] must be a channel name: lowercase letters, digits, '-' or '_'")
+    if len(set(channels)) != len(channels):
+        raise SeedError(f"{where}.channels names a channel twice")
+    hooks = tuple(
+        _parse_webhook(raw_hook, f"{where}.outgoing_webhooks[{j}]", channels)
+        for j, raw_hook in enumerate(_list(obj, "outgoing_webhooks", where))
+    )
+    return SeedTeam(name, display, role, tuple(commands), channels, hooks)
+
+
+def _parse_webhook(raw: Any, where: str, channels: tuple[str, ...]) -> SeedWebhook:
+    obj = _object(raw, where, _HOOK_KEYS)
+    words = _list(obj, "trigger_words", where)
+    if not all(isinstance(w, str) and w and not any(ch.isspace() for ch in w) for w in words):
+        raise SeedError(f"{where}.trigger_words must hold words without spaces")
+    when = obj.get("trigger_when", 0)
+    if when not in (0, 1) or isinstance(when, bool):
+        raise SeedError(f"{where}.trigger_when must be 0 (first word is a trigger word) or 1 (starts with one)")
+    urls = _list(obj, "callback_urls", where)
+    if not urls:
+        raise SeedError(f"{where}.callback_urls must name at least one URL")
+    for k, url in enumerate(urls):
+        if not isinstance(url, str):
+            raise SeedError(f"{where}.callback_urls[{k}] must be a string")
+        problems = url_problems(_dummy_fill(url), "the callback URL")
+        if problems:
+            raise SeedError(f"{where}.callback_urls[{k}]: {problems[0]}")
+    channel = _text(obj, "channel", where, required=False)
+    if channel and channel not in channels:
+        raise SeedError(f"{where}.channel {channel!r} is not one of the team's channels ({', '.join(channels)})")
+    if not channel and not words:
+        raise SeedError(f"{where} needs a channel or trigger words (the server requires one of them)")
+    creator = _text(obj, "creator", where, required=False, default="admin")
+    if creator not in ("admin", "user"):
+        raise SeedError(f'{where}.creator must be "admin" or "user" (the team-only user), not {creator!r}')
+    return SeedWebhook(
+        _text(obj, "display_name", where),
+        tuple(words),
+        int(when),
+        tuple(urls),
+        _text(obj, "content_type", where, required=False, default="application/x-www-form-urlencoded"),
+        channel,
+        creator,
+    )
 
 
 def _parse_command(raw: Any, where: str) -> SeedCommand:
@@ -271,6 +337,19 @@ def apply_seed(seed: Seed, state: State, values: Placeholders, *, admin_id: str,
                 creator_id=team_user_id if cmd.creator == "user" else admin_id,
                 display_name=cmd.display_name,
                 description=cmd.description,
+            )
+        store = state.integrations
+        channel_ids = {name: store.add_channel(team.id, name).id for name in team_seed.channels}
+        for hook in team_seed.webhooks:
+            store.add_hook(
+                team.id,
+                creator_id=team_user_id if hook.creator == "user" else admin_id,
+                display_name=hook.display_name,
+                callback_urls=tuple(values.fill(u) for u in hook.callback_urls),
+                trigger_words=hook.trigger_words,
+                trigger_when=hook.trigger_when,
+                channel_id=channel_ids.get(hook.channel, ""),
+                content_type=hook.content_type,
             )
     for raw in seed.connections:
         state.insert_connection(connection_from_seed(raw, fill=values.fill), admin_id)

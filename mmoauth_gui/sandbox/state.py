@@ -14,6 +14,7 @@ from mmoauth_gui.core.audience import AudienceIndex
 from mmoauth_gui.core.model import Connection, GrantType
 from mmoauth_gui.core.rules import check_connection
 from mmoauth_gui.sandbox.ids import new_id, new_token, now_ms
+from mmoauth_gui.sandbox.integrations.store import IntegrationStore
 from mmoauth_gui.sandbox.permissions import TeamRole, role_permits
 from mmoauth_gui.sandbox.records import SlashCommand, Team, User
 
@@ -48,6 +49,7 @@ class State:
         self._commands: dict[str, SlashCommand] = {}
         self._connections: dict[str, Connection] = {}
         self._index = AudienceIndex()
+        self.integrations = IntegrationStore()  # channels, outgoing webhooks, posts, the server log
 
     # --- users and sessions -------------------------------------------------------------------
     def add_user(self, username: str, password: str, *, system_admin: bool = False, mfa_code: str = "") -> User:

@@ -13,7 +13,7 @@ import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mmoauth_gui.core.model import Connection
@@ -28,6 +28,12 @@ _MAX_BODY = 64 * 1024
 class FetchOutcome:
     status: int  # 200 token obtained, 400 refused or invalid, 502 not reached
     detail: str = ""
+    access_token: str = field(default="", repr=False)  # kept for the integration request, never logged
+    token_type: str = ""
+
+    def header_value(self) -> str:
+        """``TokenType + " " + AccessToken`` exactly (docs/MATTERMOST.md §5: a lowercase type stays lowercase)."""
+        return f"{self.token_type} {self.access_token}"
 
     @property
     def ok(self) -> bool:
@@ -110,7 +116,9 @@ def fetch_token(conn: Connection, timeout: float = TIMEOUT_SECONDS) -> FetchOutc
         return FetchOutcome(502, f"{where}: context deadline exceeded (timeout after {timeout:g}s)")
     except (OSError, ssl.SSLError, ValueError) as exc:
         return FetchOutcome(502, f"{where}: {exc}")
-    token = _parse(body, content_type).get("access_token")
+    data = _parse(body, content_type)
+    token = data.get("access_token")
     if not isinstance(token, str) or not token:
         return FetchOutcome(400, "oauth2: server response missing access_token")
-    return FetchOutcome(200)
+    token_type = data.get("token_type")
+    return FetchOutcome(200, access_token=token, token_type=token_type if isinstance(token_type, str) else "")

@@ -1,10 +1,11 @@
-"""Fetch what the preview needs from a server: teams, every team's custom commands, all connections, and
-optionally the server's own answer for each distinct command URL (docs/MATTERMOST.md §4, §6).
+"""Fetch what the preview needs from a server: teams, every team's custom commands and outgoing webhooks, all
+connections, and optionally the server's own answer for each distinct URL (docs/MATTERMOST.md §4, §6, §7).
 
 Requests run concurrently under one bound. A team that fails (no permission, commands disabled) is
 recorded with its message and the rest carries on; a refused token stops everything. Cancelling the
-awaiting task cancels every request in flight. Commands arrive without their token (``Command`` has no
-such field), so nothing here can keep one.
+awaiting task cancels every request in flight. Commands and webhooks arrive without their token (neither
+``Command`` nor ``OutgoingWebhook`` has such a field), so nothing here can keep one. A team whose webhooks
+cannot be read keeps its commands; the failure is noted for that team alone.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any, Protocol, TypeVar
 
 from mmoauth_gui.core.model import Command, Connection, Team
 from mmoauth_gui.core.preview.snapshot import SyncResult
+from mmoauth_gui.core.webhooks import Integration, OutgoingWebhook
 from mmoauth_gui.services.mattermost.errors import (
     FeatureUnavailable,
     MattermostError,
@@ -42,6 +44,7 @@ class SyncClient(Protocol):
 
     async def my_teams(self) -> list[Team]: ...
     async def commands(self, team_id: str) -> list[Command]: ...
+    async def outgoing_webhooks(self, team_id: str) -> list[OutgoingWebhook]: ...
     async def list_connections(self, team_id: str | None = None) -> list[Connection]: ...
     async def connection_for_audience(self, url: str, team_id: str | None = None) -> Connection | None: ...
 
@@ -141,21 +144,28 @@ async def sync(
     tasks: list[asyncio.Future[Any]] = [teams_task, conns_task]
     try:
         teams = await teams_task
-        run.expect(len(teams))
+        run.expect(2 * len(teams))
         team_tasks = [run.start(f"commands of {t.label}", functools.partial(_team_commands, client, t)) for t in teams]
+        hook_tasks = [run.start(f"webhooks of {t.label}", functools.partial(_team_webhooks, client, t)) for t in teams]
         conns_after = asyncio.ensure_future(_connections_as_member(conns_task, run, client, teams))
-        tasks += [conns_after, *team_tasks]
-        await asyncio.gather(conns_after, *team_tasks)
+        tasks += [conns_after, *team_tasks, *hook_tasks]
+        await asyncio.gather(conns_after, *team_tasks, *hook_tasks)
     except BaseException:
         await _cancel(tasks)
         raise
     conn_result = conns_after.result()
     team_results = [t.result() for t in team_tasks]
+    hook_results = [t.result() for t in hook_tasks]
     connections, connections_failure = conn_result
     commands: list[Command] = []
     team_errors: dict[str, str] = {}
     team_notes: dict[str, str] = {}
     failures: list[MattermostError] = []
+    webhooks: list[OutgoingWebhook] = []
+    for team, (team_hooks, hook_failure) in zip(teams, hook_results, strict=True):
+        webhooks.extend(team_hooks)
+        if hook_failure is not None:
+            team_notes[team.id] = f"Its outgoing webhooks could not be read: {hook_failure.user_message}"
     for team, (team_commands, failure) in zip(teams, team_results, strict=True):
         if failure is not None:
             team_errors[team.id] = failure.user_message
@@ -164,10 +174,11 @@ async def sync(
         commands.extend(team_commands)
         blank = sum(1 for c in team_commands if not c.url and not c.plugin_id and not c.delete_at)
         if blank:
-            team_notes[team.id] = (
+            note = (
                 f"{blank} command(s) came back without a URL: the account may see only its own commands' "
                 "URLs (it needs manage_others_slash_commands on this team)."
             )
+            team_notes[team.id] = f"{note} {team_notes[team.id]}" if team.id in team_notes else note
 
     unavailable = ""
     if isinstance(connections_failure, UNAVAILABLE):
@@ -180,13 +191,14 @@ async def sync(
         teams=tuple(teams),
         commands=tuple(commands),
         connections=tuple(connections),
+        webhooks=tuple(webhooks),
         team_errors=team_errors,
         team_notes=team_notes,
         connections_error=connections_failure.user_message if connections_failure else "",
         unavailable=unavailable,
     )
     if server_check and not unavailable:
-        answers, error = await _server_answers(client, commands, run)
+        answers, error = await _server_answers(client, result.integrations(), run)
         result = result.with_server_answers(answers, error)
     run.report("done")
     return result
@@ -194,7 +206,7 @@ async def sync(
 
 async def check_server_answers(
     client: SyncClient,
-    commands: Iterable[Command],
+    commands: Iterable[Integration],
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
     progress: ProgressCallback | None = None,
@@ -211,6 +223,16 @@ async def _team_commands(client: SyncClient, team: Team) -> tuple[list[Command],
         raise
     except MattermostError as exc:
         log.info("commands of team %s: %s", team.id, type(exc).__name__)
+        return [], exc
+
+
+async def _team_webhooks(client: SyncClient, team: Team) -> tuple[list[OutgoingWebhook], MattermostError | None]:
+    try:
+        return await client.outgoing_webhooks(team.id), None
+    except NotAuthenticated:
+        raise
+    except MattermostError as exc:
+        log.info("outgoing webhooks of team %s: %s", team.id, type(exc).__name__)
         return [], exc
 
 
@@ -246,7 +268,9 @@ async def _connections_as_member(
     return [], failure
 
 
-async def _server_answers(client: SyncClient, commands: list[Command], run: _Run) -> tuple[dict[str, str | None], str]:
+async def _server_answers(
+    client: SyncClient, commands: list[Integration], run: _Run
+) -> tuple[dict[str, str | None], str]:
     team_of: dict[str, str] = {}
     for cmd in commands:
         if cmd.goes_through_url:

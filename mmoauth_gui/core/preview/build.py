@@ -1,4 +1,5 @@
-"""Which slash commands carry which connection's token (docs/MATTERMOST.md §5, §6), and what a change would do.
+"""Which slash commands and webhook callbacks carry which connection's token (docs/MATTERMOST.md §5–7), and
+what a change would do. Both kinds go through one code path (``Integration``); only the words differ.
 
 Work is per distinct command URL (many commands share one). A full build asks, for every audience, which
 URLs it matches (``UrlSet.matched_by``: a bisect and the matches, no loop over every URL), so its cost is
@@ -17,8 +18,9 @@ from enum import StrEnum
 from typing import Any
 
 from mmoauth_gui.core.audience import AudienceIndex, UrlSet, audience_matches
-from mmoauth_gui.core.model import Command, Connection
+from mmoauth_gui.core.model import Connection, IntegrationKind
 from mmoauth_gui.core.preview.diff import ChangeKind, PreviewDiff, UrlChange, change_kind
+from mmoauth_gui.core.webhooks import Integration, WebhookCallback, failure_mode
 
 _NONE: tuple[str, ...] = ()
 
@@ -28,6 +30,10 @@ class Status(StrEnum):
     UNLINKED = "unlinked"  # none matches: the command is sent with its own token, no OAuth
     AMBIGUOUS = "ambiguous"  # several match: the server picks one by a rule that is not public
     MISMATCH = "mismatch"  # the server's answer differs from the prediction
+
+
+def _order(item: Integration) -> tuple[str, int, str, str]:
+    return item.sort_key
 
 
 def connection_key(conn: Connection) -> str:
@@ -74,9 +80,9 @@ class UrlVerdict:
 
 @dataclass(frozen=True, slots=True)
 class PreviewRow:
-    """One command with its verdict. ``explanation`` says in words why it has its status."""
+    """One command (or webhook callback) with its verdict. ``explanation`` says in words why it has its status."""
 
-    command: Command
+    command: Integration
     verdict: UrlVerdict
     explanation: str
 
@@ -89,8 +95,24 @@ class PreviewRow:
         return self.command.id
 
     @property
+    def kind(self) -> IntegrationKind:
+        return self.command.kind
+
+    @property
+    def row_key(self) -> str:
+        """Unique per row: a command's id, or a webhook's id with its callback's position."""
+        cmd = self.command
+        return f"{cmd.id}#{cmd.index}" if isinstance(cmd, WebhookCallback) else cmd.id
+
+    @property
     def trigger(self) -> str:
-        return self.command.trigger
+        """A command's trigger; a webhook's trigger words, comma-separated."""
+        cmd = self.command
+        return cmd.trigger_text() if isinstance(cmd, WebhookCallback) else cmd.trigger
+
+    @property
+    def label(self) -> str:
+        return self.command.label
 
     @property
     def url(self) -> str:
@@ -113,7 +135,9 @@ class PreviewRow:
         return self.verdict.status
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        cmd = self.command
+        out: dict[str, Any] = {
+            "kind": cmd.kind.value,
             "team_id": self.team_id,
             "command_id": self.command_id,
             "trigger": self.trigger,
@@ -123,10 +147,27 @@ class PreviewRow:
             "server_connection_id": self.server_connection_id,
             "server_checked": self.verdict.server_known,
             "status": self.status.value,
-            "method": self.command.method,
-            "display_name": self.command.display_name,
+            "method": "",
+            "display_name": cmd.display_name,
             "explanation": self.explanation,
         }
+        if isinstance(cmd, WebhookCallback):
+            del out["command_id"]
+            out.update(
+                {
+                    "id": cmd.id,
+                    "webhook_id": cmd.id,
+                    "callback_index": cmd.index,
+                    "trigger_words": list(cmd.hook.trigger_words),
+                    "channel_id": cmd.hook.channel_id,
+                    "content_type": cmd.hook.body_content_type,
+                    "method": "P",
+                }
+            )
+        else:
+            out["id"] = cmd.id
+            out["method"] = cmd.method
+        return out
 
 
 ChangeSet = Mapping[str, Connection | None]
@@ -134,19 +175,20 @@ ChangeSet = Mapping[str, Connection | None]
 
 
 class Preview:
-    """Commands × connections → who uses what. Immutable: :meth:`apply` returns a new preview."""
+    """Integrations (commands and webhook callbacks) × connections → who uses what. Immutable: :meth:`apply`
+    returns a new preview. "Command" in the names below means either kind."""
 
     def __init__(
         self,
-        commands: Iterable[Command],
+        commands: Iterable[Integration],
         connections: Iterable[Connection],
         server_answers: Mapping[str, str | None] | None = None,
     ) -> None:
-        kept = sorted((c for c in commands if c.goes_through_url), key=lambda c: (c.team_id, c.trigger, c.id))
-        self._commands: tuple[Command, ...] = tuple(kept)
+        kept = sorted((c for c in commands if c.goes_through_url), key=_order)
+        self._commands: tuple[Integration, ...] = tuple(kept)
         # Tuples: most URLs have one command, and a tuple of one takes half the memory of a list of one.
-        by_url: dict[str, tuple[Command, ...]] = {}
-        shared: dict[str, list[Command]] = {}  # the URLs of several commands
+        by_url: dict[str, tuple[Integration, ...]] = {}
+        shared: dict[str, list[Integration]] = {}  # the URLs of several commands
         for cmd in kept:
             if cmd.url not in by_url:
                 by_url[cmd.url] = (cmd,)
@@ -182,7 +224,7 @@ class Preview:
     # -- what is there ---------------------------------------------------------------------------------
 
     @property
-    def commands(self) -> tuple[Command, ...]:
+    def commands(self) -> tuple[Integration, ...]:
         """The commands previewed (those that go through their URL), sorted by team and trigger."""
         return self._commands
 
@@ -201,7 +243,7 @@ class Preview:
     def urls(self) -> list[str]:
         return list(self._by_url)
 
-    def commands_at(self, url: str) -> list[Command]:
+    def commands_at(self, url: str) -> list[Integration]:
         return list(self._by_url.get(url, ()))
 
     def verdict(self, url: str) -> UrlVerdict:
@@ -227,15 +269,16 @@ class Preview:
 
     def rows(self) -> list[PreviewRow]:
         if self._rows is None:
-            explained: dict[str, str] = {}
+            explained: dict[tuple[str, IntegrationKind], str] = {}
             texts: dict[str, str] = {}  # URLs matched by one audience share one text: keep it once
             rows = []
             for cmd in self._commands:
                 v = self._verdicts[cmd.url]
-                text = explained.get(cmd.url)
+                kind = cmd.kind
+                text = explained.get((cmd.url, kind))
                 if text is None:
-                    text = self.explain(v)
-                    text = explained[cmd.url] = texts.setdefault(text, text)
+                    text = self.explain(v, kind)
+                    text = explained[(cmd.url, kind)] = texts.setdefault(text, text)
                 rows.append(PreviewRow(cmd, v, text))
             self._rows = rows
         return self._rows
@@ -246,11 +289,14 @@ class Preview:
         team_id: str | None = None,
         connection_id: str | None = None,
         status: Status | None = None,
+        kind: IntegrationKind | None = None,
     ) -> list[PreviewRow]:
-        """Rows of one team, one connection (matched or the server's answer) and/or one status."""
+        """Rows of one team, one connection (matched or the server's answer), one status and/or one kind."""
         out = []
         for row in self.rows():
             if team_id is not None and row.team_id != team_id:
+                continue
+            if kind is not None and row.command.kind is not kind:
                 continue
             if connection_id is not None and not (
                 connection_id in row.matches or row.server_connection_id == connection_id
@@ -305,8 +351,9 @@ class Preview:
                 return aud
         return ""
 
-    def explain(self, v: UrlVerdict) -> str:
+    def explain(self, v: UrlVerdict, kind: IntegrationKind = IntegrationKind.COMMAND) -> str:
         status = v.status
+        what = "the command" if kind is IntegrationKind.COMMAND else "the webhook callback"
         server = self.quoted(v.server_connection_id)
         if status is Status.MISMATCH:
             if not v.matches:
@@ -329,7 +376,12 @@ class Preview:
             if v.server_known:
                 text += " The server agrees."
         elif status is Status.UNLINKED:
-            text = "No connection's audience matches this URL: the command is sent with its own token, without OAuth."
+            text = (
+                "No connection's audience matches this URL: the command is sent with its own token, without OAuth."
+                if kind is IntegrationKind.COMMAND
+                else "No connection's audience matches this URL: the webhook callback is sent without an "
+                "Authorization header."
+            )
             if v.server_known:
                 text += " The server agrees."
         else:
@@ -342,6 +394,8 @@ class Preview:
                 text += f" The server answered {server}."
             else:
                 text += " Check against the server to see which one it uses, or narrow the audiences."
+        if status is not Status.UNLINKED:
+            text += f" If the token cannot be fetched, {what} is {failure_mode(kind)}."
         if v.url.startswith("http://") and v.effective_connection_id is not None:
             text += " The URL is http://: the access token would travel unencrypted."
         return text

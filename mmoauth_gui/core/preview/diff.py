@@ -1,4 +1,4 @@
-"""What saving a change would do to the slash commands: the what-if diff of the preview.
+"""What saving a change would do to the slash commands and webhook callbacks: the what-if diff of the preview.
 
 Kinds compare the predicted matches before and after (docs/MATTERMOST.md §5). ``SERVER_PICK`` covers the case
 the prediction cannot see: the server's answer names the changed connection while the prediction differs.
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
-from mmoauth_gui.core.model import Command
+from mmoauth_gui.core.model import IntegrationKind
+from mmoauth_gui.core.webhooks import Integration, WebhookCallback
 
 
 class ChangeKind(StrEnum):
@@ -46,8 +47,14 @@ class UrlChange(NamedTuple):  # a tuple: a keystroke may create thousands
 
 @dataclass(frozen=True, slots=True)
 class CommandChange:
-    command: Command
+    """One command or webhook callback and how a change would move it."""
+
+    command: Integration
     change: UrlChange
+
+    @property
+    def integration_kind(self) -> IntegrationKind:
+        return self.command.kind
 
     @property
     def kind(self) -> ChangeKind:
@@ -62,9 +69,8 @@ class CommandChange:
         return self.change.after
 
 
-def _pair_order(pair: tuple[Command, str]) -> tuple[str, str, str]:
-    cmd = pair[0]
-    return cmd.team_id, cmd.trigger, cmd.id  # the order of PreviewDiff.commands
+def _pair_order(pair: tuple[Integration, str]) -> tuple[str, int, str, str]:
+    return pair[0].sort_key  # the order of PreviewDiff.commands
 
 
 class PreviewDiff:
@@ -73,7 +79,7 @@ class PreviewDiff:
     def __init__(
         self,
         url_changes: Mapping[str, UrlChange],
-        commands_by_url: Mapping[str, Sequence[Command]],
+        commands_by_url: Mapping[str, Sequence[Integration]],
         names: Mapping[str, str],
     ) -> None:
         self.url_changes = dict(url_changes)
@@ -96,7 +102,7 @@ class PreviewDiff:
     def commands(self) -> list[CommandChange]:
         if self._commands is None:
             out = [CommandChange(cmd, ch) for url, ch in self.url_changes.items() for cmd in self._by_url[url]]
-            out.sort(key=lambda c: (c.command.team_id, c.command.trigger, c.command.id))
+            out.sort(key=lambda c: c.command.sort_key)
             self._commands = out
         return self._commands
 
@@ -142,6 +148,14 @@ class PreviewDiff:
             out[ch.kind] += len(self._by_url[url])
         return out
 
+    def counts_by_integration(self) -> dict[IntegrationKind, dict[ChangeKind, int]]:
+        """:meth:`counts` split into commands and webhook callbacks."""
+        out = {k: dict.fromkeys(ChangeKind, 0) for k in IntegrationKind}
+        for url, ch in self.url_changes.items():
+            for item in self._by_url[url]:
+                out[item.kind][ch.kind] += 1
+        return out
+
     def name(self, key: str | None) -> str:
         if key is None:
             return "no connection"
@@ -154,6 +168,8 @@ class PreviewDiff:
         if ch.kind is ChangeKind.GAINED:
             return f"would gain {names}'s token"
         if ch.kind is ChangeKind.LOST:
+            if isinstance(change.command, WebhookCallback):
+                return f"would lose {before}'s token and be called without an Authorization header"
             return f"would lose {before}'s token and be sent with its own command token"
         if ch.kind is ChangeKind.SWITCHED:
             return f"would switch from {before} to {names}"
@@ -174,7 +190,8 @@ class PreviewDiff:
         for change in self.commands:
             cmd = change.command
             team = team_label(cmd.team_id) if team_label else cmd.team_id
-            out.append(f"/{cmd.trigger} — {team} — {cmd.url}: {self.describe(change)}")
+            what = cmd.label if cmd.kind is IntegrationKind.COMMAND else f"webhook {cmd.label}"
+            out.append(f"{what} — {team} — {cmd.url}: {self.describe(change)}")
         return out
 
     def summary(self) -> str:
@@ -189,10 +206,24 @@ class PreviewDiff:
             ChangeKind.AMBIGUITY_CHANGED: ("changes its ambiguity", "change their ambiguity"),
             ChangeKind.SERVER_PICK: ("may change the server's answer", "may change the server's answer"),
         }
-        return count_sentence(counts, words, "No command would change.")
+        split = self.counts_by_integration()
+        hooks = split[IntegrationKind.WEBHOOK]
+        if not any(hooks.values()):
+            return count_sentence(counts, words, "No command would change.")
+        parts = [
+            count_sentence(split[IntegrationKind.COMMAND], words, ""),
+            count_sentence(hooks, words, "", noun=("webhook callback", "webhook callbacks")),
+        ]
+        return " ".join(p for p in parts if p)
 
 
-def count_sentence(counts: Mapping[ChangeKind, int], words: Mapping[ChangeKind, tuple[str, str]], nothing: str) -> str:
+def count_sentence(
+    counts: Mapping[ChangeKind, int],
+    words: Mapping[ChangeKind, tuple[str, str]],
+    nothing: str,
+    noun: tuple[str, str] = ("command", "commands"),
+) -> str:
     """E.g. "2 commands lose their token; 1 command becomes ambiguous." from (singular, plural) verbs per kind."""
-    parts = [f"1 command {words[k][0]}" if n == 1 else f"{n} commands {words[k][1]}" for k, n in counts.items() if n]
+    one, many = noun
+    parts = [f"1 {one} {words[k][0]}" if n == 1 else f"{n} {many} {words[k][1]}" for k, n in counts.items() if n]
     return "; ".join(parts) + "." if parts else nothing

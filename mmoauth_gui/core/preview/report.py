@@ -9,13 +9,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from mmoauth_gui.core.model import Command
+from mmoauth_gui.core.model import IntegrationKind
 from mmoauth_gui.core.preview.build import Preview, PreviewRow
 from mmoauth_gui.core.preview.snapshot import SyncResult
+from mmoauth_gui.core.webhooks import Integration, WebhookCallback
 
 EXPORT_FIELDS = (
+    "kind",
     "team_id",
     "command_id",
+    "webhook_id",
+    "callback_index",
     "trigger",
     "url",
     "matches",
@@ -24,6 +28,7 @@ EXPORT_FIELDS = (
     "status",
     "method",
     "display_name",
+    "channel_id",
     "explanation",
 )
 
@@ -33,6 +38,7 @@ class WarningKind(StrEnum):
     AMBIGUOUS_OVERLAP = "ambiguous_overlap"
     INSECURE_URL = "insecure_url"
     UNUSED_CONNECTION = "unused_connection"
+    WEBHOOK_SPLIT = "webhook_split"  # one webhook's callbacks carry different connections' tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +64,8 @@ class PreviewWarning:
         return out
 
 
-def _triggers(cmds: Sequence[Command], limit: int = 5) -> str:
-    shown = ", ".join(f"/{c.trigger}" for c in cmds[:limit])
+def _triggers(cmds: Sequence[Integration], limit: int = 5) -> str:
+    shown = ", ".join(c.label if c.kind is IntegrationKind.COMMAND else f"webhook {c.label}" for c in cmds[:limit])
     return shown + (f" and {len(cmds) - limit} more" if len(cmds) > limit else "")
 
 
@@ -85,13 +91,13 @@ def _warnings(preview: Preview) -> list[PreviewWarning]:
                 out.append(
                     PreviewWarning(
                         WarningKind.UNUSED_AUDIENCE,
-                        f"Audience {aud} of {preview.quoted(key)} matches no command URL: check it for a typo, "
-                        "a missing * or a trailing-slash difference.",
+                        f"Audience {aud} of {preview.quoted(key)} matches no command or webhook callback URL: check it "
+                        "for a typo, a missing * or a trailing-slash difference.",
                         connection_ids=(key,),
                         audience=aud,
                     )
                 )
-    overlaps: dict[tuple[str, ...], list[Command]] = {}
+    overlaps: dict[tuple[str, ...], list[Integration]] = {}
     insecure = []
     for url, verdict in sorted(preview.verdicts().items()):
         if len(verdict.matches) > 1:
@@ -124,16 +130,44 @@ def _warnings(preview: Preview) -> list[PreviewWarning]:
                 url=verdict.url,
             )
         )
+    out.extend(_split_webhooks(preview))
     usage = preview.usage_counts()
     for key, _conn in by_name:
         if usage.get(key, 0) == 0:
             out.append(
                 PreviewWarning(
                     WarningKind.UNUSED_CONNECTION,
-                    f"Connection {preview.quoted(key)} is used by no command.",
+                    f"Connection {preview.quoted(key)} is used by no command and no webhook callback.",
                     connection_ids=(key,),
                 )
             )
+    return out
+
+
+def _split_webhooks(preview: Preview) -> list[PreviewWarning]:
+    """Webhooks whose callbacks would carry different connections' tokens (or some none)."""
+    used: dict[str, dict[int, str | None]] = {}
+    hooks: dict[str, WebhookCallback] = {}
+    for item in preview.commands:
+        if isinstance(item, WebhookCallback):
+            hooks.setdefault(item.id, item)
+            used.setdefault(item.id, {})[item.index] = preview.verdict(item.url).effective_connection_id
+    out = []
+    for hook_id, per_callback in used.items():
+        if len(set(per_callback.values())) < 2:
+            continue
+        hook = hooks[hook_id]
+        parts = "; ".join(f"callback {i + 1} → {preview.quoted(k)}" for i, k in sorted(per_callback.items()))
+        keys = tuple(sorted({k for k in per_callback.values() if k is not None}))
+        out.append(
+            PreviewWarning(
+                WarningKind.WEBHOOK_SPLIT,
+                f"Webhook {hook.display_name or hook_id} calls its callbacks with different connections ({parts}): "
+                "one refused token silences only some of them, which is hard to notice.",
+                connection_ids=keys,
+                command_ids=(hook_id,),
+            )
+        )
     return out
 
 
@@ -211,5 +245,5 @@ def preview_csv(preview: Preview, rows: Sequence[PreviewRow] | None = None) -> s
     for row in preview.rows() if rows is None else rows:
         data = row.to_json()
         data["matches"] = " ".join(row.matches)
-        writer.writerow(["" if data[f] is None else data[f] for f in EXPORT_FIELDS])
+        writer.writerow(["" if data.get(f) is None else data[f] for f in EXPORT_FIELDS])
     return buf.getvalue()

@@ -14,6 +14,7 @@ from typing import Any
 
 from mmoauth_gui.core.model import Command, Connection, Team
 from mmoauth_gui.core.preview.build import Preview
+from mmoauth_gui.core.webhooks import Integration, OutgoingWebhook
 
 COMMAND_FIELDS = tuple(f.name for f in fields(Command))
 _COMMAND_INT_FIELDS = frozenset({"delete_at"})
@@ -31,6 +32,7 @@ class SyncResult:
     teams: tuple[Team, ...] = ()
     commands: tuple[Command, ...] = ()
     connections: tuple[Connection, ...] = ()
+    webhooks: tuple[OutgoingWebhook, ...] = ()  # outgoing webhooks, without their tokens
     server_answers: dict[str, str | None] = field(default_factory=dict)  # url → connection id (None: none)
     server_checked: bool = False
     team_errors: dict[str, str] = field(default_factory=dict)  # team id → what failed and what to do
@@ -40,8 +42,17 @@ class SyncResult:
     unavailable: str = ""  # set when the server or the feature cannot serve the preview at all
 
     def preview(self, team_id: str | None = None) -> Preview:
-        commands = self.commands if team_id is None else [c for c in self.commands if c.team_id == team_id]
-        return Preview(commands, self.connections, self.server_answers)
+        return Preview(self.integrations(team_id), self.connections, self.server_answers)
+
+    def integrations(self, team_id: str | None = None) -> list[Integration]:
+        """The commands and every webhook callback URL (of ``team_id`` alone when given)."""
+        items: list[Integration] = [*self.commands]
+        for hook in self.webhooks:
+            items.extend(hook.callbacks())
+        return items if team_id is None else [c for c in items if c.team_id == team_id]
+
+    def webhook(self, hook_id: str) -> OutgoingWebhook | None:
+        return next((h for h in self.webhooks if h.id == hook_id), None)
 
     def team(self, team_id: str) -> Team | None:
         return next((t for t in self.teams if t.id == team_id), None)
@@ -64,6 +75,7 @@ class SyncResult:
             "command_fields": list(COMMAND_FIELDS),
             "commands": [[getattr(c, f) for f in COMMAND_FIELDS] for c in self.commands],
             "connections": [c.public_dict() for c in self.connections],
+            "webhooks": [h.to_json() for h in self.webhooks],
             "server_checked": self.server_checked,
             "server_answers": self.server_answers,
             "team_errors": self.team_errors,
@@ -105,6 +117,11 @@ class SyncResult:
             if not isinstance(item, dict):
                 raise ValueError("a connection is not an object")
             connections.append(Connection.from_json(item))
+        webhooks = []
+        for item in _list(data, "webhooks"):
+            if not isinstance(item, dict):
+                raise ValueError("a webhook is not an object")
+            webhooks.append(OutgoingWebhook.from_json(item))
         answers = _dict(data, "server_answers")
         if any(v is not None and not isinstance(v, str) for v in answers.values()):
             raise ValueError("a server answer is not a connection id or null")
@@ -114,6 +131,7 @@ class SyncResult:
             teams=tuple(teams),
             commands=tuple(commands),
             connections=tuple(connections),
+            webhooks=tuple(webhooks),
             server_answers=answers,
             server_checked=data.get("server_checked") is True,
             team_errors=_text_map(data, "team_errors"),

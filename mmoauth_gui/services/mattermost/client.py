@@ -19,6 +19,7 @@ import httpx
 from mmoauth_gui.core.model import SECRET_FIELDS, Command, Connection, Team
 from mmoauth_gui.core.urls import API_PATH as API
 from mmoauth_gui.core.urls import canonical_server_url
+from mmoauth_gui.core.webhooks import OutgoingWebhook
 from mmoauth_gui.services.mattermost.errors import (
     FeatureUnavailable,
     InvalidResponse,
@@ -36,6 +37,15 @@ log = logging.getLogger(__name__)
 
 CONNECTIONS = f"{API}/oauth/outgoing_connections"
 PAGE_LIMIT = 100  # the server's maximum; its default is 10
+HOOKS_PER_PAGE = 200  # the server's cap for per_page (docs/MATTERMOST.md D.2)
+WEBHOOKS_PERMISSION_ADVICE = (
+    "Reading a team's outgoing webhooks needs manage_outgoing_webhooks on that team (and "
+    "manage_others_outgoing_webhooks to see those other people created)."
+)
+WEBHOOKS_DISABLED_ADVICE = (
+    "Outgoing webhooks are turned off on this server: a system admin can set "
+    "ServiceSettings.EnableOutgoingWebhooks = true (System Console > Integrations > Integration Management)."
+)
 MAX_PAGES = 500  # 50,000 connections: far beyond any real server, a stop for a cursor that never ends
 
 TLS_ADVICE = (
@@ -139,6 +149,11 @@ class MattermostClient:
 
     def __repr__(self) -> str:
         return f"MattermostClient({self.base_url!r})"
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The shared HTTP client (for requests that are not to this server, e.g. "try it")."""
+        return self._http
 
     # ---- transport -------------------------------------------------------------------------------
 
@@ -399,6 +414,93 @@ class MattermostClient:
             commands=True,
         )
         return [Command.from_json(c) for c in _expect_list_of_objects(body, operation)]
+
+    async def outgoing_webhooks(self, team_id: str) -> list[OutgoingWebhook]:
+        """The team's outgoing webhooks, every page (page-based, docs/MATTERMOST.md D.2). Tokens are dropped."""
+        operation = "list the team's outgoing webhooks"
+        out: list[OutgoingWebhook] = []
+        try:
+            for page in range(MAX_PAGES):
+                _, body = await self._call(
+                    "GET",
+                    f"{API}/hooks/outgoing",
+                    operation=operation,
+                    params={"team_id": team_id, "page": str(page), "per_page": str(HOOKS_PER_PAGE)},
+                )
+                items = _expect_list_of_objects(body, operation)
+                out.extend(OutgoingWebhook.from_json(h) for h in items)
+                if len(items) < HOOKS_PER_PAGE:  # asked for at most 200, so a short page is the last (PAR)
+                    break
+        except PermissionDenied as exc:
+            exc.advice = WEBHOOKS_PERMISSION_ADVICE
+            raise
+        except FeatureUnavailable as exc:
+            if exc.error_id == "api.outgoing_webhook.disabled.app_error":
+                exc.advice = WEBHOOKS_DISABLED_ADVICE
+            raise
+        return out
+
+    async def outgoing_webhook(self, hook_id: str) -> OutgoingWebhook:
+        operation = "read the outgoing webhook"
+        _, body = await self._call("GET", f"{API}/hooks/outgoing/{quote(hook_id, safe='')}", operation=operation)
+        return OutgoingWebhook.from_json(_expect_object(body, operation))
+
+    async def command_token(self, command_id: str, team_id: str) -> str:
+        """A command's token (a secret: the caller keeps it in memory only), from the team's custom listing."""
+        operation = "read the slash command's token"
+        _, body = await self._call(
+            "GET",
+            f"{API}/commands",
+            operation=operation,
+            params={"team_id": team_id, "custom_only": "true"},
+            commands=True,
+        )
+        for item in _expect_list_of_objects(body, operation):
+            if item.get("id") == command_id and isinstance(item.get("token"), str):
+                return str(item["token"])
+        return ""
+
+    async def webhook_token(self, hook_id: str) -> str:
+        """An outgoing webhook's token (a secret: the caller keeps it in memory only)."""
+        operation = "read the outgoing webhook's token"
+        _, body = await self._call("GET", f"{API}/hooks/outgoing/{quote(hook_id, safe='')}", operation=operation)
+        token = _expect_object(body, operation).get("token")
+        return token if isinstance(token, str) else ""
+
+    async def channel_by_name(self, team_id: str, name: str) -> dict[str, Any]:
+        operation = f"find the channel {name!r}"
+        _, body = await self._call(
+            "GET",
+            f"{API}/teams/{quote(team_id, safe='')}/channels/name/{quote(name, safe='')}",
+            operation=operation,
+            lookup=True,
+        )
+        return _expect_object(body, operation)
+
+    async def execute_command(self, channel_id: str, command: str, team_id: str = "") -> dict[str, Any]:
+        """``POST /api/v4/commands/execute``: the server runs the command as it does for a person typing it."""
+        operation = "run the slash command through the server"
+        body: dict[str, Any] = {"channel_id": channel_id, "command": command}
+        if team_id:
+            body["team_id"] = team_id
+        _, answer = await self._call("POST", f"{API}/commands/execute", operation=operation, body=body)
+        return _expect_object(answer, operation)
+
+    async def server_log(self, lines: int = 1000) -> list[str]:
+        """``GET /api/v4/logs``: the newest raw lines (system admins; docs/MATTERMOST.md Appendix G)."""
+        operation = "read the server log"
+        _, body = await self._call("GET", f"{API}/logs", operation=operation, params={"logs_per_page": str(lines)})
+        if not isinstance(body, list):
+            raise InvalidResponse("expected a list of log lines", status=200, operation=operation)
+        return [line for line in body if isinstance(line, str)]
+
+    async def create_post(self, channel_id: str, message: str) -> dict[str, Any]:
+        """``POST /api/v4/posts``: a real message; matching outgoing webhooks fire."""
+        operation = "post the message"
+        _, answer = await self._call(
+            "POST", f"{API}/posts", operation=operation, body={"channel_id": channel_id, "message": message}, ok=(201,)
+        )
+        return _expect_object(answer, operation)
 
 
 def _secrets_in(body: Any) -> tuple[str, ...]:

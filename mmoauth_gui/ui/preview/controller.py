@@ -16,6 +16,7 @@ from mmoauth_gui.core.audience import audience_matches
 from mmoauth_gui.core.preview.build import PreviewRow, Status
 from mmoauth_gui.core.preview.report import PreviewWarning, WarningKind, sync_problems
 from mmoauth_gui.core.status import Look
+from mmoauth_gui.core.webhooks import WebhookCallback
 from mmoauth_gui.services.preview_fetch import SyncProgress
 from mmoauth_gui.ui.kit.confirm import notify
 from mmoauth_gui.ui.kit.icons import status_icon
@@ -23,7 +24,7 @@ from mmoauth_gui.ui.kit.state_panel import PanelState
 from mmoauth_gui.ui.kit.style import status_color
 from mmoauth_gui.ui.kit.table_model import select_row
 from mmoauth_gui.ui.preview.export import FORMATS, default_file_name, write_export
-from mmoauth_gui.ui.preview.model import STATUS_KINDS, STATUS_LABELS, RowRole, method_text
+from mmoauth_gui.ui.preview.model import STATUS_KINDS, STATUS_LABELS, RowRole, method_text, webhook_summary
 from mmoauth_gui.ui.preview.refresh import PreviewSync
 from mmoauth_gui.ui.preview.state import PreviewData, PreviewState
 from mmoauth_gui.ui.preview.view import PreviewView
@@ -462,11 +463,15 @@ class PreviewController(QObject):
         label = STATUS_LABELS[row.status]
         explanation = row.explanation.removeprefix(f"{label}: ")
         explanation = explanation[:1].upper() + explanation[1:]
+        if isinstance(cmd, WebhookCallback):
+            head = f"<b>{escape(cmd.label)}</b> — outgoing webhook"
+            request = f"POST {escape(cmd.url)}</p><p style='margin-top:0'>{escape(webhook_summary(cmd))}"
+        else:
+            head = f"<b>/{escape(cmd.trigger)}</b>" + (f" — {escape(cmd.display_name)}" if cmd.display_name else "")
+            request = f"{method_text(cmd.method)} {escape(cmd.url)}"
         lines = [
-            f"<p style='margin-bottom:4px'><b>/{escape(cmd.trigger)}</b>"
-            + (f" — {escape(cmd.display_name)}" if cmd.display_name else "")
-            + f" <span>({escape(data.team_label(cmd.team_id))})</span></p>",
-            f"<p style='margin-top:0'>{method_text(cmd.method)} {escape(cmd.url)}</p>",
+            f"<p style='margin-bottom:4px'>{head} <span>({escape(data.team_label(cmd.team_id))})</span></p>",
+            f"<p style='margin-top:0'>{request}</p>",
             f"<p><b><span style='color:{color}'>{label}</span></b> — {escape(explanation)}</p>",
         ]
         if row.matches:

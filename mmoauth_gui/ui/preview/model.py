@@ -8,8 +8,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 
+from mmoauth_gui.core.model import Command, IntegrationKind
 from mmoauth_gui.core.preview.build import Preview, PreviewRow, Status
 from mmoauth_gui.core.status import Look
+from mmoauth_gui.core.webhooks import TRIGGER_WHEN_TEXT, WebhookCallback
 from mmoauth_gui.ui.kit.icons import status_icon
 from mmoauth_gui.ui.kit.style import palette_of, status_color
 from mmoauth_gui.ui.kit.table_model import RowsTableModel
@@ -49,6 +51,19 @@ def method_text(method: str) -> str:
     return METHODS.get(method, method)
 
 
+def webhook_summary(cb: WebhookCallback, channel: str = "") -> str:
+    """What a webhook row is, in words: trigger words and when, channel, which callback, body type."""
+    hook = cb.hook
+    words = ", ".join(hook.trigger_words) or "none"
+    when = TRIGGER_WHEN_TEXT[1 if hook.trigger_when == 1 else 0] if hook.trigger_words else "every post"
+    where = channel or (f"channel {hook.channel_id}" if hook.channel_id else "any public channel of the team")
+    return (
+        f"Outgoing webhook “{hook.display_name or hook.id}”: trigger words {words} ({when}); {where}; "
+        f"callback {cb.index + 1} of {len(hook.callback_urls)}; sends {hook.body_content_type}. "
+        "If its token cannot be fetched, this callback is not sent."
+    )
+
+
 class PreviewModel(RowsTableModel[PreviewRow]):
     columns = COLUMNS
 
@@ -68,7 +83,7 @@ class PreviewModel(RowsTableModel[PreviewRow]):
         return super().headerData(section, orientation, role)
 
     def _key(self, row: PreviewRow) -> str:
-        return row.command_id
+        return row.row_key
 
     def _role_data(self, row: PreviewRow, column: int, role: int, position: int) -> Any:
         if role == Qt.ItemDataRole.DecorationRole and column == STATUS:
@@ -147,12 +162,13 @@ class PreviewModel(RowsTableModel[PreviewRow]):
     def _display(self, row: PreviewRow, column: int) -> str:
         if column == TEAM:
             return self._team_label(row.team_id)
+        cmd = row.command
         if column == TRIGGER:
-            return f"/{row.trigger}"
+            return f"/{row.trigger}" if isinstance(cmd, Command) else f"webhook: {row.trigger}"
         if column == DISPLAY_NAME:
-            return row.command.display_name
+            return cmd.display_name if isinstance(cmd, Command) else cmd.label
         if column == METHOD:
-            return method_text(row.command.method)
+            return method_text(cmd.method) if isinstance(cmd, Command) else "POST"
         if column == URL:
             return row.url
         if column == CONNECTION:
@@ -168,8 +184,11 @@ class PreviewModel(RowsTableModel[PreviewRow]):
             return row.explanation
         if column == URL:
             return row.url
-        if column == TRIGGER and row.command.description:
-            return row.command.description
+        cmd = row.command
+        if column in (TRIGGER, DISPLAY_NAME) and isinstance(cmd, WebhookCallback):
+            return webhook_summary(cmd)
+        if column == TRIGGER and isinstance(cmd, Command) and cmd.description:
+            return cmd.description
         return None
 
     def _foreground(self, row: PreviewRow, column: int) -> QColor | None:
@@ -181,7 +200,7 @@ class PreviewModel(RowsTableModel[PreviewRow]):
         return None
 
     def _sort_key(self, row: PreviewRow, column: int) -> str:
-        tail = f"{self._team_label(row.team_id).casefold()}\x00{row.trigger.casefold()}"
+        tail = f"{self._team_label(row.team_id).casefold()}\x00{row.kind.value}\x00{row.label.casefold()}"
         if column == STATUS:
             return f"{STATUS_ORDER[row.status]}\x00{tail}"
         if column == TEAM:
@@ -191,7 +210,7 @@ class PreviewModel(RowsTableModel[PreviewRow]):
     def _haystack(self, row: PreviewRow) -> str:
         parts = (
             self._team_label(row.team_id),
-            "/" + row.trigger,
+            "/" + row.trigger if row.kind is IntegrationKind.COMMAND else f"webhook {row.trigger}",
             row.command.display_name,
             row.url,
             self.names(row.matches),

@@ -19,10 +19,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
-from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.model import Connection, IntegrationKind
 from mmoauth_gui.core.preview.build import Preview, connection_key
 from mmoauth_gui.core.preview.diff import ChangeKind, CommandChange, PreviewDiff, count_sentence
 from mmoauth_gui.core.status import Look
+from mmoauth_gui.core.webhooks import Integration
 from mmoauth_gui.ui.kit.style import palette_of, scaled_font, status_color
 from mmoauth_gui.ui.preview.state import PreviewData, PreviewState
 from mmoauth_gui.ui.runtime.tasks import alive
@@ -198,7 +199,7 @@ class WhatIfPanel(QFrame):
         if self.result is None or data is None:
             return {}
         return {
-            kind: [f"/{c.command.trigger} — {data.team_label(c.command.team_id)} — {c.command.url}" for c in changes]
+            kind: [f"{item_label(c.command)} — {data.team_label(c.command.team_id)} — {c.command.url}" for c in changes]
             for kind, changes in self.result.first.items()
         }
 
@@ -357,7 +358,7 @@ class WhatIfPanel(QFrame):
             for change in changes:
                 cmd = change.command
                 parts.append(
-                    f"<li><b>/{escape(cmd.trigger)}</b> · {escape(data.team_label(cmd.team_id))} · "
+                    f"<li><b>{escape(item_label(cmd))}</b> · {escape(data.team_label(cmd.team_id))} · "
                     f"{escape(short_text(result.diff, change))}<br>"
                     f'<span style="color:{dim}">{escape(cmd.url)}</span></li>'
                 )
@@ -365,6 +366,11 @@ class WhatIfPanel(QFrame):
                 parts.append(f"<li><i>and {total - len(changes)} more</i></li>")
             parts.append("</ul>")
         return "".join(parts)
+
+
+def item_label(item: Integration) -> str:
+    """``/deploy`` for a command, ``webhook Deploy notifier`` for a webhook callback."""
+    return item.label if item.kind is IntegrationKind.COMMAND else f"webhook {item.label}"
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
