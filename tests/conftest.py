@@ -26,4 +26,4 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-pytest_plugins = ["support.sandboxes", "support.keyrings", "support.qt_fixtures"]
+pytest_plugins = ["support.sandboxes", "support.keyrings", "support.qt_fixtures", "support.recorder"]

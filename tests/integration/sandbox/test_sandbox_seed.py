@@ -18,7 +18,7 @@ def test_demo_seed_shape(sandbox: Sandbox) -> None:
     teams = state.teams()
     assert [t.name for t in teams] == ["engineering", "support", "marketing"]
     commands = [c for t in teams for c in state.commands_of_team(t.id)]
-    assert len(commands) == 15
+    assert len(commands) == 17  # 15 on example hosts, 2 on the demo integration
     connections = state.connections()
     assert len(connections) == 8
     assert {c.oauth_token_url for c in connections} == {sandbox.token_url, sandbox.unreachable_token_url}
