@@ -27,6 +27,7 @@ from mmoauth_gui.ui.preview.export import FORMATS, default_file_name, write_expo
 from mmoauth_gui.ui.preview.model import STATUS_KINDS, STATUS_LABELS, RowRole, method_text, webhook_summary
 from mmoauth_gui.ui.preview.refresh import PreviewSync
 from mmoauth_gui.ui.preview.state import PreviewData, PreviewState
+from mmoauth_gui.ui.preview.try_dialog import TryDialog
 from mmoauth_gui.ui.preview.view import PreviewView
 from mmoauth_gui.ui.runtime.errors import user_text
 from mmoauth_gui.ui.runtime.signin import ConnectStatus
@@ -105,6 +106,9 @@ class PreviewController(QObject):
         view.export_json_action.triggered.connect(lambda: self.export("json"))
         view.team_combo.currentIndexChanged.connect(self._filters_changed)
         view.connection_combo.currentIndexChanged.connect(self._filters_changed)
+        view.kind_combo.currentIndexChanged.connect(self._filters_changed)
+        view.try_button.clicked.connect(self.try_selected)
+        self.try_dialog: TryDialog | None = None
         view.search.textChanged.connect(self._filters_changed)
         view.status_group.buttonToggled.connect(self._status_toggled)
         view.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -242,6 +246,7 @@ class PreviewController(QObject):
             connection_id=view.connection_combo.currentData(),
             status=view.status_filter(),
             search=view.search.text(),
+            kind=view.kind_filter(),
         )
         data = self.state.data
         counted = self.proxy.counted_rows() if data is not None else []
@@ -399,8 +404,9 @@ class PreviewController(QObject):
         view.export_button.setEnabled(has_rows)
         view.export_csv_action.setEnabled(has_rows)
         view.export_json_action.setEnabled(has_rows)
-        for widget in (view.team_combo, view.connection_combo, view.search):
+        for widget in (view.team_combo, view.kind_combo, view.connection_combo, view.search):
             widget.setEnabled(self.state.data is not None)
+        view.try_button.setEnabled(session and self.selected() is not None)
 
     # -- sync progress -----------------------------------------------------------------------------
 
@@ -443,6 +449,19 @@ class PreviewController(QObject):
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show_details()
+        self._update_actions()
+
+    def try_selected(self) -> TryDialog | None:
+        """Open the Try dialog for the selected command or webhook callback (not modal)."""
+        row = self.selected()
+        if row is None or self.ctx.session is None:
+            return None
+        if self.try_dialog is not None:
+            self.try_dialog.close()
+            self.try_dialog.deleteLater()
+        self.try_dialog = TryDialog(self.ctx, row, self.view)
+        self.try_dialog.open()
+        return self.try_dialog
 
     def _show_details(self) -> None:
         row = self.selected()

@@ -1,4 +1,4 @@
-"""Filters over the preview table: team, connection, status and words; sorted by team and command by default."""
+"""Filters over the preview table: team, kind, connection, status and words; sorted by team and command by default."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
+from mmoauth_gui.core.model import IntegrationKind
 from mmoauth_gui.core.preview.build import PreviewRow, Status
 from mmoauth_gui.ui.preview.model import TEAM, PreviewModel, RowRole, SearchRole, SortRole
 
@@ -16,6 +17,7 @@ class PreviewFilter(QSortFilterProxyModel):
         self.team_id: str | None = None
         self.connection_id: str | None = None
         self.status: Status | None = None
+        self.kind: IntegrationKind | None = None
         self.terms: tuple[str, ...] = ()
         self.setSortRole(SortRole)
         self.setDynamicSortFilter(True)
@@ -28,26 +30,31 @@ class PreviewFilter(QSortFilterProxyModel):
         connection_id: str | None = None,
         status: Status | None = None,
         search: str = "",
+        kind: IntegrationKind | None = None,
     ) -> None:
         terms = tuple(search.casefold().split())
-        wanted = (team_id, connection_id, status, terms)
-        if wanted == (self.team_id, self.connection_id, self.status, self.terms):
+        wanted = (team_id, connection_id, status, terms, kind)
+        if wanted == (self.team_id, self.connection_id, self.status, self.terms, self.kind):
             return
         if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
             self.beginFilterChange()
-            self.team_id, self.connection_id, self.status, self.terms = wanted
+            self.team_id, self.connection_id, self.status, self.terms, self.kind = wanted
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            self.team_id, self.connection_id, self.status, self.terms = wanted
+            self.team_id, self.connection_id, self.status, self.terms, self.kind = wanted
             self.invalidateRowsFilter()
 
     @property
     def filtering(self) -> bool:
-        return any(v is not None for v in (self.team_id, self.connection_id, self.status)) or bool(self.terms)
+        return any(v is not None for v in (self.team_id, self.connection_id, self.status, self.kind)) or bool(
+            self.terms
+        )
 
     def accepts(self, row: PreviewRow, haystack: str, *, ignore_status: bool = False) -> bool:
         """Whether ``row`` passes the filters (``ignore_status``: all but the status, for the counts)."""
         if self.team_id is not None and row.team_id != self.team_id:
+            return False
+        if self.kind is not None and row.kind is not self.kind:
             return False
         if self.connection_id is not None and not (
             self.connection_id in row.matches or row.server_connection_id == self.connection_id

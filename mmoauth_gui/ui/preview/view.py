@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mmoauth_gui.core.model import IntegrationKind
 from mmoauth_gui.core.preview.build import Status
 from mmoauth_gui.ui.kit.icons import status_icon
 from mmoauth_gui.ui.kit.state_panel import PanelState, StatePanel
@@ -51,6 +52,11 @@ HEADER_KEY = "preview/header"
 SPLITTER_KEY = "preview/splitter"
 BOTTOM_KEY = "preview/bottom"
 ALL = "all"
+KIND_CHOICES = (
+    ("Commands and webhooks", None),
+    ("Slash commands", IntegrationKind.COMMAND.value),
+    ("Webhook callbacks", IntegrationKind.WEBHOOK.value),
+)
 
 
 class PreviewView(QWidget):
@@ -122,6 +128,18 @@ class PreviewView(QWidget):
         self.team_combo = QComboBox()
         self.team_combo.setAccessibleName("Team filter")
         self.team_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.kind_combo = QComboBox()
+        self.kind_combo.setAccessibleName("Kind filter")
+        self.kind_combo.setToolTip("Slash commands, outgoing webhook callbacks (one row per callback URL), or both")
+        for label, kind in KIND_CHOICES:
+            self.kind_combo.addItem(label, kind)
+        self.kind_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.try_button = QPushButton("Try…")
+        self.try_button.setObjectName("tryButton")
+        self.try_button.setAccessibleName("Try the selected command or webhook")
+        self.try_button.setToolTip(
+            "Send the selected command or webhook callback as Mattermost would, and see the token and the answer"
+        )
         self.connection_combo = QComboBox()
         self.connection_combo.setAccessibleName("Connection filter")
         self.connection_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -205,7 +223,9 @@ class PreviewView(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(True)
 
-        top = title_bar(self.title, self.subtitle, self.server_check, self.export_button, self.sync_button)
+        top = title_bar(
+            self.title, self.subtitle, self.server_check, self.try_button, self.export_button, self.sync_button
+        )
 
         filters = QHBoxLayout()
         team_label = QLabel("&Team")
@@ -214,6 +234,10 @@ class PreviewView(QWidget):
         connection_label.setBuddy(self.connection_combo)
         filters.addWidget(team_label)
         filters.addWidget(self.team_combo)
+        kind_label = QLabel("&Kind")
+        kind_label.setBuddy(self.kind_combo)
+        filters.addWidget(kind_label)
+        filters.addWidget(self.kind_combo)
         filters.addWidget(connection_label)
         filters.addWidget(self.connection_combo)
         filters.addWidget(self.search, 1)
@@ -237,7 +261,8 @@ class PreviewView(QWidget):
         layout.addWidget(self.splitter, 1)
 
         self.setTabOrder(self.sync_button, self.team_combo)
-        self.setTabOrder(self.team_combo, self.connection_combo)
+        self.setTabOrder(self.team_combo, self.kind_combo)
+        self.setTabOrder(self.kind_combo, self.connection_combo)
         self.setTabOrder(self.connection_combo, self.search)
         self.setTabOrder(self.search, self.table)
 
@@ -257,6 +282,10 @@ class PreviewView(QWidget):
 
     def showing_state(self) -> str:
         return self.state.kind if self.stack.currentWidget() is self.state else ""
+
+    def kind_filter(self) -> IntegrationKind | None:
+        value = self.kind_combo.currentData()
+        return IntegrationKind(value) if value else None
 
     def status_filter(self) -> Status | None:
         for key, button in self.status_buttons.items():
