@@ -13,6 +13,7 @@ from preview_seed import SECRET, command_tokens, ids_by_name, run_sync, with_cli
 from mmoauth_gui.core.model import Command, Connection, Team
 from mmoauth_gui.core.preview.build import Status
 from mmoauth_gui.core.preview.report import WarningKind, preview_warnings
+from mmoauth_gui.core.webhooks import OutgoingWebhook
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.services.mattermost.client import MattermostClient
 from mmoauth_gui.services.mattermost.errors import NotAuthenticated
@@ -151,6 +152,9 @@ class CountingClient:
     async def commands(self, team_id: str) -> list[Command]:
         return await self._count(self.inner.commands(team_id))
 
+    async def outgoing_webhooks(self, team_id: str) -> list[OutgoingWebhook]:
+        return await self._count(self.inner.outgoing_webhooks(team_id))
+
     async def list_connections(self, team_id: str | None = None) -> list[Connection]:
         return await self._count(self.inner.list_connections(team_id))
 
@@ -177,7 +181,7 @@ def test_requests_are_concurrent_and_bounded(sandbox: Sandbox, concurrency: int)
     result, counting = with_client(sandbox, sandbox.admin_token, go)
     assert len(result.teams) == 15 and len(result.commands) == 10 + 36
     assert counting.peak == concurrency
-    assert counting.calls == 1 + 1 + 15 + len(result.server_answers)
+    assert counting.calls == 1 + 1 + 15 + 15 + len(result.server_answers)  # commands and webhooks per team
 
 
 def test_concurrency_makes_the_sync_faster(sandbox: Sandbox) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QFileDialog
 from support.ui_helpers import answer, message_box, run
 
+from mmoauth_gui.core.model import IntegrationKind
 from mmoauth_gui.core.preview.build import Status
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.services.mattermost.client import MattermostClient
@@ -46,6 +47,15 @@ DEMO_STATUSES = {
     "report": Status.LINKED,
     "campaign": Status.LINKED,
     "social": Status.UNLINKED,
+    "hello": Status.LINKED,  # the demo integration: “Reports”
+    "hello-refused": Status.LINKED,  # the demo integration: “Standup Bot”, whose secret is refused
+}
+# The demo's outgoing webhooks, one row per callback URL.
+DEMO_WEBHOOK_STATUSES = {
+    "Deploy notifier (callback 1)": Status.LINKED,
+    "Deploy notifier (callback 2)": Status.LINKED,
+    "Standup digest": Status.LINKED,
+    "Weather alerts": Status.UNLINKED,
 }
 
 
@@ -78,7 +88,12 @@ def page_of(window: MainWindow) -> PreviewPage:
 
 
 def shown(page: PreviewPage) -> dict[str, Status]:
-    return {r.trigger: r.status for r in page.controller.shown_rows()}
+    """The slash commands shown, by trigger (webhook rows: ``shown_webhooks``)."""
+    return {r.trigger: r.status for r in page.controller.shown_rows() if r.kind is IntegrationKind.COMMAND}
+
+
+def shown_webhooks(page: PreviewPage) -> dict[str, Status]:
+    return {r.label: r.status for r in page.controller.shown_rows() if r.kind is IntegrationKind.WEBHOOK}
 
 
 def conn_id(window: MainWindow, name: str) -> str:
@@ -88,10 +103,11 @@ def conn_id(window: MainWindow, name: str) -> str:
 def test_first_sync_shows_every_command_with_its_status(qtbot: Any, window: MainWindow) -> None:
     page = page_of(window)
     assert shown(page) == DEMO_STATUSES
+    assert shown_webhooks(page) == DEMO_WEBHOOK_STATUSES
     assert page.subtitle.text().startswith("Synced just now · http://127.0.0.1:")
-    assert page.status_buttons["all"].text() == "All 15"
-    assert page.status_buttons[Status.LINKED].text() == "Linked 9"
-    assert page.status_buttons[Status.UNLINKED].text() == "Unlinked 5"
+    assert page.status_buttons["all"].text() == "All 21"
+    assert page.status_buttons[Status.LINKED].text() == "Linked 14"
+    assert page.status_buttons[Status.UNLINKED].text() == "Unlinked 6"
     assert page.status_buttons[Status.AMBIGUOUS].text() == "Ambiguous 1"
     assert page.status_buttons[Status.MISMATCH].text() == "Mismatch 0"
     assert page.showing_state() == "" and not page.problems.isVisibleTo(page)
@@ -99,23 +115,28 @@ def test_first_sync_shows_every_command_with_its_status(qtbot: Any, window: Main
     ticket = next(r for r in page.model.rows() if r.trigger == "ticket")
     assert ticket.verdict.server_known and page.model.server_text(ticket) == "Helpdesk"
     warnings = [page.warnings.item(i).text() for i in range(page.warnings.count())]
-    assert page.warnings_title.text() == "Warnings (4)"
-    assert any("https://pager.example.com/api/ack" in w and "matches no command URL" in w for w in warnings)
+    assert (
+        page.warnings_title.text() == "Warnings (9)"
+    )  # 4 before the demo integration: its 4 http:// URLs, 1 split webhook
+    assert any(
+        "https://pager.example.com/api/ack" in w and "matches no command or webhook callback URL" in w for w in warnings
+    )
     assert any("“Helpdesk”, “Helpdesk (legacy ticket)”" in w and "/ticket" in w for w in warnings)
-    assert any(w == "Connection “Legacy Portal” is used by no command." for w in warnings)
+    assert any(w == "Connection “Legacy Portal” is used by no command and no webhook callback." for w in warnings)
     assert page.preview_state.cache.path_for(page.preview_state.server_url).exists()
 
 
 def test_filters_and_counts(qtbot: Any, window: MainWindow) -> None:
     page = page_of(window)
     page.team_combo.setCurrentIndex(page.team_combo.findText("Engineering"))
-    assert set(shown(page)) == {"build", "deploy", "rollback", "oncall", "standup", "jira", "weather"}
-    assert page.status_buttons["all"].text() == "All 7"
-    assert page.status_buttons[Status.UNLINKED].text() == "Unlinked 2"
+    engineering = {"build", "deploy", "rollback", "oncall", "standup", "jira", "weather", "hello", "hello-refused"}
+    assert set(shown(page)) == engineering and shown_webhooks(page) == DEMO_WEBHOOK_STATUSES
+    assert page.status_buttons["all"].text() == "All 13"  # 9 commands, 4 webhook callbacks
+    assert page.status_buttons[Status.UNLINKED].text() == "Unlinked 3"
 
     page.status_buttons[Status.UNLINKED].click()
-    assert set(shown(page)) == {"jira", "weather"}
-    assert page.status_buttons[Status.LINKED].text() == "Linked 5"  # counts ignore the status filter
+    assert set(shown(page)) == {"jira", "weather"} and set(shown_webhooks(page)) == {"Weather alerts"}
+    assert page.status_buttons[Status.LINKED].text() == "Linked 10"  # counts ignore the status filter
 
     page.team_combo.setCurrentIndex(0)
     page.status_buttons["all"].click()
@@ -129,7 +150,7 @@ def test_filters_and_counts(qtbot: Any, window: MainWindow) -> None:
     qtbot.keyClicks(page.search, " nothing-like-this")
     assert page.showing_state() == "empty" and page.state.title.text() == "No command matches these filters"
     page.state.action_buttons()[0].click()  # Clear filters
-    assert len(shown(page)) == 15 and page.showing_state() == ""
+    assert len(shown(page)) == 17 and page.showing_state() == ""
 
     legacy = conn_id(window, "Legacy Portal")
     page.controller.show_connection(legacy)
@@ -196,7 +217,7 @@ def test_delete_confirmation_names_the_commands_that_lose_their_token(
     page = page_of(window)
     # the preview follows: the connections list is read again, the three commands become unlinked
     qtbot.waitUntil(lambda: shown(page).get("deploy") is Status.UNLINKED, timeout=5000)
-    assert page.status_buttons[Status.UNLINKED].text() == "Unlinked 8"
+    assert page.status_buttons[Status.UNLINKED].text() == "Unlinked 9"
     assert window.connections_view.model.rowCount() == 7
 
 
@@ -225,7 +246,7 @@ def test_a_team_that_cannot_be_read_is_shown_without_losing_the_rest(
     problems = page.problems.accessibleDescription()
     assert "Customer Support: Could not list the team's slash commands (HTTP 403)" in problems
     assert "manage_own_slash_commands" in problems
-    assert "Engineering: 5 command(s) came back without a URL" in problems
+    assert "Engineering: 7 command(s) came back without a URL" in problems
     assert set(shown(page)) == {"standup", "weather"}  # Engineering's commands still shown
     support = page.team_combo.findText("Customer Support (could not be read)")
     assert support > 0
@@ -278,7 +299,7 @@ def test_sync_shows_progress_and_can_be_cancelled(qtbot: Any, window: MainWindow
     page.cancel_button.click()
     qtbot.waitUntil(lambda: not page.syncer.running, timeout=5000)
     assert not page.progress_row.isVisibleTo(page) and page.sync_button.isEnabled()
-    assert page.preview_state.data is before and len(shown(page)) == 15
+    assert page.preview_state.data is before and len(shown(page)) == 17
     assert window.statusBar().currentMessage() == "Sync cancelled: the preview shown is the previous one."
 
     page.sync_button.click()  # cancelled before its first request: still tidy
@@ -329,11 +350,15 @@ def test_export_writes_the_rows_shown_without_any_command_token(
     assert tokens and not any(token in text for token in tokens)
     if fmt == "csv":
         lines = text.splitlines()
-        assert lines[0].startswith("team_id,command_id,trigger,url,matches,connection_id,server_connection_id,status")
-        assert len(lines) == 1 + 7
+        assert lines[0].startswith(
+            "kind,team_id,command_id,webhook_id,callback_index,trigger,url,matches,connection_id,server_connection_id,"
+            "status"
+        )
+        assert len(lines) == 1 + 9 + 4  # Engineering's commands and webhook callbacks
     else:
         document = json.loads(text)
-        assert len(document["rows"]) == 7 and {r["team_name"] for r in document["rows"]} == {"Engineering"}
+        assert len(document["rows"]) == 13 and {r["team_name"] for r in document["rows"]} == {"Engineering"}
+        assert [r["kind"] for r in document["rows"]].count("webhook") == 4
         assert {"connections", "warnings", "counts", "server_url", "fetched_at"} <= set(document)
         assert all("token" not in row for row in document["rows"])
 
