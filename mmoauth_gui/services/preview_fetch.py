@@ -45,6 +45,7 @@ class SyncClient(Protocol):
     async def my_teams(self) -> list[Team]: ...
     async def commands(self, team_id: str) -> list[Command]: ...
     async def outgoing_webhooks(self, team_id: str) -> list[OutgoingWebhook]: ...
+    async def channel(self, channel_id: str) -> dict[str, Any]: ...
     async def list_connections(self, team_id: str | None = None) -> list[Connection]: ...
     async def connection_for_audience(self, url: str, team_id: str | None = None) -> Connection | None: ...
 
@@ -180,6 +181,7 @@ async def sync(
             )
             team_notes[team.id] = f"{note} {team_notes[team.id]}" if team.id in team_notes else note
 
+    channel_names = await _channel_names(client, webhooks, run)
     unavailable = ""
     if isinstance(connections_failure, UNAVAILABLE):
         unavailable = connections_failure.user_message
@@ -192,6 +194,7 @@ async def sync(
         commands=tuple(commands),
         connections=tuple(connections),
         webhooks=tuple(webhooks),
+        channel_names=channel_names,
         team_errors=team_errors,
         team_notes=team_notes,
         connections_error=connections_failure.user_message if connections_failure else "",
@@ -234,6 +237,24 @@ async def _team_webhooks(client: SyncClient, team: Team) -> tuple[list[OutgoingW
     except MattermostError as exc:
         log.info("outgoing webhooks of team %s: %s", team.id, type(exc).__name__)
         return [], exc
+
+
+async def _channel_names(client: SyncClient, hooks: list[OutgoingWebhook], run: _Run) -> dict[str, str]:
+    """The names of the channels webhooks are bound to; one that cannot be read keeps its id."""
+    ids = sorted({h.channel_id for h in hooks if h.channel_id})
+    run.expect(len(ids))
+
+    async def one(channel_id: str) -> tuple[str, str]:
+        try:
+            found = await run.call("webhook channels", client.channel(channel_id))
+        except NotAuthenticated:
+            raise
+        except MattermostError:
+            return channel_id, ""
+        name = found.get("name")
+        return channel_id, name if isinstance(name, str) else ""
+
+    return {cid: name for cid, name in await gather_all(one(c) for c in ids) if name}
 
 
 async def _connections_without_team(run: _Run, client: SyncClient) -> tuple[list[Connection], MattermostError | None]:

@@ -223,6 +223,8 @@ def preview_document(
     team_names = {t.id: t.label for t in result.teams}
     for row in data["rows"]:
         row["team_name"] = team_names.get(row["team_id"], "")
+        if row.get("channel_id"):
+            row["channel_name"] = result.channel_names.get(row["channel_id"], "")
     data.update(
         {
             "server_url": result.server_url,

@@ -33,6 +33,7 @@ class SyncResult:
     commands: tuple[Command, ...] = ()
     connections: tuple[Connection, ...] = ()
     webhooks: tuple[OutgoingWebhook, ...] = ()  # outgoing webhooks, without their tokens
+    channel_names: dict[str, str] = field(default_factory=dict)  # channel id → name, for the webhooks' channels
     server_answers: dict[str, str | None] = field(default_factory=dict)  # url → connection id (None: none)
     server_checked: bool = False
     team_errors: dict[str, str] = field(default_factory=dict)  # team id → what failed and what to do
@@ -50,6 +51,13 @@ class SyncResult:
         for hook in self.webhooks:
             items.extend(hook.callbacks())
         return items if team_id is None else [c for c in items if c.team_id == team_id]
+
+    def channel_label(self, channel_id: str) -> str:
+        """``~name`` for a webhook's channel, its id when the name could not be read, "" for none."""
+        if not channel_id:
+            return ""
+        name = self.channel_names.get(channel_id)
+        return f"~{name}" if name else f"channel {channel_id}"
 
     def webhook(self, hook_id: str) -> OutgoingWebhook | None:
         return next((h for h in self.webhooks if h.id == hook_id), None)
@@ -76,6 +84,7 @@ class SyncResult:
             "commands": [[getattr(c, f) for f in COMMAND_FIELDS] for c in self.commands],
             "connections": [c.public_dict() for c in self.connections],
             "webhooks": [h.to_json() for h in self.webhooks],
+            "channel_names": self.channel_names,
             "server_checked": self.server_checked,
             "server_answers": self.server_answers,
             "team_errors": self.team_errors,
@@ -132,6 +141,7 @@ class SyncResult:
             commands=tuple(commands),
             connections=tuple(connections),
             webhooks=tuple(webhooks),
+            channel_names=_text_map(data, "channel_names"),
             server_answers=answers,
             server_checked=data.get("server_checked") is True,
             team_errors=_text_map(data, "team_errors"),

@@ -44,6 +44,7 @@ class WebhookRoutes:
         router.add("GET", "/api/v4/hooks/outgoing", self.list)
         router.add("GET", "/api/v4/hooks/outgoing/{hook_id}", self.get)
         router.add("GET", "/api/v4/teams/{team_id}/channels/name/{channel_name}", self.channel_by_name)
+        router.add("GET", "/api/v4/channels/{channel_id}", self.channel)
         router.add("GET", "/api/v4/logs", self.logs)
 
     def _team_permission(self, user: User, team_id: str, permission: str) -> bool:
@@ -102,6 +103,13 @@ class WebhookRoutes:
             raise AppError("app.channel.get_by_name.missing.app_error", 404, f"name={request.params['channel_name']}")
         if not self._team_permission(user, team_id, READ_CHANNEL):
             raise permission_error(user.id, READ_CHANNEL)
+        return Response.json(200, channel.to_json())
+
+    def channel(self, request: Request) -> Response:
+        user = require_user(request, self.state)
+        channel = self.state.integrations.channel(request.params["channel_id"])
+        if channel is None or not self._team_permission(user, channel.team_id, READ_CHANNEL):
+            raise permission_error(user.id, READ_CHANNEL)  # the server does not say whether it exists
         return Response.json(200, channel.to_json())
 
     def logs(self, request: Request) -> Response:

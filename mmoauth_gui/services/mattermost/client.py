@@ -477,6 +477,11 @@ class MattermostClient:
         )
         return _expect_object(body, operation)
 
+    async def channel(self, channel_id: str) -> dict[str, Any]:
+        operation = "read the channel"
+        _, body = await self._call("GET", f"{API}/channels/{quote(channel_id, safe='')}", operation=operation)
+        return _expect_object(body, operation)
+
     async def execute_command(self, channel_id: str, command: str, team_id: str = "") -> dict[str, Any]:
         """``POST /api/v4/commands/execute``: the server runs the command as it does for a person typing it."""
         operation = "run the slash command through the server"

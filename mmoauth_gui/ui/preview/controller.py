@@ -175,7 +175,7 @@ class PreviewController(QObject):
             if data is None:
                 self.model.set_preview(None)
             else:
-                self.model.set_preview(data.preview, data.rows, data.team_label)
+                self.model.set_preview(data.preview, data.rows, data.team_label, data.result.channel_label)
             self._fill_filters(data)
             self._fill_warnings(data)
             self._publish_usage(data)
@@ -484,7 +484,8 @@ class PreviewController(QObject):
         explanation = explanation[:1].upper() + explanation[1:]
         if isinstance(cmd, WebhookCallback):
             head = f"<b>{escape(cmd.label)}</b> — outgoing webhook"
-            request = f"POST {escape(cmd.url)}</p><p style='margin-top:0'>{escape(webhook_summary(cmd))}"
+            summary = webhook_summary(cmd, data.result.channel_label(cmd.hook.channel_id))
+            request = f"POST {escape(cmd.url)}</p><p style='margin-top:0'>{escape(summary)}"
         else:
             head = f"<b>/{escape(cmd.trigger)}</b>" + (f" — {escape(cmd.display_name)}" if cmd.display_name else "")
             request = f"{method_text(cmd.method)} {escape(cmd.url)}"

@@ -71,6 +71,7 @@ class PreviewModel(RowsTableModel[PreviewRow]):
         super().__init__(parent)
         self._preview: Preview | None = None
         self._team_label: Callable[[str], str] = str
+        self._channel_label: Callable[[str], str] = str
         self._search: list[str] | None = None  # built on the first search: 10,000 rows' text is 2 MB
         self._palette_owner: Any = None
 
@@ -113,11 +114,13 @@ class PreviewModel(RowsTableModel[PreviewRow]):
         preview: Preview | None,
         rows: Sequence[PreviewRow] = (),
         team_label: Callable[[str], str] = str,
+        channel_label: Callable[[str], str] = str,
     ) -> None:
         self.beginResetModel()
         self._preview = preview
         self._rows = list(rows)
         self._team_label = team_label
+        self._channel_label = channel_label
         self._search = None
         self.endResetModel()
 
@@ -164,7 +167,10 @@ class PreviewModel(RowsTableModel[PreviewRow]):
             return self._team_label(row.team_id)
         cmd = row.command
         if column == TRIGGER:
-            return f"/{row.trigger}" if isinstance(cmd, Command) else f"webhook: {row.trigger}"
+            if isinstance(cmd, Command):
+                return f"/{row.trigger}"
+            channel = self._channel_label(cmd.hook.channel_id)
+            return f"webhook: {row.trigger}" + (f" in {channel}" if channel else "")
         if column == DISPLAY_NAME:
             return cmd.display_name if isinstance(cmd, Command) else cmd.label
         if column == METHOD:
@@ -186,7 +192,7 @@ class PreviewModel(RowsTableModel[PreviewRow]):
             return row.url
         cmd = row.command
         if column in (TRIGGER, DISPLAY_NAME) and isinstance(cmd, WebhookCallback):
-            return webhook_summary(cmd)
+            return webhook_summary(cmd, self._channel_label(cmd.hook.channel_id))
         if column == TRIGGER and isinstance(cmd, Command) and cmd.description:
             return cmd.description
         return None

@@ -175,6 +175,8 @@ def test_preview_kind_and_dry_run_impact_name_both_kinds(hooks_sandbox: Sandbox,
         ("Notifier", 2),
     ]
     assert any(w["kind"] == "webhook_split" for w in hooks["warnings"])
+    form_hook = next(r for r in hooks["rows"] if r["display_name"] == "Form hook")
+    assert form_hook["channel_name"] == "builds" and form_hook["trigger_words"] == ["build"]
     good = conn_id(sb, "Good")
     before = len(sb.state.connections())
     deleted = cli(sb, data_dir, "connections", "delete", good, "--dry-run", "--json")

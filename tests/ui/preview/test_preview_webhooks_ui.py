@@ -50,8 +50,8 @@ def test_webhook_rows_by_kind_with_their_trigger_words(qtbot: Any, demo_ctx: App
     ]
     row = next(r for r in page.controller.shown_rows() if r.label == "Standup digest")
     source = page.model.index(page.model.rows().index(row), 1)
-    assert page.model.data(source) == "webhook: standup"
-    assert "trigger words standup (first word starts with a trigger word)" in page.model.data(
+    assert page.model.data(source) == "webhook: standup in ~town-square"
+    assert "trigger words standup (first word starts with a trigger word); ~town-square" in page.model.data(
         source, Qt.ItemDataRole.ToolTipRole
     )
     assert page.status_buttons["all"].text() == "All 4"
