@@ -4,8 +4,9 @@
 
 Writes: connections-list.png (mixed validation badges), add-connection-validated.png (a successful
 validation with its decoded claims), edit-connection-refused.png (a refused validation and why),
-server-profiles.png (a tested server profile), welcome.png (first run), config-plan.png (a file's plan).
-Nothing is written outside OUTDIR: the app's data folder is a temporary one.
+server-profiles.png (a tested server profile), welcome.png (first run), config-plan.png (a file's plan),
+preview-webhooks.png, try-success.png and try-refused.png (webhooks and the Try dialog). Nothing is written
+outside OUTDIR: the app's data folder is a temporary one.
 """
 
 from __future__ import annotations
@@ -172,6 +173,7 @@ async def render(out: Path, suffix: str) -> list[Path]:
         written += await drafts_screens(window, out, suffix)
         written += await preview_screens(window, out, suffix)
         written += await config_screens(window, out, suffix)
+        written += await webhook_screens(window, sandbox, out, suffix)
     finally:
         window.close()
         await ctx.aclose()
@@ -200,6 +202,14 @@ async def config_screens(window: Any, out: Path, suffix: str) -> list[Path]:
     from screenshots_config import shoot_config
 
     return await shoot_config(window, out, suffix)
+
+
+async def webhook_screens(window: Any, sandbox: Any, out: Path, suffix: str) -> list[Path]:
+    """preview-webhooks.png, try-success.png and try-refused.png, by scripts/screenshots_webhooks.py."""
+    sys.path.insert(0, str(SCRIPTS_DIR))
+    from screenshots_webhooks import shoot_webhooks
+
+    return await shoot_webhooks(window, sandbox, out, suffix)
 
 
 def main(argv: list[str] | None = None) -> int:

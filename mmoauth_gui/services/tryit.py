@@ -136,7 +136,9 @@ async def prepare_webhook(client: MattermostClient, hook_id: str, callback: int 
 
 
 def _context(target: Target, client: MattermostClient, user_id: str, user_name: str, text: str) -> CallContext:
-    test = {"channel_id", "channel_name", "trigger_id", "response_url", "post_id", "timestamp"}
+    test = {"channel_id", "channel_name"} | (
+        {"trigger_id", "response_url"} if target.kind is IntegrationKind.COMMAND else {"post_id", "timestamp"}
+    )
     return CallContext(
         team_id=target.team.id,
         team_domain=target.team.name,

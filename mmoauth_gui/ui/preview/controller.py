@@ -154,6 +154,7 @@ class PreviewController(QObject):
     def clear_filters(self) -> None:
         self._filling = True
         self.view.team_combo.setCurrentIndex(0)
+        self.view.kind_combo.setCurrentIndex(0)
         self.view.connection_combo.setCurrentIndex(0)
         self.view.search.clear()
         self.view.set_status_filter(None)

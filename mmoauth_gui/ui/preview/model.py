@@ -170,7 +170,7 @@ class PreviewModel(RowsTableModel[PreviewRow]):
             if isinstance(cmd, Command):
                 return f"/{row.trigger}"
             channel = self._channel_label(cmd.hook.channel_id)
-            return f"webhook: {row.trigger}" + (f" in {channel}" if channel else "")
+            return f"{row.trigger} · webhook" + (f" in {channel}" if channel else "")
         if column == DISPLAY_NAME:
             return cmd.display_name if isinstance(cmd, Command) else cmd.label
         if column == METHOD:

@@ -45,19 +45,6 @@ def render_result(result: TryResult, *, reveal: bool, ok_colour: str, bad_colour
         hint = token.get("hint")
         if hint and not token["ok"]:
             parts.append(f"<p>{escape(str(hint))}</p>")
-    request = data["request"]
-    if request:
-        sent = "sent" if data["sent"] else "not sent — the server skips a callback whose token fails"
-        parts.append(f"<p><b>Request ({sent}):</b> {escape(request['method'])} {escape(request['url'])}</p>")
-        parts.append(_fields(request["headers"]))
-        body = request.get("form") or request.get("json")
-        if body:
-            parts.append("<p style='margin-bottom:0'><b>Body</b></p>" + _fields(body))
-        if request.get("test_values"):
-            parts.append(
-                "<p><i>Test values (this computer makes them up; the server sends the real ones): "
-                f"{escape(', '.join(request['test_values']))}</i></p>"
-            )
     response = data["response"]
     if response:
         parts.append(f"<p><b>Answer:</b> HTTP {response['status']} {escape(str(response['reason']))}</p>")
@@ -72,6 +59,19 @@ def render_result(result: TryResult, *, reveal: bool, ok_colour: str, bad_colour
                 f"{escape(str(parsed.get('text')))}"
                 + (f" ({len(parsed.get('attachments') or [])} attachment(s))" if parsed.get("attachments") else "")
                 + "</p>"
+            )
+    request = data["request"]
+    if request:
+        sent = "sent" if data["sent"] else "not sent — the server skips a callback whose token fails"
+        parts.append(f"<p><b>Request ({sent}):</b> {escape(request['method'])} {escape(request['url'])}</p>")
+        parts.append(_fields(request["headers"]))
+        body = request.get("form") or request.get("json")
+        if body:
+            parts.append("<p style='margin-bottom:0'><b>Body</b></p>" + _fields(body))
+        if request.get("test_values"):
+            parts.append(
+                "<p><i>Test values (this computer makes them up; the server sends the real ones): "
+                f"{escape(', '.join(request['test_values']))}</i></p>"
             )
     if data["error"]:
         parts.append(f"<p><b>Error:</b> {escape(data['error'])}</p>")

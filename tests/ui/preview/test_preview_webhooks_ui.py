@@ -50,7 +50,7 @@ def test_webhook_rows_by_kind_with_their_trigger_words(qtbot: Any, demo_ctx: App
     ]
     row = next(r for r in page.controller.shown_rows() if r.label == "Standup digest")
     source = page.model.index(page.model.rows().index(row), 1)
-    assert page.model.data(source) == "webhook: standup in ~town-square"
+    assert page.model.data(source) == "standup · webhook in ~town-square"
     assert "trigger words standup (first word starts with a trigger word); ~town-square" in page.model.data(
         source, Qt.ItemDataRole.ToolTipRole
     )
