@@ -78,12 +78,11 @@ async def _team(client: MattermostClient, team_id: str) -> Team:
 
 
 async def _connection_for(client: MattermostClient, url: str, team_id: str) -> tuple[Connection | None, str]:
+    """The connection the server names for ``url``; when it will not say, none, and a note why."""
     try:
         return await client.connection_for_audience(url, team_id), ""
-    except (PermissionDenied, MattermostError) as exc:
-        if isinstance(exc, PermissionDenied | NotFound):
-            return None, f"The server would not say which connection serves the URL: {exc.user_message}"
-        raise
+    except (PermissionDenied, NotFound) as exc:
+        return None, f"The server would not say which connection serves the URL: {exc.user_message}"
 
 
 async def prepare_command(client: MattermostClient, team: str, trigger: str) -> Target:

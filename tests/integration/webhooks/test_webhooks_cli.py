@@ -205,3 +205,15 @@ def test_preview_kind_and_dry_run_impact_name_both_kinds(hooks_sandbox: Sandbox,
     ]
     assert [(i["kind"], i["display_name"]) for i in impact["ambiguous"]] == [("webhook", "Notifier")]
     assert sb.state.connection(conn_id(sb, "Refused")).audiences[0].endswith("/bad/*")  # type: ignore[union-attr]
+
+
+def test_an_integration_that_does_not_answer_exits_3(hooks_sandbox: Sandbox, data_dir: Path) -> None:
+    sb = hooks_sandbox
+    team = sb.state.team_by_name("eng")
+    assert team is not None
+    sb.state.add_command(team.id, "dead", "http://127.0.0.1:1/dead")  # nothing listens on port 1
+    done = cli(sb, data_dir, "try", "command", "--team", "eng", "--trigger", "dead", "--json")
+    assert done.returncode == 3, done.stdout + done.stderr
+    data = as_json(done)
+    assert data["outcome"] == "unreachable" and data["sent"] is True and data["token"] is None
+    assert "did not answer" in data["error"]
