@@ -13,11 +13,12 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from mmoauth_gui.core.config.document import ConfigDocument, SecretRef
 from mmoauth_gui.core.config.plan import Action, Change, Plan, build_plan, server_fingerprint
 from mmoauth_gui.core.model import Command, Connection, Team
+from mmoauth_gui.core.webhooks import Integration, OutgoingWebhook
 from mmoauth_gui.services.mattermost.errors import MattermostError
 from mmoauth_gui.services.preview_fetch import sync
 
@@ -31,6 +32,8 @@ class ConfigClient(Protocol):
 
     async def my_teams(self) -> list[Team]: ...
     async def commands(self, team_id: str) -> list[Command]: ...
+    async def outgoing_webhooks(self, team_id: str) -> list[OutgoingWebhook]: ...
+    async def channel(self, channel_id: str) -> dict[str, Any]: ...
     async def list_connections(self, team_id: str | None = None) -> list[Connection]: ...
     async def connection_for_audience(self, url: str, team_id: str | None = None) -> Connection | None: ...
     async def create_connection(self, conn: Connection, team_id: str | None = None) -> Connection: ...
@@ -49,7 +52,7 @@ class VersionRecord(Protocol):
 @dataclass(frozen=True)
 class ServerState:
     connections: tuple[Connection, ...]
-    commands: tuple[Command, ...]
+    commands: tuple[Integration, ...]  # slash commands and webhook callbacks
     notes: tuple[str, ...] = ()
 
 
@@ -57,13 +60,13 @@ async def load_state(client: ConfigClient) -> ServerState:
     """Every connection (a failure raises its typed error) and every readable team's commands."""
     connections = await client.list_connections()
     notes: list[str] = []
-    commands: tuple[Command, ...] = ()
+    commands: tuple[Integration, ...] = ()
     try:
         result = await sync(client)
     except MattermostError as exc:
         notes.append(f"The slash commands could not be read ({exc.user_message}): the impact shown is incomplete.")
     else:
-        commands = result.commands
+        commands = tuple(result.integrations())
         for team_id, message in result.team_errors.items():
             notes.append(f"Commands of team {result.team_label(team_id)} not read ({message}): impact incomplete.")
     return ServerState(tuple(connections), commands, tuple(notes))

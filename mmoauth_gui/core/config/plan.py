@@ -19,6 +19,7 @@ from mmoauth_gui.core.config.document import ConfigDocument, ConfigEntry
 from mmoauth_gui.core.model import Command, Connection
 from mmoauth_gui.core.preview.build import ChangeSet, Preview
 from mmoauth_gui.core.preview.diff import ChangeKind, CommandChange, PreviewDiff, UrlChange
+from mmoauth_gui.core.webhooks import Integration
 
 CREATE_KEY_PREFIX = "create:"
 COMPARED_FIELDS = ("name", "client_id", "oauth_token_url", "grant_type", "credentials_username", "audiences")
@@ -209,7 +210,7 @@ def _create_fields(target: Connection) -> tuple[FieldChange, ...]:
 def build_plan(
     document: ConfigDocument,
     server: Sequence[Connection],
-    commands: Sequence[Command] = (),
+    commands: Sequence[Integration] = (),
     applied_versions: Mapping[str, int] | None = None,
     *,
     prune: bool = False,
@@ -344,10 +345,10 @@ def _affected_by_key(diff: PreviewDiff, names: Mapping[str, str]) -> dict[str, d
 def _affected(item: CommandChange, names: Mapping[str, str]) -> Affected:
     cmd = item.command
     return Affected(
-        "command",
+        cmd.kind.value,
         cmd.team_id,
         cmd.id,
-        cmd.trigger,
+        cmd.trigger if isinstance(cmd, Command) else cmd.display_name,
         cmd.url,
         tuple(names.get(k, k) for k in item.before),
         tuple(names.get(k, k) for k in item.after),
