@@ -6,6 +6,9 @@ import logging
 import logging.handlers
 import re
 from pathlib import Path
+from typing import Any
+
+from mmoauth_gui.storage.paths import private_dir, private_file
 
 SECRET_KEYS = ("client_secret", "password", "credentials_password", "access_token", "refresh_token")
 _REDACTED = "[redacted]"
@@ -40,10 +43,18 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file (the current one and each new one after a rollover) is 0600."""
+
+    def _open(self) -> Any:
+        private_file(Path(self.baseFilename))
+        return super()._open()
+
+
 def setup_logging(log_file: Path, *, level: int = logging.INFO) -> logging.Handler:
-    """Send the package's log records to ``log_file`` (rotated at 1 MB, 5 kept), redacted."""
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    """Send the package's log records to ``log_file`` (rotated at 1 MB, 5 kept), redacted; private files."""
+    private_dir(log_file.parent)
+    handler = PrivateRotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
     root = logging.getLogger("mmoauth_gui")

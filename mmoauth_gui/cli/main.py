@@ -73,13 +73,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from mmoauth_gui.ui.app import run_gui
 
         return run_gui(args)
-    try:
-        code = args.func(args)
-    except CommandError as exc:
-        print(f"mmoauth-gui: {exc}", file=sys.stderr)
-        return int(exc.code)
-    except KeyboardInterrupt:
-        return 130
+    from mmoauth_gui.cli.terminal import guarded_output
+
+    with guarded_output():
+        try:
+            code = args.func(args)
+        except CommandError as exc:
+            print(f"mmoauth-gui: {exc}", file=sys.stderr)
+            return int(exc.code)
+        except KeyboardInterrupt:
+            return 130
     return int(code if code is not None else Exit.OK)
 
 

@@ -20,6 +20,7 @@ from mmoauth_gui.cli.server_access import (
     run,
 )
 from mmoauth_gui.cli.support import Exit, fail, print_json
+from mmoauth_gui.cli.terminal import raw_stderr, safe_text
 from mmoauth_gui.core.model import Connection, IntegrationKind
 from mmoauth_gui.core.preview.build import Preview, PreviewRow, Status
 from mmoauth_gui.core.preview.report import preview_csv, preview_document, preview_warnings, sync_problems
@@ -187,15 +188,15 @@ def _progress_printer() -> Any:
         return None
 
     def show(p: SyncProgress) -> None:
-        sys.stderr.write(f"\r\x1b[KSyncing {p.done}/{p.total}: {p.what}")
-        sys.stderr.flush()
+        raw_stderr().write(f"\r\x1b[KSyncing {p.done}/{p.total}: {safe_text(p.what)}")
+        raw_stderr().flush()
 
     return show
 
 
 def _clear_progress() -> None:
     if sys.stderr.isatty():
-        sys.stderr.write("\r\x1b[K")
+        raw_stderr().write("\r\x1b[K")
 
 
 def _report_problems(result: SyncResult, team_id: str | None) -> None:

@@ -19,9 +19,9 @@ from typing import Any, NoReturn
 
 from mmoauth_gui.cli.support import SERVER_TOKEN_ENV, CommandError, Exit, fail
 from mmoauth_gui.core.rules import url_problems
-from mmoauth_gui.core.urls import canonical_server_url
+from mmoauth_gui.core.urls import canonical_server_url, same_origin, url_origin
 from mmoauth_gui.services.http import make_http_client
-from mmoauth_gui.services.mattermost.client import MattermostClient
+from mmoauth_gui.services.mattermost.client import REQUEST_DEADLINE, MattermostClient
 from mmoauth_gui.services.mattermost.errors import (
     FeatureUnavailable,
     InvalidResponse,
@@ -51,6 +51,7 @@ class ServerAccess:
     ca_file: str = ""
     profile: str = ""
     team: str = ""
+    timeout: float = REQUEST_DEADLINE
 
 
 def add_server_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,6 +68,23 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
         help="act in this team (its id or name): lets team admins list with manage_slash_commands",
     )
     group.add_argument("--ca-file", metavar="FILE", help="trust this CA certificate (PEM) for the server's TLS")
+    group.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=REQUEST_DEADLINE,
+        help=f"give up on a request the server has not answered whole within SECONDS (default {REQUEST_DEADLINE:g})",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("give a number of seconds above 0 and at most 3600")
+    return value
 
 
 def resolve_server_access(args: argparse.Namespace) -> ServerAccess:
@@ -91,7 +109,14 @@ def resolve_server_access(args: argparse.Namespace) -> ServerAccess:
         url = url or profile.url
         ca_file = ca_file or profile.ca_file
         team = team or profile.team_id or profile.team_name
-        token = SecretStore().get("server-token", profile.name) or token
+        if same_origin(url, profile.url):
+            token = SecretStore().get("server-token", profile.name) or token
+        elif not token:
+            fail(
+                f"Server profile “{profile.name}” keeps its token for {url_origin(profile.url)}; it is not sent to "
+                f"{url_origin(url) or url}. Set {SERVER_TOKEN_ENV} to a token for that server, or drop --server.",
+                Exit.USAGE,
+            )
         if not token:
             fail(
                 f"Server profile “{profile.name}” has no stored token (without a usable keyring it is kept only "
@@ -109,7 +134,8 @@ def resolve_server_access(args: argparse.Namespace) -> ServerAccess:
         fail(NO_TOKEN_MESSAGE.format(env=SERVER_TOKEN_ENV), Exit.USAGE)
     if ca_file and not Path(ca_file).is_file():
         fail(f"CA file {ca_file} does not exist or is not a file.", Exit.USAGE)
-    return ServerAccess(url=url, token=token, ca_file=ca_file, profile=profile_name, team=team)
+    timeout = getattr(args, "timeout", None) or REQUEST_DEADLINE
+    return ServerAccess(url=url, token=token, ca_file=ca_file, profile=profile_name, team=team, timeout=timeout)
 
 
 def exit_code_for(error: MattermostError) -> Exit:
@@ -137,11 +163,11 @@ def run(coroutine: Coroutine[Any, Any, int]) -> int:
 async def connect(access: ServerAccess) -> AsyncIterator[MattermostClient]:
     """A client for ``access`` over a fresh HTTP client, closed on exit."""
     try:
-        http = make_http_client(ca_file=access.ca_file or None)
+        http = make_http_client(ca_file=access.ca_file or None, timeout=min(access.timeout, 15.0))
     except (OSError, ssl.SSLError) as exc:
         fail(f"CA file {access.ca_file} could not be loaded as PEM certificates ({exc}).", Exit.USAGE)
     async with http:
-        yield MattermostClient(access.url, access.token, http)
+        yield MattermostClient(access.url, access.token, http, deadline_s=access.timeout)
 
 
 async def resolve_team_id(client: MattermostClient, team: str) -> str | None:

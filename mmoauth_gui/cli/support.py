@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from enum import IntEnum
@@ -35,8 +34,9 @@ def fail(message: str, code: Exit = Exit.USAGE) -> NoReturn:
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    from mmoauth_gui.cli.terminal import write_json
+
+    write_json(value)
 
 
 def read_secret(env_var: str, what: str, *, required: bool = True) -> str:

@@ -15,3 +15,47 @@ def canonical_server_url(url: str) -> str:
     if url.endswith(API_PATH):
         url = url[: -len(API_PATH)].rstrip("/")
     return url
+
+
+def url_origin(url: str) -> str:
+    """``scheme://host:port`` of ``url``, lower-cased with the default port filled in; "" when it has none.
+
+    A stored credential belongs to one origin: two URLs share it only when this is equal and not empty.
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return ""
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if not scheme or not host:
+        return ""
+    port = port or {"https": 443, "http": 80}.get(scheme)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{port}" if port else f"{scheme}://{host}"
+
+
+def same_origin(a: str, b: str) -> bool:
+    origin = url_origin(a)
+    return bool(origin) and origin == url_origin(b)
+
+
+def is_loopback_url(url: str) -> bool:
+    """True when ``url``'s host is ``localhost`` or a loopback address."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

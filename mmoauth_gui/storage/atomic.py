@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from mmoauth_gui.storage.paths import private_dir
+
 
 class CorruptFileError(Exception):
     """A file could not be read; it was moved to ``set_aside_as`` so nothing is lost."""
@@ -23,7 +25,7 @@ class CorruptFileError(Exception):
 
 def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o600) -> None:
     """Write ``data`` to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from mmoauth_gui.core.clock import now_iso
-from mmoauth_gui.core.drafts.exchange import ExchangeEntry
+from mmoauth_gui.core.drafts.exchange import ExchangeEntry, bound_to_profiles
 from mmoauth_gui.core.drafts.model import DraftError
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.storage.atomic import write_json_atomic
+from mmoauth_gui.storage.paths import AppPaths
 
 EXPORT_KIND = "drafts-export"
 EXPORT_SCHEMA = 1
@@ -33,8 +34,12 @@ def export_connections(path: Path, connections: Sequence[Connection], server_url
     return len(entries)
 
 
-def read_exchange_file(path: Path) -> list[ExchangeEntry]:
-    """Entries of an export file; :class:`ExchangeFileError` (the file left untouched) when unreadable."""
+def read_exchange_file(path: Path, profiles: Mapping[str, str] | None = None) -> list[ExchangeEntry]:
+    """Entries of an export file; :class:`ExchangeFileError` (the file left untouched) when unreadable.
+
+    Each entry keeps its target server and origin only where they name one of ``profiles`` (name to URL,
+    the saved server profiles): a file never chooses where credentials go.
+    """
     import json
 
     try:
@@ -56,7 +61,14 @@ def read_exchange_file(path: Path) -> list[ExchangeEntry]:
     entries: list[ExchangeEntry] = []
     for i, item in enumerate(items):
         try:
-            entries.append(ExchangeEntry.from_json(item))
+            entries.append(bound_to_profiles(ExchangeEntry.from_json(item), profiles or {}))
         except ValueError as exc:
             raise ExchangeFileError(f"{path}: draft {i + 1} cannot be read ({exc}).") from None
     return entries
+
+
+def profile_urls(paths: AppPaths) -> dict[str, str]:
+    """Each saved server profile's name and URL: what an import may keep as a target."""
+    from mmoauth_gui.storage.profiles import ProfileStore
+
+    return {p.name: p.url for p in ProfileStore(paths).load()}

@@ -68,6 +68,38 @@ class AppPaths:
         return (self.config, self.data, self.state, self.cache, self.logs)
 
 
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) readable by this user only; tighten it if it exists (POSIX).
+
+    Drafts, profiles, the log and the window settings name servers, client ids and token URLs: no other
+    account on the machine should list or read them.
+    """
+    missing: list[Path] = []
+    current = path
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    if os.name == "posix":
+        for folder in (*missing, path):
+            os.chmod(folder, PRIVATE_DIR_MODE)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Make an existing ``path`` readable and writable by this user only (POSIX); create it empty if absent."""
+    private_dir(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
+    os.close(fd)
+    if os.name == "posix":
+        os.chmod(path, PRIVATE_FILE_MODE)
+    return path
+
+
 def app_paths(data_dir: str | Path | None = None) -> AppPaths:
     """``data_dir`` if given, else ``$MMOAUTH_DATA_DIR``, else the platform's folders."""
     root = data_dir or os.environ.get(DATA_DIR_ENV)

@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
 from mmoauth_gui import __version__
+from mmoauth_gui.storage.paths import private_dir
 from mmoauth_gui.ui.pages import PageHooks, PageName
 from mmoauth_gui.ui.runtime.signin import ConnectStatus
 from mmoauth_gui.ui.runtime.tasks import alive
@@ -279,7 +280,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _open_logs(self) -> None:
-        self.ctx.paths.logs.mkdir(parents=True, exist_ok=True)
+        private_dir(self.ctx.paths.logs)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.paths.logs)))
 
     def _about(self) -> None:

@@ -110,7 +110,7 @@ def test_push_whose_token_expires_mid_way_exits_2_and_keeps_the_draft(
     draft_id = pulled.json()["draft"]["id"]
     assert cli("drafts", "edit", draft_id, "--audience", "https://pager.example.com/v2/*").code == 0
     expire_token(sandbox, sandbox.admin_token, 1)
-    pushed = cli("drafts", "push", draft_id, env=env)
+    pushed = cli("drafts", "push", draft_id, "--server", sandbox.url, env=env)
     assert pushed.code == 2, pushed.err
     assert SIGN_IN_AGAIN in pushed.err
     kept = cli("drafts", "show", draft_id, "--json").json()

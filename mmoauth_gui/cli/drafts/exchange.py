@@ -25,7 +25,8 @@ from mmoauth_gui.services.drafts_sync import (
     DraftSync,
 )
 from mmoauth_gui.storage.drafts_async import AsyncDraftStore
-from mmoauth_gui.storage.drafts_exchange import ExchangeFileError, read_exchange_file
+from mmoauth_gui.storage.drafts_exchange import ExchangeFileError, profile_urls, read_exchange_file
+from mmoauth_gui.storage.paths import app_paths
 
 # ---- export / import ------------------------------------------------------------------------------
 
@@ -74,7 +75,7 @@ async def _export_server(args: argparse.Namespace, access: ServerAccess, out: Pa
 def run_import(args: argparse.Namespace) -> int:
     store = open_store()
     try:
-        entries = read_exchange_file(Path(args.file))
+        entries = read_exchange_file(Path(args.file), profile_urls(app_paths()))
     except ExchangeFileError as exc:
         fail(str(exc), Exit.USAGE)
     plan = store.plan_import(entries)

@@ -39,21 +39,39 @@ from mmoauth_gui.storage.paths import app_paths
 # ---- push / pull ----------------------------------------------------------------------------------
 
 
-def access_for(args: argparse.Namespace, draft: Draft | None) -> ServerAccess:
-    """``--server``/``--profile`` as given, else the draft's target (a profile name or a URL) or origin."""
-    if not args.server and not args.profile and draft is not None:
-        target = draft.server or (draft.origin.server_url if draft.origin else "")
-        if not target:
-            fail(f"Draft “{draft.name}” has no target server: give --server URL or --profile NAME.", Exit.USAGE)
-        from mmoauth_gui.storage.profiles import ProfileStore
+def access_for(args: argparse.Namespace, draft: Draft | None, file_url: str = "") -> ServerAccess:
+    """``--server``/``--profile`` as given, else the draft's target or origin when it names a saved profile.
 
-        if ProfileStore(app_paths()).get(target) is not None:
-            args.profile = target
-        else:
-            args.server = target
+    A URL read from a draft file (``file_url``, or the draft's own target) is never paired with
+    ``MMOAUTH_SERVER_TOKEN`` on its own say-so: the admin confirms it with ``--server`` or saves a profile.
+    The destination is printed (on standard error) before anything is sent.
+    """
+    if not args.server and not args.profile:
+        target = file_url
+        if draft is not None and not target:
+            target = draft.server or (draft.origin.server_url if draft.origin else "")
+            if not target:
+                fail(f"Draft “{draft.name}” has no target server: give --server URL or --profile NAME.", Exit.USAGE)
+        if target:
+            from mmoauth_gui.storage.profiles import ProfileStore
+
+            profiles = ProfileStore(app_paths())
+            named = profiles.get(target) or next(iter(profiles.find_by_url(target)), None)
+            if named is None:
+                shown = target
+                fail(
+                    f"The draft names {shown} as its server, and no saved profile has that address. A URL read from "
+                    f"a file does not decide where the server token and the client secret go: give --server {shown} "
+                    "to send there, or save a profile for it and give --profile NAME.",
+                    Exit.USAGE,
+                )
+            args.profile = named.name
     if not args.team and draft is not None and draft.team:
         args.team = draft.team
-    return resolve_server_access(args)
+    access = resolve_server_access(args)
+    via = f" (profile “{access.profile}”)" if access.profile else ""
+    print(f"Destination: {access.url}{via}", file=sys.stderr)
+    return access
 
 
 def parse_merge(values: Sequence[str]) -> dict[str, Side]:
@@ -119,9 +137,9 @@ def run_pull(args: argparse.Namespace) -> int:
         if draft.origin is None:
             fail(f"Draft “{draft.name}” was never pulled or pushed: push it first.", Exit.USAGE)
         connection_id = draft.origin.connection_id
-        if not args.server and not args.profile:
-            args.server = draft.origin.server_url
-    access = access_for(args, None)
+        access = access_for(args, None, draft.origin.server_url)
+    else:
+        access = access_for(args, None)
     return run_sync(_pull_async(args, access, store, connection_id, draft), args)
 
 

@@ -199,3 +199,22 @@ class ImportReport:
             "unchanged": self.unchanged,
             "secret_needed": [d.id for d in self.secret_needed],
         }
+
+
+def bound_to_profiles(entry: ExchangeEntry, profiles: Mapping[str, str]) -> ExchangeEntry:
+    """``entry`` as an import may keep it: its target and origin only where they name a saved profile.
+
+    ``profiles`` maps each saved profile's name to its URL. A file must not decide where a push sends the
+    server token and the client secret, nor which server connection it updates: a target that is neither
+    a profile's name nor its URL, and an origin on a server no profile names, are dropped.
+    """
+    urls = {canonical_server_url(url).lower(): name for name, url in profiles.items()}
+    server = entry.server
+    if server not in profiles:
+        server = urls.get(canonical_server_url(server).lower(), "") if server else ""
+    origin = entry.origin
+    if origin is not None and origin.server_url.lower() not in urls:
+        origin = None
+    if server == entry.server and origin == entry.origin:
+        return entry
+    return replace(entry, server=server, origin=origin, snapshot=entry.snapshot if origin else None)

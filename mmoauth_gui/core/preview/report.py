@@ -247,5 +247,21 @@ def preview_csv(preview: Preview, rows: Sequence[PreviewRow] | None = None) -> s
     for row in preview.rows() if rows is None else rows:
         data = row.to_json()
         data["matches"] = " ".join(row.matches)
-        writer.writerow(["" if data.get(f) is None else data[f] for f in EXPORT_FIELDS])
+        writer.writerow([spreadsheet_safe(data.get(f)) for f in EXPORT_FIELDS])
     return buf.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a leading ``'`` before ``= + - @``, tab or line break.
+
+    Triggers, display names, team and connection names come from anyone who may manage slash commands;
+    opened in a spreadsheet, ``=HYPERLINK(...)`` or ``@SUM(...)`` would run as a formula.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -6,6 +6,7 @@ Requests are logged at DEBUG as method, path and status: never headers, bodies o
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -20,6 +21,7 @@ from mmoauth_gui.core.model import SECRET_FIELDS, Command, Connection, Team
 from mmoauth_gui.core.urls import API_PATH as API
 from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.core.webhooks import OutgoingWebhook
+from mmoauth_gui.services.bounded_read import BodyTooLarge, describe_size, read_capped
 from mmoauth_gui.services.mattermost.errors import (
     FeatureUnavailable,
     InvalidResponse,
@@ -47,6 +49,9 @@ WEBHOOKS_DISABLED_ADVICE = (
     "ServiceSettings.EnableOutgoingWebhooks = true (System Console > Integrations > Integration Management)."
 )
 MAX_PAGES = 500  # 50,000 connections: far beyond any real server, a stop for a cursor that never ends
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # decompressed; 100 connections or a team's commands are far smaller
+REQUEST_DEADLINE = 60.0  # one request, body included: the HTTP client's timeout is per read, not overall
+OPERATION_DEADLINES = 10  # an operation of many requests (paging) may take this many request deadlines
 
 TLS_ADVICE = (
     "If the server uses a certificate from an internal CA, give that CA's certificate (PEM) as a CA file "
@@ -72,6 +77,15 @@ class ServerInfo:
     @property
     def version_tuple(self) -> tuple[int, ...]:
         return tuple(int(p) for p in self.version.split(".") if p.isdigit()) if self.version else ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer read whole within the size cap: status, headers and the decoded body."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -142,10 +156,20 @@ def unreachable_error(exc: httpx.TransportError, base_url: str, operation: str) 
 class MattermostClient:
     """One server, one token, over a shared ``httpx.AsyncClient``. The token never appears in ``repr``."""
 
-    def __init__(self, base_url: str, token: str, http: httpx.AsyncClient) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        http: httpx.AsyncClient,
+        *,
+        deadline_s: float = REQUEST_DEADLINE,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+    ) -> None:
         self.base_url = canonical_server_url(base_url)
         self._token = token
         self._http = http
+        self.deadline_s = deadline_s
+        self.max_response_bytes = max_response_bytes
 
     def __repr__(self) -> str:
         return f"MattermostClient({self.base_url!r})"
@@ -166,19 +190,41 @@ class MattermostClient:
         params: Mapping[str, str] | None = None,
         body: Any = None,
         authenticated: bool = True,
-    ) -> httpx.Response:
+    ) -> Answer:
         headers = {"Accept": "application/json", "X-Requested-With": "XMLHttpRequest"}
         if authenticated:
             headers["Authorization"] = f"Bearer {self._token}"
         started = time.monotonic()
         try:
-            response = await self._http.request(
-                method,
-                self.base_url + path,
-                params=dict(params) if params else None,
-                json=body,
-                headers=headers,
-            )
+            async with asyncio.timeout(self.deadline_s):
+                async with self._http.stream(
+                    method,
+                    self.base_url + path,
+                    params=dict(params) if params else None,
+                    json=body,
+                    headers=headers,
+                ) as streamed:
+                    response = Answer(
+                        streamed.status_code, streamed.headers, await read_capped(streamed, self.max_response_bytes)
+                    )
+        except TimeoutError:
+            log.debug("%s %s took longer than %.0f s", method, path, self.deadline_s)
+            raise Unreachable(
+                f"{self.base_url} did not send a whole answer within {self.deadline_s:g} seconds",
+                reason="timeout",
+                operation=operation,
+                advice="The server or the network is very slow: try again, or give a longer --timeout.",
+            ) from None
+        except BodyTooLarge as exc:
+            raise InvalidResponse(
+                f"the server sent more than {describe_size(exc.cap)} (decompressed)",
+                status=None,
+                operation=operation,
+                advice="No answer of this app's requests is that large: check that the URL is the Mattermost "
+                "server's address.",
+            ) from None
+        except httpx.DecodingError as exc:
+            raise InvalidResponse(f"the answer could not be decoded ({exc})", operation=operation) from None
         except httpx.TransportError as exc:
             log.debug("%s %s failed: %s", method, path, type(exc).__name__)
             raise unreachable_error(exc, self.base_url, operation) from None
@@ -207,7 +253,7 @@ class MattermostClient:
         commands: bool = False,
         validating: bool = False,
         authenticated: bool = True,
-    ) -> tuple[httpx.Response, Any]:
+    ) -> tuple[Answer, Any]:
         """Send, and return the response with its parsed JSON body, or raise the typed error."""
         response = await self._send(
             method, path, operation=operation, params=params, body=body, authenticated=authenticated
@@ -280,7 +326,16 @@ class MattermostClient:
         out: list[Connection] = []
         seen: set[str] = set()
         from_id = ""
+        give_up = time.monotonic() + self.deadline_s * OPERATION_DEADLINES
         for _ in range(MAX_PAGES):
+            if time.monotonic() > give_up:
+                raise Unreachable(
+                    f"listing took longer than {self.deadline_s * OPERATION_DEADLINES:g} seconds; stopped after "
+                    f"{len(out)} connections",
+                    reason="timeout",
+                    operation=operation,
+                    advice="The server or the network is very slow: try again, or give a longer --timeout.",
+                )
             params = _team({}, team_id)
             params["limit"] = str(PAGE_LIMIT)
             if from_id:
@@ -526,7 +581,7 @@ def _team(params: dict[str, str], team_id: str | None) -> dict[str, str]:
     return params
 
 
-def _parse_json(response: httpx.Response) -> tuple[Any, bool]:
+def _parse_json(response: Answer) -> tuple[Any, bool]:
     if not response.content.strip():
         return None, True
     try:

@@ -24,7 +24,7 @@ from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.storage.atomic import CorruptFileError
 from mmoauth_gui.storage.drafts import DraftStore
 from mmoauth_gui.storage.drafts_async import AsyncDraftStore
-from mmoauth_gui.storage.drafts_exchange import read_exchange_file
+from mmoauth_gui.storage.drafts_exchange import profile_urls, read_exchange_file
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore
 
@@ -190,7 +190,7 @@ class DraftsIO(QObject):
     # -- import / export -------------------------------------------------------------------------
 
     async def plan_import(self, path: Path) -> ImportPlan:
-        entries = await asyncio.to_thread(read_exchange_file, path)
+        entries = await asyncio.to_thread(lambda: read_exchange_file(path, profile_urls(self.paths)))
         return await asyncio.to_thread(self.store.plan_import, entries)
 
     async def apply_import(self, plan: ImportPlan, decisions: dict[str, ClashDecision]) -> ImportReport:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
-from mmoauth_gui.storage.paths import AppPaths
+from mmoauth_gui.storage.paths import AppPaths, private_file
 
 UI_SETTINGS_NAME = "ui.ini"
 
 
 def ui_settings(paths: AppPaths) -> QSettings:
-    paths.config.mkdir(parents=True, exist_ok=True)
-    return QSettings(str(paths.config / UI_SETTINGS_NAME), QSettings.Format.IniFormat)
+    # Qt keeps an existing file's permissions when it rewrites it: created private, it stays private.
+    path = private_file(paths.config / UI_SETTINGS_NAME)
+    return QSettings(str(path), QSettings.Format.IniFormat)

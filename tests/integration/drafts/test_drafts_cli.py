@@ -131,7 +131,7 @@ def test_full_flow_never_writes_a_secret(cli: Cli, empty_sandbox: Sandbox, data_
     wrong = cli("validate", "Billing", "--secret-from-stdin", stdin="not-the-secret\n")
     assert wrong.code == 1 and "invalid_client" in wrong.out
 
-    pushed = cli("push", "Billing", "--json", env={**server_env, "MMOAUTH_CLIENT_SECRET": secret})
+    pushed = cli("push", "Billing", "--server", sb.url, "--json", env={**server_env, "MMOAUTH_CLIENT_SECRET": secret})
     assert pushed.code == 0, pushed.err
     conn_id = pushed.json()["connection"]["id"]
     stored = sb.state.connection(conn_id)
@@ -142,15 +142,15 @@ def test_full_flow_never_writes_a_secret(cli: Cli, empty_sandbox: Sandbox, data_
     assert current is not None
     sb.state.replace_connection(current.with_changes(name="Billing (edited on server)"))
     assert cli("edit", "Billing", "--audience", "https://billing.example.com/v2/*").code == 0
-    conflict = cli("push", "Billing", env=server_env)
+    conflict = cli("push", "Billing", "--server", sb.url, env=server_env)
     assert conflict.code == 1
     assert f"Conflict on draft “Billing” ({draft_id})" in conflict.err and "name" in conflict.err
     assert "--force" in conflict.err and "--take-theirs" in conflict.err and "--merge" in conflict.err
-    as_json = cli("push", "Billing", "--json", env=server_env)
+    as_json = cli("push", "Billing", "--server", sb.url, "--json", env=server_env)
     assert as_json.code == 1 and as_json.json()["conflict"]["differences"][0]["field"] == "name"
     assert cli("list", "--json").json()["drafts"][0]["status"] == "conflict"
 
-    merged = cli("push", "Billing", "--merge", "name=theirs", "--json", env=server_env)
+    merged = cli("push", "Billing", "--server", sb.url, "--merge", "name=theirs", "--json", env=server_env)
     assert merged.code == 0, merged.err
     after = sb.state.connection(conn_id)
     assert after is not None and after.name == "Billing (edited on server)"
@@ -160,16 +160,17 @@ def test_full_flow_never_writes_a_secret(cli: Cli, empty_sandbox: Sandbox, data_
     current = sb.state.connection(conn_id)
     assert current is not None
     sb.state.replace_connection(current.with_changes(audiences=("https://server-side.example.com/*",)))
-    assert cli("push", draft_id, env=server_env).code == 1  # by id: the draft took the server's name
-    assert cli("push", draft_id, "--force", env=server_env).code == 0  # the draft wins
+    # by id: the draft took the server's name
+    assert cli("push", draft_id, "--server", sb.url, env=server_env).code == 1
+    assert cli("push", draft_id, "--server", sb.url, "--force", env=server_env).code == 0  # the draft wins
     forced = sb.state.connection(conn_id)
     assert forced is not None and forced.audiences == ("https://billing.example.com/v2/*",)
     sb.state.replace_connection(forced.with_changes(name="Billing (server again)"))
     assert cli("edit", "Billing (edited on server)", "--note", "local note only").code == 0
     assert cli("edit", "Billing (edited on server)", "--name", "Billing local").code == 0
-    pulled_conflict = cli("pull", "Billing local", env=server_env)
+    pulled_conflict = cli("pull", "Billing local", "--server", sb.url, env=server_env)
     assert pulled_conflict.code == 1 and "Conflict on draft" in pulled_conflict.err
-    theirs = cli("pull", "Billing local", "--take-theirs", "--json", env=server_env)
+    theirs = cli("pull", "Billing local", "--server", sb.url, "--take-theirs", "--json", env=server_env)
     assert theirs.code == 0 and theirs.json()["draft"]["name"] == "Billing (server again)"
     assert theirs.json()["draft"]["status"] == "in_sync"
 

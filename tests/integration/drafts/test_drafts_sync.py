@@ -300,7 +300,8 @@ def test_export_a_server_and_move_its_connections(sandbox: Sandbox, empty_sandbo
         assert conn.client_secret not in text
 
     store = DraftStore(app_paths(), SecretStore())
-    report = store.apply_import(store.plan_import(read_exchange_file(out)), "keep")
+    profiles = {"source": sandbox.url}  # the importing machine knows the source server: origins kept
+    report = store.apply_import(store.plan_import(read_exchange_file(out, profiles)), "keep")
     assert len(report.added) == count and all(d.status is DraftStatus.IN_SYNC for d in report.added)
     reports = next(d for d in report.added if d.name == "Reports")
 

@@ -54,7 +54,8 @@ def test_round_trip_without_secrets(store: DraftStore, tmp_path: Path) -> None:
     assert [e["secret_required"] for e in document["drafts"]] == [True, False]
 
     other = _other_store(tmp_path)
-    plan = other.plan_import(read_exchange_file(out))
+    profiles = {"prod": "https://mm.example.com"}  # saved on the importing machine: target and origin kept
+    plan = other.plan_import(read_exchange_file(out, profiles))
     assert [e.name for e in plan.fresh] == ["Alpha", "Beta"] and plan.clashes == []
     report = other.apply_import(plan, "keep")
     assert [d.name for d in report.added] == ["Alpha", "Beta"]
@@ -65,7 +66,7 @@ def test_round_trip_without_secrets(store: DraftStore, tmp_path: Path) -> None:
     assert beta.status.value == "in_sync"
 
     # Importing the same file again changes nothing.
-    again = other.plan_import(read_exchange_file(out))
+    again = other.plan_import(read_exchange_file(out, profiles))
     assert [e.name for e in again.unchanged] == ["Alpha", "Beta"] and not again.fresh and not again.clashes
 
 
@@ -161,10 +162,30 @@ def test_export_of_server_connections(tmp_path: Path, store: DraftStore) -> None
     assert document["source"] == {"type": "server", "server_url": "https://mm.example.com"}
     assert [e["name"] for e in document["drafts"]] == ["Eta", "Zeta"]
     assert all(e["secret_required"] for e in document["drafts"])
-    report = store.apply_import(store.plan_import(read_exchange_file(out)), "keep")
+    profiles = {"prod": "https://mm.example.com"}
+    report = store.apply_import(store.plan_import(read_exchange_file(out, profiles)), "keep")
     eta = report.added[0]
     assert eta.origin == Origin("https://mm.example.com", "e" * 26, 8) and eta.status.value == "in_sync"
     assert eta.needs_secret("https://new.example.com")  # moving to another server creates it there
+
+
+def test_an_import_keeps_a_target_and_origin_only_where_a_saved_profile_names_them(
+    store: DraftStore, tmp_path: Path
+) -> None:
+    """M1: a colleague's file aimed at another server must not choose where a push sends credentials."""
+    theirs = _other_store(tmp_path)
+    aimed = theirs.new(_conn("Billing v2"), note="from Alex", server="https://attacker.example", team="ops")
+    theirs.save(aimed.with_changes(origin=Origin("https://attacker.example", "a" * 26, 5)))
+    theirs.new(_conn("Named"), server="https://MM.example.com/api/v4")
+    out = tmp_path / "theirs.json"
+    theirs.export(out, theirs.list().drafts)
+
+    entries = {e.name: e for e in read_exchange_file(out, {"prod": "https://mm.example.com"})}
+    billing = entries["Billing v2"]
+    assert (billing.server, billing.origin, billing.snapshot) == ("", None, None)
+    assert (billing.note, billing.team, billing.connection.name) == ("from Alex", "ops", "Billing v2")
+    assert entries["Named"].server == "prod"  # a URL a profile has becomes that profile
+    assert all(e.server == "" and e.origin is None for e in read_exchange_file(out))  # no profiles: nothing kept
 
 
 @pytest.mark.parametrize(
