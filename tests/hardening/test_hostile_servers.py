@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from hardening_support import InProcessCli, LoopbackServers
+from hardening_support import InProcessCli, Loopback, LoopbackServers, Responder
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.services.mattermost.client import MattermostClient
@@ -239,3 +239,71 @@ def test_a_profiles_token_is_not_sent_to_another_server(
     assert refused.code == 2 and "keeps its token for" in refused.err and other.requests == []
     own = cli("connections", "list", "--profile", "prod", "--json")
     assert own.code == 0, own.err
+
+
+# ---- M6: discovery never follows a redirect to another origin or down to http ---------------------------------
+
+
+def _metadata_at(token_url: str) -> dict[str, object]:
+    return {"issuer": "x", "token_endpoint": token_url, "grant_types_supported": ["client_credentials"]}
+
+
+def test_a_cross_origin_discovery_redirect_sends_nothing(cli: InProcessCli, loopback: LoopbackServers) -> None:
+    elsewhere = loopback(lambda method, path, query: (200, _metadata_at(f"{elsewhere.url}/token"), {}))
+    issuer = loopback(lambda method, path, query: (302, b"", {"Location": f"{elsewhere.url}{path}"}))
+    result = cli(
+        "validate", "--issuer", issuer.url, "--client-id", "c", "--json", env={"MMOAUTH_CLIENT_SECRET": CLIENT_SECRET}
+    )  # fmt: skip
+    assert result.code == 1
+    assert elsewhere.requests == []
+    outcomes = [t["outcome"] for t in result.json()["discovery"]["tried"]]
+    assert outcomes and all("to another origin" in o and "not followed" in o for o in outcomes)
+
+
+class TlsLoopbackServers(LoopbackServers):
+    """``LoopbackServers`` speaking https with a certificate of their own CA (``ca``)."""
+
+    def __init__(self, folder: Path) -> None:
+        import ssl
+
+        from loopback_tls import make_self_signed
+
+        super().__init__()
+        self.ca, key = make_self_signed(folder)
+        self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self._context.load_cert_chain(self.ca, key)
+
+    def __call__(self, respond: Responder) -> Loopback:
+        record = super().__call__(respond)
+        server, _ = self._servers[-1]
+        server.socket = self._context.wrap_socket(server.socket, server_side=True)
+        record.url = record.url.replace("http://", "https://")
+        return record
+
+
+@pytest.fixture
+def tls_loopback(tmp_path: Path) -> Iterator[TlsLoopbackServers]:
+    servers = TlsLoopbackServers(tmp_path)
+    yield servers
+    servers.close()
+
+
+def test_an_https_issuer_redirecting_to_http_or_naming_an_http_endpoint_sends_nothing(
+    cli: InProcessCli, loopback: LoopbackServers, tls_loopback: TlsLoopbackServers
+) -> None:
+    servers, ca = tls_loopback, tls_loopback.ca
+    plain = loopback(lambda method, path, query: (200, _metadata_at(f"{plain.url}/token"), {}))
+    down = servers(lambda method, path, query: (301, b"", {"Location": f"{plain.url}{path}"}))
+    env = {"MMOAUTH_CLIENT_SECRET": CLIENT_SECRET}
+    redirected = cli("validate", "--issuer", down.url, "--client-id", "c", "--ca-file", str(ca), "--json", env=env)
+    assert redirected.code == 1 and plain.requests == []
+    assert "from https to http" in redirected.json()["discovery"]["tried"][0]["outcome"]
+
+    naming = servers(lambda method, path, query: (200, _metadata_at(f"{plain.url}/token"), {}))
+    refused = cli("validate", "--issuer", naming.url, "--client-id", "c", "--ca-file", str(ca), "--json", env=env)
+    assert refused.code == 1 and plain.requests == []
+    discovery = refused.json()["discovery"]
+    assert (
+        discovery["metadata_url"].startswith(naming.url)
+        and "is not https: refused" in discovery["tried"][-1]["outcome"]
+    )

@@ -18,8 +18,10 @@ import httpx
 from mmoauth_gui.core.clock import now_iso
 from mmoauth_gui.core.model import GrantType
 from mmoauth_gui.core.rules import url_problems
+from mmoauth_gui.core.urls import same_origin
 from mmoauth_gui.core.validation import hints as hints
 from mmoauth_gui.core.validation.result import Category, ValidationResult
+from mmoauth_gui.services.bounded_read import BodyTooLarge, read_capped
 from mmoauth_gui.services.transport_errors import classify_transport_error
 
 OAUTH_WELL_KNOWN = "/.well-known/oauth-authorization-server"
@@ -134,21 +136,35 @@ def metadata_warnings(meta: dict[str, Any], *, issuer: str, grant_type: str) -> 
     return out
 
 
-async def _fetch(http: httpx.AsyncClient, url: str, timeout_s: float) -> tuple[int, bytes | None]:
-    async with http.stream(
-        "GET", url, headers={"Accept": "application/json"}, timeout=httpx.Timeout(timeout_s), follow_redirects=True
-    ) as resp:
-        declared = resp.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_METADATA_BYTES:
-            return resp.status_code, None
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in resp.aiter_bytes():
-            size += len(chunk)
-            if size > MAX_METADATA_BYTES:
-                return resp.status_code, None
-            chunks.append(chunk)
-        return resp.status_code, b"".join(chunks)
+MAX_REDIRECTS = 5
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+class RedirectRefused(Exception):
+    """A metadata URL redirected to another origin, or from https to http: nothing is fetched there."""
+
+
+async def _fetch(http: httpx.AsyncClient, url: str, timeout_s: float) -> tuple[int, bytes | None, str]:
+    """Status, body (None when over the cap) and the URL that answered; same-origin redirects followed."""
+    for _ in range(MAX_REDIRECTS + 1):
+        async with http.stream(
+            "GET", url, headers={"Accept": "application/json"}, timeout=httpx.Timeout(timeout_s), follow_redirects=False
+        ) as resp:
+            location = resp.headers.get("location", "")
+            if resp.status_code in REDIRECTS and location:
+                target = str(resp.url.join(location))
+                if not same_origin(target, url):
+                    downgrade = url.startswith("https:") and target.startswith("http:")
+                    why = "from https to http" if downgrade else "to another origin"
+                    raise RedirectRefused(f"redirected {why} ({target}): not followed")
+                url = target
+                continue
+            try:
+                body: bytes | None = await read_capped(resp, MAX_METADATA_BYTES)
+            except BodyTooLarge:
+                body = None
+            return resp.status_code, body, url
+    raise RedirectRefused(f"more than {MAX_REDIRECTS} redirects: not followed")
 
 
 def _success(
@@ -189,9 +205,13 @@ async def discover(
         async with asyncio.timeout(timeout_s):
             for url in metadata_urls(issuer):
                 try:
-                    status, body = await _fetch(http, url, timeout_s)
+                    status, body, answered = await _fetch(http, url, timeout_s)
+                except RedirectRefused as exc:
+                    tried.append({"url": url, "outcome": str(exc)})
+                    continue
                 except httpx.HTTPError as exc:
                     return _transport_failure(issuer, url, exc, tried, timeout_s)
+                url = answered
                 if body is None:
                     tried.append({"url": url, "outcome": "answer too large"})
                     continue
@@ -207,6 +227,20 @@ async def discover(
                 if not isinstance(endpoint, str) or not endpoint.strip():
                     tried.append({"url": url, "outcome": "JSON without token_endpoint"})
                     continue
+                if issuer.startswith("https:") and not endpoint.strip().lower().startswith("https:"):
+                    tried.append({"url": url, "outcome": f"token_endpoint {endpoint} is not https: refused"})
+                    return DiscoveryResult(
+                        issuer,
+                        False,
+                        tried=tried,
+                        metadata_url=url,
+                        category=Category.CONFIG.value,
+                        hint=(
+                            f"The metadata at {url} names {endpoint} as the token endpoint: the client secret would "
+                            "travel unencrypted from an https issuer to an http endpoint, so it is not used. Give the "
+                            "token URL directly if that is really meant."
+                        ),
+                    )
                 tried.append({"url": url, "outcome": "metadata found"})
                 return _success(issuer, url, meta, grant_type, tried)
     except TimeoutError as exc:
