@@ -21,6 +21,16 @@ _PATTERNS = [
     # a bare "token" key (server and command tokens) only with a token-like value: "fetch token: 404" is prose
     re.compile(r"(?i)((?:[\"']|(?<![/\w]))token[\"']?\s*[:=]\s*)([\"']?)[A-Za-z0-9._~+/-]{12,}"),
     re.compile(r"(?i)(_token\s*=\s*)()[^\s\"'&,}]+"),
+    # a query parameter named token, whatever its length: ?token=abc
+    re.compile(r"(?i)([?&]token=)()[^\s\"'&#]+"),
+    # the session cookie
+    re.compile(r"(?i)(MMAUTHTOKEN[\"']?\s*[:=]\s*)([\"']?)[^\s\"';,}]+"),
+    # the password (or the whole userinfo) in a URL: https://user:secret@host
+    re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^\s/@:\"']*:)()[^\s/@\"']+(?=@)"),
+    # an incoming webhook's URL is its credential
+    re.compile(r"(/hooks/)()[A-Za-z0-9]{8,}"),
+    # a JWT anywhere (header.payload.signature, each base64url): an access token or an ID token
+    re.compile(r"()()\beyJ[A-Za-z0-9_-]{6,}\.eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*"),
 ]
 
 

@@ -307,3 +307,59 @@ def test_an_https_issuer_redirecting_to_http_or_naming_an_http_endpoint_sends_no
         discovery["metadata_url"].startswith(naming.url)
         and "is not https: refused" in discovery["tried"][-1]["outcome"]
     )
+
+
+# ---- a token endpoint that echoes the Basic header: the base64 pair is scrubbed before it is shown or kept ---
+
+
+@pytest.fixture
+def echoing() -> Iterator[str]:
+    from http.server import BaseHTTPRequestHandler
+
+    from hardening_support import QuietServer
+
+    class Echo(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the base class's name
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            echoed = self.headers.get("Authorization", "")
+            body = json.dumps({"error": "invalid_client", "error_description": f"refused {echoed}"}).encode()
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("WWW-Authenticate", f'Basic realm="{echoed}"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+            pass
+
+    server = QuietServer(("127.0.0.1", 0), Echo)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/token"
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_echoed_basic_header_is_scrubbed_from_output_and_files(
+    cli: InProcessCli, echoing: str, empty_sandbox: Sandbox
+) -> None:
+    import base64
+
+    pair = base64.b64encode(f"bot:{CLIENT_SECRET}".encode()).decode()
+    env = {"MMOAUTH_CLIENT_SECRET": CLIENT_SECRET}
+    made = cli(
+        "drafts", "new", "--name", "Echo", "--client-id", "bot", "--token-url", echoing,
+        "--audience", "https://echo.example.com", "--secret-from-stdin", stdin=CLIENT_SECRET + "\n",
+    )  # fmt: skip
+    assert made.code == 0, made.err
+    shown = cli("validate", "--token-url", echoing, "--client-id", "bot", "--auth-method", "basic", env=env)
+    as_json = cli("validate", "--token-url", echoing, "--client-id", "bot", "--auth-method", "auto", "--json", env=env)
+    draft = cli("drafts", "validate", "Echo", "--auth-method", "basic", "--json", env=env)
+    assert shown.code == as_json.code == draft.code == 1
+    assert "refused" in shown.out and "[secret]" in shown.out
+    for output in cli.outputs:
+        assert pair not in output and pair.rstrip("=") not in output and CLIENT_SECRET not in output
+    for path in app_paths().config.parent.rglob("*"):
+        if path.is_file():
+            assert pair.rstrip("=").encode() not in path.read_bytes(), path

@@ -71,3 +71,17 @@ def test_server_and_command_tokens_redacted(line: str, secret: str) -> None:
 )
 def test_error_prose_about_tokens_kept(line: str) -> None:
     assert redact(line) == line
+
+
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        ("GET https://admin:hunter2-pass@mm.example.com/api/v4", "hunter2-pass"),
+        ("id token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJib3QifQ.c2lnbmF0dXJl in the answer", "eyJzdWIiOiJib3QifQ"),
+        ("Cookie: MMAUTHTOKEN=8xk3n5q9yb; MMUSERID=u1", "8xk3n5q9yb"),
+        ("POST https://mm.example.com/hooks/o7rc5zjbg3yfmkxa8ntu9a6kxh", "o7rc5zjbg3yfmkxa8ntu9a6kxh"),
+        ("GET /callback?token=abc123&team=ops", "abc123"),
+    ],
+)
+def test_the_redaction_gaps_are_closed(line: str, secret: str) -> None:
+    assert secret not in redact(line)

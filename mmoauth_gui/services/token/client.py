@@ -81,7 +81,13 @@ class TokenRequest:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.client_secret, self.password) if s)
+        """The secret and password, and the Basic header's base64 pair an endpoint might echo back."""
+        plain = tuple(s for s in (self.client_secret, self.password) if s)
+        if not self.client_secret:
+            return plain
+        pairs = {basic_authorization(self.client_id, self.client_secret).removeprefix("Basic ")}
+        pairs.add(base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode("ascii"))
+        return plain + tuple(sorted(pairs | {p.rstrip("=") for p in pairs}, key=len, reverse=True))
 
 
 def request_problems(req: TokenRequest) -> list[str]:
@@ -121,7 +127,7 @@ def basic_authorization(client_id: str, client_secret: str) -> str:
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
     """``text`` with every secret (as is, or URL-encoded either way) replaced."""
-    for secret in secrets:
+    for secret in sorted(secrets, key=len, reverse=True):
         if not secret:
             continue
         for form in {secret, quote(secret, safe=""), quote_plus(secret, safe="")}:
