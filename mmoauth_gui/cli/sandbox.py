@@ -14,6 +14,19 @@ import threading
 from types import FrameType
 
 from mmoauth_gui.cli.support import Exit, fail
+from mmoauth_gui.sandbox.token_fetch import SettingError, parse_setting
+
+
+def is_loopback_host(host: str) -> bool:
+    """``localhost`` or a loopback address: the only --host the sandbox takes without --expose."""
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,6 +40,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--expose",
+        action="store_true",
+        help="allow a --host beyond loopback: anyone who reaches it can use the printed admin token's powers, "
+        "and its validate route makes requests from this machine",
+    )
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a server setting, e.g. ServiceSettings.AllowedUntrustedInternalConnections='10.0.0.0/8 idp.internal' "
+        "(overrides the seed's; repeat for more)",
+    )
     parser.add_argument("--port", type=int, default=0, help="port to listen on (default: any free port)")
     parser.add_argument(
         "--seed", default="demo", metavar="demo|empty|PATH", help="initial data: the demo set, nothing, or a JSON file"
@@ -48,9 +75,33 @@ def run(args: argparse.Namespace) -> int:
         fail("--latency-ms must be 0 or more.", Exit.USAGE)
     if not 0 <= args.port <= 65535:
         fail("--port must be between 0 and 65535.", Exit.USAGE)
+    if not is_loopback_host(args.host):
+        if not args.expose:
+            fail(
+                f"--host {args.host} is beyond loopback: other machines could reach the sandbox, its admin token and "
+                "its validate route. Add --expose if that is meant.",
+                Exit.USAGE,
+            )
+        print(
+            f"warning: the sandbox listens on {args.host}, beyond loopback; whoever reaches it can act as its admin "
+            "and make it send requests from this machine.",
+            file=sys.stderr,
+        )
+    settings: dict[str, str] = {}
+    for text in args.setting:
+        try:
+            key, value = parse_setting(text)
+        except SettingError as exc:
+            fail(f"--setting: {exc}.", Exit.USAGE)
+        settings[key] = value
     try:
         sandbox = Sandbox(
-            seed=args.seed, feature=args.feature, latency_ms=args.latency_ms, host=args.host, port=args.port
+            seed=args.seed,
+            feature=args.feature,
+            latency_ms=args.latency_ms,
+            host=args.host,
+            port=args.port,
+            settings=settings,
         )
     except SeedError as exc:
         fail(f"{exc}.", Exit.USAGE)

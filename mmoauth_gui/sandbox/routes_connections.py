@@ -17,7 +17,7 @@ from mmoauth_gui.sandbox.permissions import MANAGE_OUTGOING_WEBHOOKS, MANAGE_SLA
 from mmoauth_gui.sandbox.records import User
 from mmoauth_gui.sandbox.router import Router
 from mmoauth_gui.sandbox.state import State
-from mmoauth_gui.sandbox.token_fetch import fetch_token
+from mmoauth_gui.sandbox.token_fetch import ALLOWED_UNTRUSTED_INTERNAL, fetch_token
 
 BASE = "/api/v4/oauth/outgoing_connections"
 _PREFIX = "api.context.outgoing_oauth_connection"
@@ -178,7 +178,7 @@ class ConnectionRoutes:
             conn = conn.with_changes(client_secret=stored.client_secret)
             if conn.uses_password_grant and "credentials_password" not in decoded.present:
                 conn = conn.with_changes(credentials_password=stored.credentials_password)
-        outcome = fetch_token(conn)
+        outcome = fetch_token(conn, allowed_internal=self.state.settings.get(ALLOWED_UNTRUSTED_INTERNAL, ""))
         if not outcome.ok:
             raise AppError(error_id, outcome.status, outcome.detail)
         return status_ok()

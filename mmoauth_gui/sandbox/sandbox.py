@@ -39,9 +39,11 @@ class Sandbox:
         latency_ms: int = 0,
         host: str = "127.0.0.1",
         port: int = 0,
+        settings: Mapping[str, str] | None = None,
     ) -> None:
         self._seed: Seed = load_seed(seed)  # a bad seed fails here, before anything listens
         self.state = State()
+        self.state.settings = {**self._seed.settings, **(settings or {})}  # --setting wins over the seed
         self.feature = feature
         self.latency_ms = latency_ms
         self._host = host

@@ -10,12 +10,16 @@ File format::
                                        "callback_urls": [...], "content_type"?, "channel"?: NAME,
                                        "creator"?: "admin"|"user"}]}],
      "connections": [{"name", "client_id", "client_secret", "oauth_token_url", "audiences": [...],
-                      "grant_type"?, "credentials_username"?, "credentials_password"?}]}
+                      "grant_type"?, "credentials_username"?, "credentials_password"?}],
+     "settings"?: {"ServiceSettings.AllowedUntrustedInternalConnections": "localhost 127.0.0.0/8 ::1/128"}}
 
 ``user_role`` is the team-only user's role in that team (default: integrator in the first team, member
 elsewhere). String values may hold placeholders filled at start: ``{url}`` (the sandbox),
 ``{token_url}`` (its demo token endpoint), ``{unreachable_token_url}`` (a port nothing listens on),
 ``{secret:CLIENT_ID}`` (a demo client's secret), ``{demo_user_password}`` (the password-grant user's).
+``settings`` are server settings (``sandbox/token_fetch.py`` lists those read); without them a seed file gets a
+real server's defaults, so a token URL on loopback is refused by validate unless the seed allows loopback.
+The built-in ``demo`` and ``empty`` seeds allow it: their token endpoint is the sandbox's own.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
@@ -34,6 +38,12 @@ from mmoauth_gui.sandbox.demo_clients import DEMO_CLIENT_IDS
 from mmoauth_gui.sandbox.integrations.store import DEFAULT_CHANNELS
 from mmoauth_gui.sandbox.permissions import TEAM_ROLES, TeamRole
 from mmoauth_gui.sandbox.state import State
+from mmoauth_gui.sandbox.token_fetch import (
+    ALLOWED_UNTRUSTED_INTERNAL,
+    LOOPBACK_ALLOWED,
+    SettingError,
+    check_setting_key,
+)
 
 DEMO_SEED_FILE = "demo_seed.json"
 UNREACHABLE_TOKEN_URL = "https://127.0.0.1:1/oauth2/token"
@@ -94,6 +104,7 @@ class SeedTeam:
 class Seed:
     teams: tuple[SeedTeam, ...]
     connections: tuple[Mapping[str, Any], ...]  # placeholders still in the strings
+    settings: Mapping[str, str] = field(default_factory=dict)  # server settings, "Section.Key": value
 
 
 @dataclass(frozen=True)
@@ -124,7 +135,7 @@ def load_seed(seed: str | Path | Mapping[str, Any]) -> Seed:
     if isinstance(seed, Mapping):
         data: Any = seed
     elif seed == "empty":
-        data = {}
+        data = {"settings": {ALLOWED_UNTRUSTED_INTERNAL: LOOPBACK_ALLOWED}}
     elif seed == "demo":
         data = json.loads(resources.files("mmoauth_gui.sandbox").joinpath(DEMO_SEED_FILE).read_text("utf-8"))
     elif not isinstance(seed, str | Path):
@@ -175,7 +186,7 @@ def _list(obj: Mapping[str, Any], key: str, where: str) -> list[Any]:
 
 
 def _parse(data: Any, where: str) -> Seed:
-    root = _object(data, where, {"teams", "connections"})
+    root = _object(data, where, {"teams", "connections", "settings"})
     teams: list[SeedTeam] = []
     names: set[str] = set()
     for i, raw in enumerate(_list(root, "teams", where)):
@@ -187,7 +198,22 @@ def _parse(data: Any, where: str) -> Seed:
     connections = []
     for i, raw in enumerate(_list(root, "connections", where)):
         connections.append(_parse_connection(raw, f"{where}: connections[{i}]"))
-    return Seed(tuple(teams), tuple(connections))
+    return Seed(tuple(teams), tuple(connections), _parse_settings(root.get("settings", {}), f"{where}: settings"))
+
+
+def _parse_settings(raw: Any, where: str) -> dict[str, str]:
+    if not isinstance(raw, Mapping):
+        raise SeedError(f'{where} must be a JSON object of "Section.Key": "value"')
+    settings: dict[str, str] = {}
+    for key, value in raw.items():
+        try:
+            check_setting_key(key)
+        except SettingError as exc:
+            raise SeedError(f"{where}: {exc}") from None
+        if not isinstance(value, str):
+            raise SeedError(f"{where}: {key} must be a string")
+        settings[key] = value
+    return settings
 
 
 def _parse_team(raw: Any, where: str, *, first: bool) -> SeedTeam:

@@ -51,14 +51,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes | None:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             chunks: list[bytes] = []
-            while True:
-                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+            total = 0
+            while True:  # capped as it is read, before any route (or its authentication) sees it
+                size = int(self.rfile.readline(1024).split(b";", 1)[0].strip() or b"0", 16)
                 if size == 0:
-                    while self.rfile.readline().strip():
+                    while self.rfile.readline(1024).strip():
                         pass
                     return b"".join(chunks)
+                total += size
+                if total > MAX_BODY:
+                    return None
                 chunks.append(self.rfile.read(size))
-                self.rfile.readline()
+                self.rfile.readline(1024)
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
             self._discard(length)

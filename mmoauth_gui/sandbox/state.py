@@ -37,6 +37,7 @@ class State:
         self.feature: Feature = "on"
         self.latency_ms = 0
         self.commands_enabled = True
+        self.settings: dict[str, str] = {}  # server settings by "Section.Key" (sandbox/token_fetch.py), as text
         self.version_id = DEFAULT_VERSION_ID
         # How ``?audience=`` answers when no connection matches; servers differ (docs/MATTERMOST.md §4).
         self.audience_miss: AudienceMiss = "empty"

@@ -8,7 +8,10 @@ like Go's ``golang.org/x/oauth2`` errors and never holds the secret or the token
 from __future__ import annotations
 
 import functools
+import ipaddress
 import json
+import re
+import socket
 import ssl
 import urllib.error
 import urllib.parse
@@ -19,6 +22,115 @@ from typing import Any
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.rules import url_problems
 from mmoauth_gui.logs import redact
+
+# ---- the server's rule for its own outbound requests to untrusted URLs, and the settings that steer it ----
+# Mattermost's untrusted HTTP client (server/platform/services/httpservice/httpservice.go and client.go)
+# refuses to dial a reserved address (loopback, private, link-local, CGNAT, documentation and other special
+# ranges) or the server's own address (not modelled here), unless AllowedUntrustedInternalConnections lets it:
+# the setting is split on whitespace and commas; an entry equal to the URL's host allows that host without
+# looking at its addresses, an entry that parses as a CIDR allows the addresses inside it. The sandbox applies
+# it to the token requests of POST …/outgoing_connections/validate (docs/MATTERMOST.md, Appendix H): with the
+# default (empty) setting a token URL on loopback is refused, as on a real server.
+
+ALLOWED_UNTRUSTED_INTERNAL = "ServiceSettings.AllowedUntrustedInternalConnections"
+KNOWN_SETTINGS = {ALLOWED_UNTRUSTED_INTERNAL: ""}  # each setting the sandbox reads, with the server's default
+LOOPBACK_ALLOWED = "localhost 127.0.0.0/8 ::1/128"  # what the built-in seeds allow: their token endpoint's home
+ADDRESS_FORBIDDEN = (
+    "address forbidden, you may need to set AllowedUntrustedInternalConnections to allow an integration access "
+    "to your internal network"
+)
+
+_RESERVED = [
+    ipaddress.ip_network(cidr)
+    for cidr in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "127.0.0.0/8",
+        "0.0.0.0/8",
+        "169.254.0.0/16",
+        "192.0.0.0/24",
+        "192.0.2.0/24",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "192.88.99.0/24",
+        "198.18.0.0/15",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "255.255.255.255/32",
+        "100.64.0.0/10",
+        "::/128",
+        "::1/128",
+        "100::/64",
+        "2001::/23",
+        "2001:2::/48",
+        "2001:db8::/32",
+        "2001::/32",
+        "fc00::/7",
+        "fe80::/10",
+        "ff00::/8",
+        "2002::/16",
+        "64:ff9b::/96",
+        "2001:10::/28",
+        "2001:20::/28",
+    )  # fmt: skip
+]
+
+
+class SettingError(ValueError):
+    """A ``--setting`` or seed setting the sandbox does not know, or without ``KEY=VALUE``."""
+
+
+def parse_setting(text: str) -> tuple[str, str]:
+    """``KEY=VALUE`` of ``--setting``; the key must be one the sandbox reads."""
+    key, sep, value = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise SettingError(f"a setting is KEY=VALUE, not {text!r}")
+    check_setting_key(key)
+    return key, value.strip()
+
+
+def check_setting_key(key: str) -> None:
+    if key not in KNOWN_SETTINGS:
+        raise SettingError(f"the sandbox does not read the setting {key!r} (it reads: {', '.join(KNOWN_SETTINGS)})")
+
+
+def allowed_entries(setting: str) -> list[str]:
+    return [entry for entry in re.split(r"[\s,]+", setting) if entry]
+
+
+def is_reserved(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip.version == net.version and ip in net for net in _RESERVED)
+
+
+def forbidden_reason(url: str, allowed_setting: str) -> str:
+    """Why the server's untrusted client would not connect to ``url`` ("" when it would)."""
+    try:
+        host = urllib.parse.urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    entries = allowed_entries(allowed_setting)
+    if not host or host in entries:
+        return ""
+    try:
+        addresses = {ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in socket.getaddrinfo(host, None)}
+    except (OSError, ValueError, UnicodeError):
+        return ""  # the lookup fails again when the request is sent, and says so there
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False) if "/" in entry else None)
+        except ValueError:
+            continue
+    cidrs = [n for n in networks if n is not None]
+    refused = [
+        ip for ip in addresses if is_reserved(ip) and not any(ip.version == n.version and ip in n for n in cidrs)
+    ]
+    return ADDRESS_FORBIDDEN if len(refused) == len(addresses) else ""  # Go dials the first allowed address
+
 
 TIMEOUT_SECONDS = 5.0
 _MAX_BODY = 64 * 1024
@@ -90,10 +202,14 @@ def _refusal(status: int, reason: str, body: bytes, content_type: str) -> str:
     return f"oauth2: cannot fetch token: {status} {reason}\nResponse: {snippet}"
 
 
-def fetch_token(conn: Connection, timeout: float = TIMEOUT_SECONDS) -> FetchOutcome:
+def fetch_token(conn: Connection, timeout: float = TIMEOUT_SECONDS, *, allowed_internal: str = "") -> FetchOutcome:
+    """Ask the token URL for a token; ``allowed_internal`` is ``AllowedUntrustedInternalConnections``."""
     problems = url_problems(conn.oauth_token_url, "The token URL")
     if problems:
         return FetchOutcome(400, f"parse {json.dumps(conn.oauth_token_url)}: {problems[0]}")
+    forbidden = forbidden_reason(conn.oauth_token_url, allowed_internal)
+    if forbidden:
+        return FetchOutcome(502, f"Post {json.dumps(conn.oauth_token_url)}: {forbidden}")
     request = urllib.request.Request(  # noqa: S310 - url_problems allowed only http:// and https://
         conn.oauth_token_url,
         data=_form(conn),
