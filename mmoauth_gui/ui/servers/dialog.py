@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from mmoauth_gui.core.status import Look
+from mmoauth_gui.core.urls import same_origin, url_origin
 from mmoauth_gui.services.mattermost.client import MattermostClient
 from mmoauth_gui.services.mattermost.errors import MattermostError
 from mmoauth_gui.services.profile_check import ProfileTestResult, check_profile
@@ -427,6 +428,19 @@ class ProfilesDialog(QDialog):
             return "Enter the server URL, e.g. https://mattermost.example.com."
         if not (url.startswith("http://") or url.startswith("https://")):
             return "The server URL must start with https:// (or http:// for a local test server)."
+        moved = self._current is not None and not same_origin(url, self._current.url)
+        if (
+            moved
+            and self._current is not None
+            and (
+                (self.by_token.isChecked() and self.token.kept)
+                or (self.by_password.isChecked() and not self.password.text())
+            )
+        ):
+            return (
+                f"The stored token was saved for {url_origin(self._current.url)}; it is not sent to another address. "
+                + ("Paste the token for the new address." if self.by_token.isChecked() else "Sign in again.")
+            )
         if self.by_token.isChecked():
             if not self.token.kept and not self.token.value().strip():
                 return "Paste a personal access token."

@@ -140,3 +140,23 @@ def test_edit_keeps_the_stored_token_and_remove_asks(qtbot: Any, ctx: AppContext
     qtbot.waitUntil(lambda: ctx.profiles.get("Kept") is None)
     qtbot.waitUntil(lambda: dlg.remove_button.isEnabled() is False and dlg.list.count() == 0)
     assert ctx.secrets.get(SecretKind.SERVER_TOKEN, "Kept") is None
+
+
+def test_a_stored_token_is_not_sent_to_an_edited_address(qtbot: Any, ctx: AppContext, sandbox: Sandbox) -> None:
+    """Issue 17: a profile's token belongs to the origin it was saved for, not to the profile's name."""
+    other = Sandbox(seed="empty")
+    other.start()
+    try:
+        ctx.profiles.save(Profile(name="Kept", url=sandbox.url))
+        ctx.secrets.set(SecretKind.SERVER_TOKEN, "Kept", sandbox.admin_token)
+        dlg = ProfilesDialog(ctx, select="Kept")
+        qtbot.addWidget(dlg)
+        dlg.show()
+        qtbot.waitUntil(lambda: dlg._current is not None)
+        dlg.url.setText(other.url)
+        assert dlg.test() is None and dlg.save(connect=False) is None
+        assert "it is not sent to another address" in dlg.error.text() and "Paste the token" in dlg.error.text()
+        dlg.url.setText(sandbox.url + "/")  # the same origin, written differently: the token still applies
+        assert "Signed in as sysadmin" in run_test(qtbot, dlg)
+    finally:
+        other.stop()
