@@ -11,6 +11,7 @@ import asyncio
 import os
 import re
 import ssl
+import sys
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any, NoReturn
 
 from mmoauth_gui.cli.support import SERVER_TOKEN_ENV, CommandError, Exit, fail
 from mmoauth_gui.core.rules import url_problems
-from mmoauth_gui.core.urls import canonical_server_url, same_origin, url_origin
+from mmoauth_gui.core.urls import canonical_server_url, is_loopback_url, same_origin, url_origin
 from mmoauth_gui.services.http import make_http_client
 from mmoauth_gui.services.mattermost.client import REQUEST_DEADLINE, MattermostClient
 from mmoauth_gui.services.mattermost.errors import (
@@ -167,7 +168,22 @@ async def connect(access: ServerAccess) -> AsyncIterator[MattermostClient]:
     except (OSError, ssl.SSLError) as exc:
         fail(f"CA file {access.ca_file} could not be loaded as PEM certificates ({exc}).", Exit.USAGE)
     async with http:
-        yield MattermostClient(access.url, access.token, http, deadline_s=access.timeout)
+        url = await MattermostClient.secure_base_url(access.url, http)
+        if url != access.url:
+            print(f"{access.url} redirects to {url}: using https.", file=sys.stderr)
+        elif cleartext_warning(url):
+            print(f"warning: {cleartext_warning(url)}", file=sys.stderr)
+        yield MattermostClient(url, access.token, http, deadline_s=access.timeout)
+
+
+def cleartext_warning(url: str) -> str:
+    """What sending credentials to ``url`` risks, for an ``http://`` URL beyond loopback; "" otherwise."""
+    if not url.lower().startswith("http://") or is_loopback_url(url):
+        return ""
+    return (
+        f"{url} is not encrypted (http://): the Mattermost token travels in clear text, readable by anyone on "
+        "the network path and by any proxy. Use the server's https:// address."
+    )
 
 
 async def resolve_team_id(client: MattermostClient, team: str) -> str | None:

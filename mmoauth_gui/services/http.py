@@ -9,6 +9,7 @@ import httpx
 import truststore
 
 DEFAULT_TIMEOUT = 15.0
+LOOPBACK_PATTERNS = ("all://localhost", "all://127.0.0.1", "all://[::1]")
 USER_AGENT = "mmoauth-gui"
 
 
@@ -33,5 +34,7 @@ def make_http_client(
         limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=16),
         follow_redirects=False,
         trust_env=True,
+        # loopback never through a proxy, whatever the environment says: a proxy would see the token
+        mounts={pattern: None for pattern in LOOPBACK_PATTERNS},
         headers={"User-Agent": f"{USER_AGENT}/{__version__}"},
     )

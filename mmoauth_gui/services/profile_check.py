@@ -8,6 +8,7 @@ import httpx
 
 from mmoauth_gui.core.model import Team
 from mmoauth_gui.core.status import Look
+from mmoauth_gui.core.urls import canonical_server_url, is_loopback_url
 from mmoauth_gui.services.mattermost.client import MattermostClient, ServerInfo, User
 from mmoauth_gui.services.mattermost.errors import MattermostError, MfaRequired, NotAuthenticated
 from mmoauth_gui.services.session import FeatureState, probe_feature, version_note
@@ -27,9 +28,16 @@ class ProfileTestResult:
     error: MattermostError | None = None
     lines: list[Line] = field(default_factory=list)
     token: str = field(default="", repr=False)  # the session token after a password sign-in
+    cleartext_refused: bool = False  # a password was not sent over http:// (ask, then test with allow_cleartext)
+    url: str = ""  # the URL tested: the https one when the http:// one redirected there
 
     def text(self) -> str:
         return "\n".join(text for _kind, text in self.lines)
+
+
+def cleartext(url: str) -> bool:
+    """An ``http://`` URL beyond loopback: what it is sent travels in clear text."""
+    return url.lower().startswith("http://") and not is_loopback_url(url)
 
 
 def _error_line(exc: MattermostError, *, signing_in: bool) -> Line:
@@ -58,9 +66,31 @@ async def check_profile(
     password: str = "",
     mfa_code: str = "",
     team_id: str = "",
+    allow_cleartext: bool = False,
 ) -> ProfileTestResult:
-    """Every step that succeeds adds a line; the first failure adds its specific message and stops."""
+    """Every step that succeeds adds a line; the first failure adds its specific message and stops.
+
+    An ``http://`` URL is first probed without credentials, so a server that redirects to https is used
+    over https; a password (and MFA code) is sent over ``http://`` beyond loopback only with
+    ``allow_cleartext``.
+    """
     out = ProfileTestResult()
+    secure = await MattermostClient.secure_base_url(url, http)
+    if secure != canonical_server_url(url):
+        out.lines.append((Look.WARNING, f"{url} redirects to {secure}: tested over https. Save the https address."))
+    url = secure
+    if not token and cleartext(url) and not allow_cleartext:
+        out.lines.append(
+            (
+                Look.REFUSED,
+                f"{url} is not encrypted: the password and MFA code would travel in clear text, so they were not "
+                "sent. Use the server's https:// address, or confirm sending them anyway.",
+            )
+        )
+        out.cleartext_refused = True
+        return out
+    if cleartext(url):
+        out.lines.append((Look.WARNING, f"{url} is not encrypted (http://): credentials travel in clear text."))
     if not token:
         try:
             token = await MattermostClient.login(url, username, password, mfa_code, http)
@@ -70,6 +100,7 @@ async def check_profile(
             return out
         out.token = token
     client = MattermostClient(url, token, http)
+    out.url = client.base_url
     try:
         out.server = await client.ping()
     except MattermostError as exc:

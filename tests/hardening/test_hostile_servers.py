@@ -14,6 +14,7 @@ import time
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -363,3 +364,80 @@ def test_an_echoed_basic_header_is_scrubbed_from_output_and_files(
     for path in app_paths().config.parent.rglob("*"):
         if path.is_file():
             assert pair.rstrip("=").encode() not in path.read_bytes(), path
+
+
+# ---- M4: http:// servers: no credential before a redirect to https, loopback never through a proxy ----------
+
+
+def _local_address() -> str:
+    """A non-loopback address of this machine (skip when it has none)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+            address = str(probe.getsockname()[0])
+        except OSError:
+            address = ""
+    if not address or address.startswith("127."):
+        pytest.skip("no non-loopback address on this machine")
+    return address
+
+
+def test_an_http_server_that_redirects_to_https_never_sees_the_token(cli: InProcessCli) -> None:
+    from http.server import BaseHTTPRequestHandler
+
+    from hardening_support import QuietServer
+
+    host = _local_address()
+    seen: list[tuple[str, str]] = []
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the base class's name
+            seen.append((self.path, self.headers.get("Authorization", "")))
+            self.send_response(308)
+            self.send_header("Location", f"https://{host}:9{self.path}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+            pass
+
+    server = QuietServer((host, 0), Redirect)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        url = f"http://{host}:{server.server_address[1]}"
+        result = cli("connections", "list", "--server", url, env={"MMOAUTH_SERVER_TOKEN": ADMIN_TOKEN})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen == [("/api/v4/system/ping", "")]  # one probe, without the token
+    assert f"{url} redirects to https://{host}:9: using https." in result.err
+    assert result.code == 3  # nothing listens on https there: the token was never sent at all
+
+
+def test_a_plain_http_server_beyond_loopback_is_warned_about(cli: InProcessCli) -> None:
+    host = _local_address()
+    result = cli("connections", "list", "--server", f"http://{host}:9", env={"MMOAUTH_SERVER_TOKEN": ADMIN_TOKEN})
+    assert f"warning: http://{host}:9 is not encrypted (http://)" in result.err
+
+
+def test_a_password_is_not_sent_to_an_http_server_without_a_yes() -> None:
+    from mmoauth_gui.services.profile_check import check_profile
+
+    url = f"http://{_local_address()}:9"
+
+    async def test() -> Any:
+        async with httpx.AsyncClient() as http:
+            return await check_profile(http, url, username="admin", password="pw")
+
+    refused = asyncio.run(test())
+    assert refused.cleartext_refused and not refused.signed_in and refused.error is None
+    assert f"{url} is not encrypted: the password and MFA code would travel in clear text" in refused.text()
+
+
+def test_loopback_never_goes_through_a_proxy(cli: InProcessCli, loopback: LoopbackServers, sandbox: Sandbox) -> None:
+    proxy = loopback(lambda method, path, query: (502, {"error": "proxied"}, {}))
+    env = {"MMOAUTH_SERVER_TOKEN": sandbox.admin_token, "HTTP_PROXY": proxy.url, "ALL_PROXY": proxy.url}
+    result = cli("connections", "list", "--server", sandbox.url, "--json", env=env)
+    assert result.code == 0, result.err
+    assert proxy.requests == []

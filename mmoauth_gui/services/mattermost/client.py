@@ -19,7 +19,7 @@ import httpx
 
 from mmoauth_gui.core.model import SECRET_FIELDS, Command, Connection, Team
 from mmoauth_gui.core.urls import API_PATH as API
-from mmoauth_gui.core.urls import canonical_server_url
+from mmoauth_gui.core.urls import canonical_server_url, is_loopback_url
 from mmoauth_gui.core.webhooks import OutgoingWebhook
 from mmoauth_gui.services.bounded_read import BodyTooLarge, describe_size, read_capped
 from mmoauth_gui.services.mattermost.errors import (
@@ -276,6 +276,30 @@ class MattermostClient:
         )
 
     # ---- server and account ----------------------------------------------------------------------
+
+    @classmethod
+    async def secure_base_url(cls, base_url: str, http: httpx.AsyncClient) -> str:
+        """``base_url``, or its https form when the server redirects an ``http://`` ping there.
+
+        The probe carries no credential, so a server that only redirects to https never sees the token,
+        password or MFA code in clear text. Any other answer (or none) keeps the URL as given.
+        """
+        base = canonical_server_url(base_url)
+        if not base.lower().startswith("http://") or is_loopback_url(base):
+            return base
+        try:
+            async with asyncio.timeout(10):
+                response = await http.get(base + f"{API}/system/ping", headers={"Accept": "application/json"})
+        except (httpx.HTTPError, TimeoutError):
+            return base
+        location = response.headers.get("location", "")
+        if response.status_code not in (301, 302, 303, 307, 308) or not location:
+            return base
+        target = urlsplit(str(response.url.join(location)))
+        if target.scheme != "https" or target.hostname != urlsplit(base).hostname:
+            return base
+        path = target.path.removesuffix(f"{API}/system/ping")
+        return canonical_server_url(f"https://{target.netloc}{path}")
 
     async def ping(self) -> ServerInfo:
         """Whether the server answers, and its version (``X-Version-Id``)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from html import escape
 from pathlib import Path
@@ -31,10 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from mmoauth_gui.core.status import Look
-from mmoauth_gui.core.urls import same_origin, url_origin
 from mmoauth_gui.services.mattermost.client import MattermostClient
 from mmoauth_gui.services.mattermost.errors import MattermostError
-from mmoauth_gui.services.profile_check import ProfileTestResult, check_profile
+from mmoauth_gui.services.profile_check import ProfileTestResult, check_profile, cleartext
 from mmoauth_gui.storage.profiles import Profile, ProfileError
 from mmoauth_gui.storage.secrets import NO_KEYRING, SecretKind
 from mmoauth_gui.ui.context import AppContext
@@ -44,6 +44,7 @@ from mmoauth_gui.ui.kit.secret_field import SecretField
 from mmoauth_gui.ui.kit.spinner import Spinner
 from mmoauth_gui.ui.kit.style import scaled_font, status_color, status_css
 from mmoauth_gui.ui.runtime.errors import user_text
+from mmoauth_gui.ui.servers.guards import send_in_cleartext, stored_credential_problem
 
 log = logging.getLogger(__name__)
 
@@ -387,7 +388,8 @@ class ProfilesDialog(QDialog):
             return None
         token = await self._token_for_test()
         try:
-            result = await check_profile(
+            check = functools.partial(
+                check_profile,
                 http,
                 self.url.text().strip(),
                 token=token,
@@ -396,6 +398,9 @@ class ProfilesDialog(QDialog):
                 mfa_code=self.mfa.text().strip(),
                 team_id=str(self.team.currentData() or ""),
             )
+            result = await check()
+            if result.cleartext_refused and await send_in_cleartext(self, self.url.text().strip()):
+                result = await check(allow_cleartext=True)
         finally:
             self.spinner.stop()
         self._show_test(result)
@@ -428,19 +433,10 @@ class ProfilesDialog(QDialog):
             return "Enter the server URL, e.g. https://mattermost.example.com."
         if not (url.startswith("http://") or url.startswith("https://")):
             return "The server URL must start with https:// (or http:// for a local test server)."
-        moved = self._current is not None and not same_origin(url, self._current.url)
-        if (
-            moved
-            and self._current is not None
-            and (
-                (self.by_token.isChecked() and self.token.kept)
-                or (self.by_password.isChecked() and not self.password.text())
-            )
-        ):
-            return (
-                f"The stored token was saved for {url_origin(self._current.url)}; it is not sent to another address. "
-                + ("Paste the token for the new address." if self.by_token.isChecked() else "Sign in again.")
-            )
+        kept = self.token.kept if self.by_token.isChecked() else not self.password.text()
+        saved = self._current.url if self._current is not None else None
+        if moved := stored_credential_problem(saved, url, by_token=self.by_token.isChecked(), kept=kept):
+            return moved
         if self.by_token.isChecked():
             if not self.token.kept and not self.token.value().strip():
                 return "Paste a personal access token."
@@ -529,6 +525,9 @@ class ProfilesDialog(QDialog):
             if self._current is not None and self._current.auth == "password":
                 return None  # keep the stored session token
             self._show_error("Enter the password to sign in.")
+            return None
+        if cleartext(profile.url) and not await send_in_cleartext(self, profile.url):
+            self._show_error("Not signed in: the password was not sent over an unencrypted address.")
             return None
         try:
             return await MattermostClient.login(
