@@ -46,6 +46,9 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationDisplayName(DISPLAY_NAME)
     app.setDesktopFileName(APP_NAME)
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when to stop, after cleaning up
+    from mmoauth_gui.ui.kit import plain_text
+
+    plain_text.install(app)  # server and file text shown as text in every label, message box and tooltip
 
     paths = app_paths()
     setup_logging(paths.log_file)

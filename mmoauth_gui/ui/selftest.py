@@ -32,6 +32,9 @@ def run_selftest(args: argparse.Namespace) -> int:
 
         qInstallMessageHandler(_quiet_offscreen_notices)
         app = QApplication.instance() or QApplication(sys.argv[:1])
+        from mmoauth_gui.ui.kit import plain_text
+
+        plain_text.install(app)
         assert isinstance(app, QApplication)
         app.setQuitOnLastWindowClosed(False)
         try:

@@ -21,6 +21,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     fail_on_qt_warnings(items, UI_DIR)
 
 
+@pytest.fixture(autouse=True)
+def plain_text_guard(qapp: Any) -> None:
+    """As ``ui.app`` does at start: every label shows server and file text as text."""
+    from mmoauth_gui.ui.kit import plain_text
+
+    plain_text.install(qapp)
+
+
 @pytest.fixture
 def page(qtbot: Any, demo_ctx: AppContext) -> ConnectionsController:
     view = ConnectionsView()

@@ -8,6 +8,8 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QTableView
 
+from mmoauth_gui.ui.kit.plain_text import tooltip_text
+
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
 TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
@@ -49,7 +51,8 @@ class RowsTableModel(QAbstractTableModel, Generic[T]):
         if role in TEXT_ROLES:
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
+            tip = self._tooltip(row, column)
+            return tooltip_text(tip) if isinstance(tip, str) else tip
         return self._role_data(row, column, role, index.row())
 
     # -- what a subclass gives -------------------------------------------------------------------
