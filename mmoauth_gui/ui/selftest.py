@@ -32,10 +32,10 @@ def run_selftest(args: argparse.Namespace) -> int:
 
         qInstallMessageHandler(_quiet_offscreen_notices)
         app = QApplication.instance() or QApplication(sys.argv[:1])
+        assert isinstance(app, QApplication)
         from mmoauth_gui.ui.kit import plain_text
 
         plain_text.install(app)
-        assert isinstance(app, QApplication)
         app.setQuitOnLastWindowClosed(False)
         try:
             passed = bool(qasync.run(asyncio.wait_for(_selftest(), TIMEOUT_S)))
