@@ -107,4 +107,6 @@ def validation_seed(n_connections: int, token_url: str) -> dict[str, Any]:
             {"trigger": f"cmd{i}", "url": f"https://svc{i}.example.com/hook", "method": "P"} for i in range(10)
         ],
     }
-    return {"teams": [team], "connections": connections}
+    # the endpoint is on loopback: a real server refuses that unless AllowedUntrustedInternalConnections allows it
+    settings = {"ServiceSettings.AllowedUntrustedInternalConnections": "127.0.0.0/8"}
+    return {"teams": [team], "connections": connections, "settings": settings}

@@ -35,6 +35,7 @@ from mmoauth_gui.core.drafts.model import (
     credential_basis,
 )
 from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.urls import url_origin
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.storage.atomic import CorruptFileError, read_json_file, set_aside, write_json_atomic
 from mmoauth_gui.storage.drafts_exchange import write_exchange
@@ -211,7 +212,10 @@ class DraftStore:
                 results.append(self.secrets.set(kind, draft.id, value))
             else:
                 self.secrets.delete(kind, draft.id)
+        origin = url_origin(draft.connection.oauth_token_url)
         if not changed:
+            if client_secret and draft.secret_origin != origin:  # the same secret, given again for this origin
+                return self.save(replace(draft, secret_origin=origin))
             return draft
         held = [self.secrets.get(k, draft.id) for k in (SecretKind.CLIENT_SECRET, SecretKind.PASSWORD)]
         stored = any(held) and self.secrets.persistent and all(results)
@@ -220,20 +224,24 @@ class DraftStore:
                 draft,
                 secret_stored=stored,
                 secret_pending=any(held),
+                secret_origin=origin if any(held) else "",
                 validation=None,
                 validation_basis=None,
             )
         )
 
     def secret(self, draft: Draft | str, kind: SecretKind) -> str:
+        """The kept secret; none for a draft whose token URL moved to another origin since it was given."""
+        if isinstance(draft, Draft) and not draft.secret_follows:
+            return ""
         draft_id = draft if isinstance(draft, str) else draft.id
         return self.secrets.get(kind, draft_id) or ""
 
     def secret_state(self, draft: Draft) -> SecretState:
         """Where the draft's client secret is; may block on the keyring (call it off the GUI thread)."""
-        held = self.secrets.get(SecretKind.CLIENT_SECRET, draft.id)
+        held = self.secret(draft, SecretKind.CLIENT_SECRET)
         if draft.connection.uses_password_grant and held:
-            held = self.secrets.get(SecretKind.PASSWORD, draft.id) and held
+            held = self.secret(draft, SecretKind.PASSWORD) and held
         if held:
             return SecretState.STORED if self.secrets.persistent and draft.secret_stored else SecretState.SESSION
         return SecretState.MISSING if draft.needs_secret() else SecretState.NOT_NEEDED

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from mmoauth_gui.core.model import CREDENTIAL_FIELDS, SECRET_FIELDS, Connection
-from mmoauth_gui.core.urls import canonical_server_url
+from mmoauth_gui.core.urls import canonical_server_url, same_origin
 from mmoauth_gui.core.validation.result import ValidationResult
 
 DRAFT_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -150,6 +150,7 @@ class Draft:
     validation_basis: dict[str, Any] | None = None  # the credential fields that validation used
     secret_stored: bool = False  # the draft's secret(s) are in the OS keyring
     secret_pending: bool = False  # a secret was given since the last push: pushing sends it
+    secret_origin: str = ""  # the token URL's origin the secret was given for ("": kept before origins were)
     created_at: str = ""
     modified_at: str = ""
 
@@ -186,7 +187,12 @@ class Draft:
     @property
     def secret_needed(self) -> bool:
         """A secret is required to push and none is kept in the keyring (a session secret is lost at exit)."""
-        return self.needs_secret() and not self.secret_stored
+        return self.needs_secret() and not (self.secret_stored and self.secret_follows)
+
+    @property
+    def secret_follows(self) -> bool:
+        """The kept secret was given for this token URL's origin: a changed origin asks for it again."""
+        return not self.secret_origin or same_origin(self.secret_origin, self.connection.oauth_token_url)
 
     @property
     def validation_result(self) -> ValidationResult | None:
@@ -228,6 +234,7 @@ class Draft:
             "secret_needed": self.secret_needed,
             "secret_stored": self.secret_stored,
             "secret_pending": self.secret_pending,
+            "secret_origin": self.secret_origin,
             "created_at": self.created_at,
             "modified_at": self.modified_at,
         }
@@ -281,6 +288,7 @@ class Draft:
             validation_basis=basis,
             secret_stored=data.get("secret_stored") is True,
             secret_pending=data.get("secret_pending") is True,
+            secret_origin=text_or_empty(data.get("secret_origin")),
             created_at=text_or_empty(data.get("created_at")),
             modified_at=text_or_empty(data.get("modified_at")),
         )

@@ -23,7 +23,7 @@ from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.storage.atomic import CorruptFileError
 from mmoauth_gui.storage.drafts import DraftStore
 from mmoauth_gui.storage.paths import AppPaths
-from mmoauth_gui.storage.secrets import SecretStore
+from mmoauth_gui.storage.secrets import SecretKind, SecretStore
 from mmoauth_gui.ui.runtime.autosave import AutosaveBuffer
 
 SECRET = "client-secret-5f2a9c"
@@ -248,3 +248,23 @@ def test_autosave_drives_a_draft_store(store: DraftStore) -> None:
     buffer.change(draft.edit(name="Billing v2"), now=0.0)
     buffer.maybe_save(3.0)
     assert store.get(draft.id).name == "Billing v2"
+
+
+def test_a_secret_does_not_follow_its_token_url_to_another_origin(
+    paths: AppPaths, memory_keyring: MemoryKeyring
+) -> None:
+    """Issue 17: a client secret goes only to the token URL origin it was entered for; a move asks again."""
+    store = DraftStore(paths, SecretStore())
+    draft = store.new(CONN, client_secret=SECRET)
+    assert draft.secret_origin == "https://auth.example.com:443" and store.secret(draft, SecretKind.CLIENT_SECRET)
+
+    same = store.save(draft.with_changes(connection=CONN.with_changes(oauth_token_url="https://AUTH.example.com/v2")))
+    assert store.secret(same, SecretKind.CLIENT_SECRET) == SECRET  # the same origin, another path
+
+    moved = store.save(same.with_changes(connection=CONN.with_changes(oauth_token_url="https://evil.example/token")))
+    assert store.secret(moved, SecretKind.CLIENT_SECRET) == "" and store.with_secrets(moved).client_secret == ""
+    assert store.secret_state(moved) is SecretState.MISSING and moved.secret_needed
+    assert store.get(moved.id).secret_follows is False  # read back from its file: still bound
+
+    again = store.set_secrets(moved, client_secret=SECRET)  # given again for the new origin
+    assert store.secret(again, SecretKind.CLIENT_SECRET) == SECRET and not again.secret_needed
