@@ -21,7 +21,7 @@ from mmoauth_gui.sandbox.integrations.outbound import OutboundError, OutboundRes
 from mmoauth_gui.sandbox.integrations.store import Channel, IntegrationStore, OutgoingHook, Post
 from mmoauth_gui.sandbox.records import SlashCommand, Team, User
 from mmoauth_gui.sandbox.state import State
-from mmoauth_gui.sandbox.token_fetch import FetchOutcome, fetch_token
+from mmoauth_gui.sandbox.token_fetch import ALLOWED_UNTRUSTED_INTERNAL, FetchOutcome, fetch_token
 
 LOOKUP_FAILED = "Failed to find an outgoing oauth connection for the webhook"
 TOKEN_FAILED = "Failed to retrieve token for outgoing oauth connection"
@@ -57,7 +57,7 @@ def token_for(state: State, url: str) -> TokenStep:
     conn = state.connection_for_audience(url)
     if conn is None:
         return TokenStep(None, None)
-    outcome = fetch_token(conn)
+    outcome = fetch_token(conn, allowed_internal=state.settings.get(ALLOWED_UNTRUSTED_INTERNAL, ""))
     return TokenStep(conn, outcome, "" if outcome.ok else outcome.detail)
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 SEED: dict[str, Any] = {
+    # the token endpoint is the sandbox's own, on loopback: allowed as a real server would need it
+    "settings": {"ServiceSettings.AllowedUntrustedInternalConnections": "127.0.0.0/8"},
     "teams": [
         {
             "name": "alpha",

@@ -19,6 +19,8 @@ CLIENT = "mattermost-commands"
 
 def webhook_seed(rec_url: str) -> dict[str, Any]:
     return {
+        # the token endpoint is on loopback: allowed as a real server would need it
+        "settings": {"ServiceSettings.AllowedUntrustedInternalConnections": "127.0.0.0/8"},
         "teams": [
             {
                 "name": "eng",
