@@ -140,8 +140,11 @@ async def probe_feature(client: MattermostClient, user: User, team_id: str | Non
 async def open_session(
     http: httpx.AsyncClient, profile: Profile, token: str, *, demo: bool = False, probe: bool = True
 ) -> Session:
-    """Reach the server, check the token, read the teams and probe the feature. Raises MattermostError."""
-    client = MattermostClient(profile.url, token, http)
+    """Reach the server, check the token, read the teams and probe the feature. Raises MattermostError.
+
+    An ``http://`` profile beyond loopback is probed without the token first: a redirect to https is taken.
+    """
+    client = MattermostClient(await MattermostClient.secure_base_url(profile.url, http), token, http)
     server = await client.ping()
     user = await client.me()
     teams = tuple(await client.my_teams())
