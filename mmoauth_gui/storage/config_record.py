@@ -13,17 +13,19 @@ from typing import Any
 from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.storage.atomic import CorruptFileError, read_json_file, write_json_atomic
 from mmoauth_gui.storage.paths import AppPaths
+from mmoauth_gui.storage.process_lock import ProcessLock
 
 KIND = "config-applied"
 SCHEMA = 1
 
 
 class AppliedRecord:
-    """Read-modify-write of ``paths.config_record_file``; every write atomic."""
+    """Read-modify-write of ``paths.config_record_file``; every write atomic, under the app-wide lock."""
 
     def __init__(self, paths: AppPaths) -> None:
         self._path = paths.config_record_file
         self._lock = threading.RLock()
+        self._update = ProcessLock(self._path)
         self.problem: CorruptFileError | None = None
 
     @property
@@ -54,7 +56,7 @@ class AppliedRecord:
         return out
 
     def record(self, server_url: str, connection_id: str, name: str, secret_version: int) -> None:
-        with self._lock:
+        with self._lock, self._update:
             servers = self._servers()
             key = canonical_server_url(server_url)
             entries = servers.get(key)
@@ -64,7 +66,7 @@ class AppliedRecord:
             write_json_atomic(self._path, KIND, SCHEMA, {"servers": servers})
 
     def forget(self, server_url: str, connection_id: str) -> None:
-        with self._lock:
+        with self._lock, self._update:
             servers = self._servers()
             entries = servers.get(canonical_server_url(server_url))
             if isinstance(entries, dict) and entries.pop(connection_id, None) is not None:

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.storage.atomic import CorruptFileError, read_json_file, write_json_atomic
 from mmoauth_gui.storage.paths import AppPaths
+from mmoauth_gui.storage.process_lock import ProcessLock
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ class ProfileStore:
         self._path = paths.profiles_file
         self._secrets = secrets
         self._lock = threading.RLock()
+        self._update = ProcessLock(self._path)
         self._profiles: list[Profile] = []
         self._unreadable: list[Any] = []
         self.problem: CorruptFileError | None = None
@@ -147,7 +149,7 @@ class ProfileStore:
 
     def save(self, profile: Profile) -> None:
         """Add ``profile``, or replace the one with the same name."""
-        with self._lock:
+        with self._lock, self._update:
             self.load()
             for i, existing in enumerate(self._profiles):
                 if existing.name == profile.name:
@@ -159,7 +161,7 @@ class ProfileStore:
 
     def remove(self, name: str) -> None:
         """Drop the profile and its server token; unknown names raise :class:`ProfileError`."""
-        with self._lock:
+        with self._lock, self._update:
             self.load()
             kept = [p for p in self._profiles if p.name != name]
             if len(kept) == len(self._profiles):
@@ -171,7 +173,7 @@ class ProfileStore:
 
     def rename(self, old: str, new: str) -> Profile:
         new = new.strip()
-        with self._lock:
+        with self._lock, self._update:
             self.load()
             current = next((p for p in self._profiles if p.name == old), None)
             if current is None:

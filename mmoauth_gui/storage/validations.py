@@ -18,6 +18,7 @@ from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.storage.atomic import CorruptFileError, read_json_file, write_json_atomic
 from mmoauth_gui.storage.paths import AppPaths
+from mmoauth_gui.storage.process_lock import ProcessLock
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +42,14 @@ class StoredValidation:
 
 
 class ValidationStore:
-    """Read-modify-write of ``paths.validations_file``; every write atomic.
-
-    Two processes writing at once may lose one of the two latest results (never the file): these are
-    a cache of the last answers, and a new validation restores them.
+    """Read-modify-write of ``paths.validations_file``; every write atomic, under a lock every process
+    of the app shares, so two windows (or a window and the CLI) writing at once both keep their results.
     """
 
     def __init__(self, paths: AppPaths) -> None:
         self._path = paths.validations_file
         self._lock = threading.RLock()
+        self._update = ProcessLock(self._path)
         self.problem: CorruptFileError | None = None
 
     @property
@@ -65,7 +65,7 @@ class ValidationStore:
 
     def put(self, key: str, result: ValidationResult) -> StoredValidation:
         stored = StoredValidation(result.without_token(), result.checked_at or now_iso())
-        with self._lock:
+        with self._lock, self._update:
             entries = self._read()
             entries[key] = stored
             self._write(entries)
@@ -73,7 +73,7 @@ class ValidationStore:
 
     def put_many(self, results: Mapping[str, ValidationResult]) -> None:
         """Several results in one write (after "Validate all")."""
-        with self._lock:
+        with self._lock, self._update:
             entries = self._read()
             for key, result in results.items():
                 entries[key] = StoredValidation(result.without_token(), result.checked_at or now_iso())
@@ -81,7 +81,7 @@ class ValidationStore:
 
     def remove(self, keys: str | Iterable[str]) -> None:
         wanted = {keys} if isinstance(keys, str) else set(keys)
-        with self._lock:
+        with self._lock, self._update:
             entries = self._read()
             if not wanted & entries.keys():
                 return
