@@ -31,7 +31,7 @@ from mmoauth_gui.core.rules import Problem, check_connection, has_errors
 from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.mattermost.client import MattermostClient
-from mmoauth_gui.services.mattermost.errors import NotFound
+from mmoauth_gui.services.mattermost.errors import InvalidResponse, MattermostError, NotFound
 from mmoauth_gui.services.token.client import AuthChoice, validate_locally
 from mmoauth_gui.storage.drafts_exchange import export_connections
 
@@ -326,7 +326,17 @@ class DraftSync:
 
         secret_sent = bool(conn.client_secret or conn.credentials_password)
         if creating:
-            saved = await self.client.create_connection(conn, self.team_id)
+            if draft.interrupted_push == self.server_url:
+                linked = await self._link_interrupted_create(draft)
+                if linked is not None:
+                    return await self._push_linked(linked, force=force)
+            draft = await self.store.save(replace(draft, creating_on=self.server_url))
+            try:
+                saved = await self.client.create_connection(conn, self.team_id)
+            except MattermostError as exc:
+                if exc.status is not None and not isinstance(exc, InvalidResponse):
+                    await self.store.save(replace(draft, creating_on=""))  # answered: nothing was created
+                raise
             action: Literal["created", "updated", "unchanged"] = "created"
         else:
             saved = await self.client.update_connection(conn, self.team_id)
@@ -338,6 +348,52 @@ class DraftSync:
         ]
         updated = await self._after_sync(draft, saved)
         return PushResult(updated, saved, action, secret_sent, warnings)
+
+    async def _link_interrupted_create(self, draft: Draft) -> Draft | None:
+        """After a push whose create may have reached the server unrecorded, the connection it created.
+
+        Looks for a connection no other draft is linked to with the draft's client id and token URL and its
+        name or audiences; links the draft to it. None when there is none (the create never arrived); a
+        :class:`DraftError` naming them when several could be it.
+        """
+        mine = draft.connection
+        candidates = []
+        for conn in await self.client.list_connections(self.team_id):
+            if (conn.client_id, conn.oauth_token_url) != (mine.client_id, mine.oauth_token_url):
+                continue
+            if conn.name != mine.name and conn.audiences != mine.audiences:
+                continue
+            if await self.store.find_by_origin(self.server_url, conn.id) is None:
+                candidates.append(conn)
+        if not candidates:
+            await self.store.save(replace(draft, creating_on=""))
+            return None
+        if len(candidates) > 1:
+            ids = ", ".join(c.id for c in candidates)
+            raise DraftError(
+                f"An earlier push of “{draft.name or draft.id}” to {self.server_url} was interrupted, and "
+                f"{len(candidates)} connections there could be the one it created ({ids}). Delete the extra ones "
+                "on the server (or delete this draft and pull the right one), then push again."
+            )
+        found = candidates[0]
+        log.info("draft %s linked to connection %s created by an interrupted push", draft.id, found.id)
+        return await self.store.save(
+            replace(
+                draft,
+                origin=Origin(self.server_url, found.id, found.update_at),
+                snapshot=_filled(found, mine),
+                creating_on="",
+                server=draft.server or self.server_url,
+            )
+        )
+
+    async def _push_linked(self, linked: Draft, *, force: bool) -> PushResult:
+        result = await self.push(linked, force=force)
+        note = (
+            f"An earlier push of this draft was interrupted after the server had created the connection "
+            f"(id {result.connection.id}): the draft is now linked to it instead of creating a second one."
+        )
+        return replace(result, warnings=[note, *result.warnings])
 
     async def pull(self, connection_id: str, *, draft: Draft | None = None) -> PullResult:
         """Make a draft from a server connection, or refresh the draft already made from it.
@@ -448,6 +504,7 @@ class DraftSync:
                 snapshot=_filled(server_copy, fields_),
                 conflict=None,
                 secret_pending=False,
+                creating_on="",
                 server=draft.server or self.server_url,
             )
         )

@@ -47,7 +47,7 @@ def run_list(args: argparse.Namespace) -> int:
         (
             d.id,
             d.name or "(no name)",
-            d.status.label.lower(),
+            d.status.label.lower() + (" (push interrupted)" if d.interrupted_push else ""),
             str(d.summary()["validation"]).replace("_", " "),
             "needed" if d.secret_needed else ("stored" if d.secret_stored else "-"),
             d.origin.server_url if d.origin else d.server,
@@ -98,6 +98,12 @@ def run_show(args: argparse.Namespace) -> int:
         copy = draft.conflict.server_copy
         what = "was deleted on the server" if copy is None else f"changed on the server (update_at {copy.update_at})"
         print(f"\nConflict: the connection {what}. Resolve it with push --force, pull --take-theirs, or push --merge.")
+    if draft.interrupted_push:
+        print(
+            f"\nInterrupted push: an earlier push to {draft.interrupted_push} ended before its answer was "
+            "recorded; the next push there links this draft to the connection it created, if it did, "
+            "instead of creating a second one."
+        )
     if problems:
         print("\nProblems:")
         for line in problem_lines(problems):

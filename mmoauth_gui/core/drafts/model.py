@@ -151,6 +151,7 @@ class Draft:
     secret_stored: bool = False  # the draft's secret(s) are in the OS keyring
     secret_pending: bool = False  # a secret was given since the last push: pushing sends it
     secret_origin: str = ""  # the token URL's origin the secret was given for ("": kept before origins were)
+    creating_on: str = ""  # a server a create was sent to whose answer was never recorded (interrupted push)
     created_at: str = ""
     modified_at: str = ""
 
@@ -195,6 +196,12 @@ class Draft:
         return not self.secret_origin or same_origin(self.secret_origin, self.connection.oauth_token_url)
 
     @property
+    def interrupted_push(self) -> str:
+        """The server an earlier create may have reached unrecorded ("" when none): the next push there looks
+        for that connection before creating another."""
+        return self.creating_on if self.origin is None or not self.origin.is_on(self.creating_on) else ""
+
+    @property
     def validation_result(self) -> ValidationResult | None:
         return ValidationResult.from_json(self.validation) if self.validation is not None else None
 
@@ -235,6 +242,7 @@ class Draft:
             "secret_stored": self.secret_stored,
             "secret_pending": self.secret_pending,
             "secret_origin": self.secret_origin,
+            "creating_on": self.creating_on,
             "created_at": self.created_at,
             "modified_at": self.modified_at,
         }
@@ -251,6 +259,7 @@ class Draft:
             "validation": validation_badge(self),
             "secret_needed": self.secret_needed,
             "secret_stored": self.secret_stored,
+            "interrupted_push": self.interrupted_push or None,
             "modified_at": self.modified_at,
         }
 
@@ -289,6 +298,7 @@ class Draft:
             secret_stored=data.get("secret_stored") is True,
             secret_pending=data.get("secret_pending") is True,
             secret_origin=text_or_empty(data.get("secret_origin")),
+            creating_on=text_or_empty(data.get("creating_on")),
             created_at=text_or_empty(data.get("created_at")),
             modified_at=text_or_empty(data.get("modified_at")),
         )
