@@ -65,14 +65,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="off: the setting is disabled (501); unlicensed: no Enterprise licence (501)",
     )
     parser.add_argument("--latency-ms", type=int, default=0, metavar="N", help="delay every API response by N ms")
+    parser.add_argument(
+        "--faults",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="a share (0-1) of API requests meets a network fault: a reset, an answer lost after the change was "
+        "made, a 503 page, a garbage body or a trickled one (for soak tests; default 0)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from mmoauth_gui.sandbox import Sandbox, SeedError
+    from mmoauth_gui.sandbox.faults import Faults
 
     if args.latency_ms < 0:
         fail("--latency-ms must be 0 or more.", Exit.USAGE)
+    if not 0 <= args.faults <= 1:
+        fail("--faults is a share between 0 and 1, e.g. 0.1.", Exit.USAGE)
     if not 0 <= args.port <= 65535:
         fail("--port must be between 0 and 65535.", Exit.USAGE)
     if not is_loopback_host(args.host):
@@ -105,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
         )
     except SeedError as exc:
         fail(f"{exc}.", Exit.USAGE)
+    sandbox.faults = Faults(rate=args.faults)
     try:
         sandbox.start()
     except OSError as exc:

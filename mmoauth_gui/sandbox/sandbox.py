@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from mmoauth_gui.sandbox.app import SandboxApp
 from mmoauth_gui.sandbox.demo_clients import DemoClient, make_demo_clients, make_demo_user
+from mmoauth_gui.sandbox.faults import Faults
 from mmoauth_gui.sandbox.records import User
 from mmoauth_gui.sandbox.seed import UNREACHABLE_TOKEN_URL, Placeholders, Seed, apply_seed, load_seed
 from mmoauth_gui.sandbox.server import SandboxHTTPServer
@@ -46,6 +47,7 @@ class Sandbox:
         self.state.settings = {**self._seed.settings, **(settings or {})}  # --setting wins over the seed
         self.feature = feature
         self.latency_ms = latency_ms
+        self.faults = Faults()  # off; a soak sets ``sb.faults.rate`` (read on every request)
         self._host = host
         self._port = port
         self._clients = make_demo_clients()
@@ -169,6 +171,7 @@ class Sandbox:
             if self._server is not None:
                 return self
             server = SandboxHTTPServer(self._host, self._port, SandboxApp(self.state, self._token_endpoint))
+            server.faults = self.faults
             port = server.server_address[1]
             host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self._host, self._host)  # noqa: S104 - a URL to reach it
             self.url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

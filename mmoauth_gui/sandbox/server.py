@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import socket
+import struct
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,6 +14,7 @@ from typing import Any
 
 from mmoauth_gui.logs import redact
 from mmoauth_gui.sandbox.errors import AppError
+from mmoauth_gui.sandbox.faults import GARBAGE_BODY, UNAVAILABLE_PAGE, Fault, Faults
 from mmoauth_gui.sandbox.http_types import Request, Response
 from mmoauth_gui.sandbox.ids import new_token
 
@@ -101,13 +104,40 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
             request_id=request_id,
         )
-        self._send(self.server.app(request))
+        fault = self.server.faults.draw() if request.path.startswith("/api/v4/") else None
+        if fault is Fault.RESET:
+            return self._cut()
+        if fault is Fault.UNAVAILABLE:
+            return self._send(Response(503, UNAVAILABLE_PAGE, [("Content-Type", "text/html")]))
+        response = self.server.app(request)
+        if fault is Fault.LOST_ANSWER:
+            return self._cut()
+        if fault is Fault.GARBAGE:
+            response = Response(200, GARBAGE_BODY, [("Content-Type", "application/json")])
+        if fault is Fault.TRICKLE:
+            return self._trickle(response)
+        self._send(response)
 
-    def _send(self, response: Response) -> None:
+    def _cut(self) -> None:
+        """End the connection with a reset, no answer."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    def _trickle(self, response: Response) -> None:
+        self._send(Response(response.status, b"", response.headers), length=len(response.body))
+        self.wfile.flush()
+        slow, rest = response.body[:256], response.body[256:]
+        for i in range(0, len(slow), 16):
+            time.sleep(self.server.faults.trickle_delay)
+            self.wfile.write(slow[i : i + 16])
+            self.wfile.flush()
+        self.wfile.write(rest)
+
+    def _send(self, response: Response, length: int | None = None) -> None:
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Content-Length", str(len(response.body) if length is None else length))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
@@ -125,6 +155,7 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         if ":" in host:
             self.address_family = socket.AF_INET6
         self.app = app
+        self.faults = Faults()
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
         super().__init__((host, port), _Handler)
