@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import BENCH_DIR, PYTHON, Measurement, child_env, median
+from benchmarks.common import BENCH_DIR, PYTHON, REPO, Measurement, child_env, median
 from benchmarks.datadir import prepare
 
 STARTUP_FULL = {"drafts": 500, "commands": 10_000, "connections": 1_000, "runs": 5}
@@ -87,4 +87,45 @@ def rss_overhead(quick: bool = False) -> Measurement:
         f"peak RSS (ru_maxrss), fresh processes, medians of {size['runs']}: the app with its Slash commands page "
         f"showing {size['commands']} cached commands x {size['connections']} connections ({size['drafts']} drafts "
         f"in the data folder) {a:.1f} MB vs a bare PySide6 QMainWindow {b:.1f} MB",
+    )
+
+
+LAUNCH_RUNS_FULL = 5
+LAUNCH_RUNS_QUICK = 1
+
+
+def _timed(argv: list[str], data_dir: Path) -> float:
+    started = time.perf_counter()
+    out = subprocess.run(
+        [*argv, "--data-dir", str(data_dir), "--selftest"],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=CHILD_LIMIT_S,
+        cwd=REPO,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} --selftest failed: {(out.stdout + out.stderr).strip()[-1500:]}")
+    return time.perf_counter() - started
+
+
+def launch_warm(quick: bool = False) -> Measurement:
+    """``scripts/launch.sh`` once the environment is set up, against the installed entry point, both running
+    the self-test (window, demo sandbox, a validation) to the end."""
+    app = REPO / ".venv" / "bin" / "mmoauth-gui"
+    if not app.exists():
+        raise RuntimeError(f"{app} is missing: run `bash scripts/launch.sh` once to set up the environment")
+    runs = LAUNCH_RUNS_QUICK if quick else LAUNCH_RUNS_FULL
+    script: list[float] = []
+    direct: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="mmoauth-bench-") as tmp:
+        _timed(["bash", "scripts/launch.sh"], Path(tmp) / "warm")  # warm-up: the OS file cache, the stamp
+        for i in range(runs):
+            script.append(_timed(["bash", "scripts/launch.sh"], Path(tmp) / f"s{i}"))
+            direct.append(_timed([str(app)], Path(tmp) / f"d{i}"))
+    s, d = median(script), median(direct)
+    return Measurement(
+        s / d,
+        f"`bash scripts/launch.sh --selftest` with the environment already set up {s * 1000:.0f} ms vs "
+        f"`.venv/bin/mmoauth-gui --selftest` {d * 1000:.0f} ms, medians of {runs} (fresh data folders)",
     )

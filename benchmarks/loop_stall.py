@@ -150,7 +150,10 @@ def _quiet_offscreen_notice() -> None:
     previous = qInstallMessageHandler(handler)
 
 
-def _run_in_qt(paths: Any, info: dict[str, Any], n: int, runs: int) -> list[dict[str, Any]]:
+Scenario = Callable[[Any, dict[str, Any], int, int], Any]
+
+
+def _run_in_qt(paths: Any, info: dict[str, Any], n: int, runs: int, scenario: Scenario | None = None) -> Any:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_API", "pyside6")
     import qasync
@@ -162,7 +165,7 @@ def _run_in_qt(paths: Any, info: dict[str, Any], n: int, runs: int) -> list[dict
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
-        return loop.run_until_complete(_scenario(paths, info, n, runs))
+        return loop.run_until_complete((scenario or _scenario)(paths, info, n, runs))
     finally:
         loop.close()
         asyncio.set_event_loop(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 from benchmarks.common import Measurement, median
@@ -83,4 +84,34 @@ def live_preview(quick: bool = False) -> Measurement:
         f"{n_connections} connections: Preview.what_if_edit + the list of changed commands, median "
         f"{median(times) * 1000:.3f} ms, p95 {times[int(len(times) * 0.95)] * 1000:.2f} ms, max "
         f"{times[-1] * 1000:.1f} ms (the widest edit, an audience of '*', changes {widest} commands)",
+    )
+
+
+SCALING_FULL = (1_000, 10_000, 100_000)
+SCALING_QUICK = (100, 300, 1_000)
+
+
+def scaling(quick: bool = False) -> Measurement:
+    """The slope of log(build + rows time) over log(size), commands and connections scaled together (10:1)."""
+    sizes = SCALING_QUICK if quick else SCALING_FULL
+    times: list[float] = []
+    for n in sizes:
+        commands, connections = preview_workload(n, max(10, n // 10))
+        runs = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            Preview(commands, connections).rows()
+            runs.append(time.perf_counter() - t0)
+        times.append(median(runs))
+    xs = [math.log(n) for n in sizes]
+    ys = [math.log(t) for t in times]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+    each = ", ".join(
+        f"{n:,} commands × {max(10, n // 10):,} connections {t * 1000:.1f} ms"
+        for n, t in zip(sizes, times, strict=True)
+    )
+    return Measurement(
+        slope,
+        f"Preview build + rows, median of 3 at each size: {each}; least-squares slope of log(time) over log(size)",
     )

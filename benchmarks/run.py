@@ -44,13 +44,17 @@ class Benchmark:
 BENCHMARKS = {
     b.name: b
     for b in (
-        Benchmark("bulk_validation_speedup", "benchmarks.bulk_validation:measure", 20, True, "x"),
-        Benchmark("max_loop_stall_ms", "benchmarks.loop_stall:measure", 50, False, " ms"),
-        Benchmark("preview_speedup_vs_naive", "benchmarks.preview_speed:preview_speedup", 20, True, "x"),
-        Benchmark("live_preview_ms", "benchmarks.preview_speed:live_preview", 16, False, " ms"),
-        Benchmark("startup_ratio_vs_bare_qt", "benchmarks.gui_runs:startup", 2, False, "x"),
-        Benchmark("sync_speedup", "benchmarks.sync_speed:measure", 5, True, "x"),
-        Benchmark("rss_overhead_mb", "benchmarks.gui_runs:rss_overhead", 80, False, " MB"),
+        Benchmark("bulk_validation_speedup", "benchmarks.bulk_validation:measure", 50, True, "x"),
+        Benchmark("max_loop_stall_ms", "benchmarks.loop_stall:measure", 25, False, " ms"),
+        Benchmark("preview_speedup_vs_naive", "benchmarks.preview_speed:preview_speedup", 100, True, "x"),
+        Benchmark("live_preview_ms", "benchmarks.preview_speed:live_preview", 2, False, " ms"),
+        Benchmark("startup_ratio_vs_bare_qt", "benchmarks.gui_runs:startup", 1.5, False, "x"),
+        Benchmark("sync_speedup", "benchmarks.sync_speed:measure", 8, True, "x"),
+        Benchmark("rss_overhead_mb", "benchmarks.gui_runs:rss_overhead", 60, False, " MB"),
+        Benchmark("preview_table_load_ms", "benchmarks.preview_table:measure", 100, False, " ms"),
+        Benchmark("preview_scaling_exponent", "benchmarks.preview_speed:scaling", 1.15, False, ""),
+        Benchmark("leak_mb_per_100_validate_all", "benchmarks.leak:measure", 5, False, " MB"),
+        Benchmark("launch_warm_ratio", "benchmarks.gui_runs:launch_warm", 1.2, False, "x"),
     )
 }
 CHILD_LIMIT_S = 900

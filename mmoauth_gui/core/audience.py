@@ -126,10 +126,10 @@ class UrlSet:
         if not is_wildcard(audience):
             return [audience] if audience in self._members else []
         prefix = audience[:-1]
-        start = bisect_left(self._urls, prefix)
+        urls = self._urls
+        i, end = bisect_left(urls, prefix), len(urls)
         out: list[str] = []
-        for url in self._urls[start:]:
-            if not url.startswith(prefix):
-                break
-            out.append(url)
+        while i < end and urls[i].startswith(prefix):  # no slice: that would copy the rest of the list
+            out.append(urls[i])
+            i += 1
         return out

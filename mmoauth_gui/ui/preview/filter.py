@@ -1,4 +1,4 @@
-"""Filters over the preview table: team, kind, connection, status and words; sorted by team and command by default."""
+"""Filters over the preview table: team, kind, connection, status and words, in the order of the model below."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 
 from mmoauth_gui.core.model import IntegrationKind
 from mmoauth_gui.core.preview.build import PreviewRow, Status
-from mmoauth_gui.ui.preview.model import TEAM, PreviewModel, RowRole, SearchRole, SortRole
+from mmoauth_gui.ui.preview.model import PreviewModel, RowRole, SearchRole
 
 
 class PreviewFilter(QSortFilterProxyModel):
@@ -19,9 +19,16 @@ class PreviewFilter(QSortFilterProxyModel):
         self.status: Status | None = None
         self.kind: IntegrationKind | None = None
         self.terms: tuple[str, ...] = ()
-        self.setSortRole(SortRole)
         self.setDynamicSortFilter(True)
-        self.sort(TEAM, Qt.SortOrder.AscendingOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The table's header asks here; the rows are put in order by the model below (see
+        :meth:`PreviewModel.sort`), and this filter keeps its order."""
+        source = self.sourceModel()
+        if isinstance(source, PreviewModel):
+            source.sort(column, order)
+        else:
+            super().sort(column, order)
 
     def set_filters(
         self,

@@ -18,7 +18,6 @@ from mmoauth_gui.ui.kit.table_model import RowsTableModel
 
 RowRole = Qt.ItemDataRole.UserRole + 1
 SearchRole = Qt.ItemDataRole.UserRole + 2
-SortRole = Qt.ItemDataRole.UserRole + 3
 
 COLUMNS = ("Team", "Command", "Display name", "Method", "URL", "Connection", "Server's answer", "Status")
 TEAM, TRIGGER, DISPLAY_NAME, METHOD, URL, CONNECTION, SERVER, STATUS = range(len(COLUMNS))
@@ -74,6 +73,7 @@ class PreviewModel(RowsTableModel[PreviewRow]):
         self._channel_label: Callable[[str], str] = str
         self._search: list[str] | None = None  # built on the first search: 10,000 rows' text is 2 MB
         self._palette_owner: Any = None
+        self._sorted_by: tuple[int, Qt.SortOrder] = (TEAM, Qt.SortOrder.AscendingOrder)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
@@ -103,9 +103,34 @@ class PreviewModel(RowsTableModel[PreviewRow]):
             return row
         if role == SearchRole:
             return self.haystacks_view()[position]
-        if role == SortRole:
-            return self._sort_key(row, column)
         return None
+
+    # -- order -----------------------------------------------------------------------------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Put the rows themselves in order, by a key computed once per row; the filter above keeps this
+        order (a proxy's own sort asks Python for two keys on each of its n·log n comparisons)."""
+        self._sorted_by = (column, order)
+        if len(self._rows) < 2:
+            return
+        order_ = self._order(self._rows)
+        if order_ == list(range(len(order_))):
+            return
+        self.layoutAboutToBeChanged.emit()
+        new_row = [0] * len(order_)
+        for new, old in enumerate(order_):
+            new_row[old] = new
+        self._rows = [self._rows[i] for i in order_]
+        if self._search is not None:
+            self._search = [self._search[i] for i in order_]
+        before = self.persistentIndexList()
+        self.changePersistentIndexList(before, [self.index(new_row[i.row()], i.column()) for i in before])
+        self.layoutChanged.emit()
+
+    def _order(self, rows: Sequence[PreviewRow]) -> list[int]:
+        column, order = self._sorted_by
+        keys = [self._sort_key(r, column) for r in rows]
+        return sorted(range(len(keys)), key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
 
     # -- content ---------------------------------------------------------------------------------
 
@@ -118,9 +143,9 @@ class PreviewModel(RowsTableModel[PreviewRow]):
     ) -> None:
         self.beginResetModel()
         self._preview = preview
-        self._rows = list(rows)
         self._team_label = team_label
         self._channel_label = channel_label
+        self._rows = [rows[i] for i in self._order(rows)]
         self._search = None
         self.endResetModel()
 

@@ -19,6 +19,7 @@ from mmoauth_gui.ui.preview.model import (
     URL,
     PreviewModel,
     RowRole,
+    SearchRole,
 )
 
 TEAMS = {"t1": "Engineering", "t2": "Support"}
@@ -135,3 +136,28 @@ def test_sorting_by_status_puts_problems_first(qapp: Any) -> None:
     proxy.sort(STATUS, Qt.SortOrder.AscendingOrder)
     statuses = [proxy.index(i, STATUS).data() for i in range(proxy.rowCount())]
     assert statuses == ["Mismatch", "Ambiguous", "Unlinked", "Linked", "Linked"]
+
+
+def test_a_header_click_sorts_the_rows_and_keeps_the_selected_command(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QTableView
+
+    model, _preview = make_model()
+    proxy = PreviewFilter()
+    proxy.setSourceModel(model)
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.setModel(proxy)
+    table.setSortingEnabled(True)
+    table.sortByColumn(TEAM, Qt.SortOrder.AscendingOrder)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.selectRow(1)
+    model.haystacks_view()
+    chosen = proxy.index(1, TRIGGER).data()
+
+    table.horizontalHeader().setSortIndicator(URL, Qt.SortOrder.DescendingOrder)
+    urls = [proxy.index(i, URL).data() for i in range(proxy.rowCount())]
+    assert urls == sorted(urls, key=str.casefold, reverse=True)
+    (selected,) = table.selectionModel().selectedRows()
+    assert selected.siblingAtColumn(TRIGGER).data() == chosen
+    for i in range(proxy.rowCount()):  # the search text built before the sort moved with its row
+        assert proxy.index(i, URL).data().casefold() in proxy.index(i, 0).data(SearchRole)
