@@ -1,9 +1,10 @@
-"""``sync_speedup``: reading 20 teams x 300 commands (and the connections) from a sandbox answering after
-50 ms, one request at a time vs the app's ``services.sync.sync``.
+"""``sync_speedup``: reading 20 teams x 300 commands, 50 outgoing webhooks and the connections from a sandbox
+answering after 50 ms, one request at a time vs the app's ``services.preview_fetch.sync``.
 
 The sandbox runs in its own process (``python -m mmoauth_gui sandbox --latency-ms 50``) so that its JSON work
 does not share a GIL with the client. Both sides use the app's ``MattermostClient`` and HTTP client; the
-one-at-a-time side asks for the teams, then the connections, then each team's commands, awaiting each.
+one-at-a-time side asks for the teams, then the connections, then each team's commands and webhooks, awaiting
+each.
 """
 
 from __future__ import annotations
@@ -16,26 +17,29 @@ from typing import Any
 
 from benchmarks.common import Measurement, median, sandbox, write_json
 from benchmarks.workloads import sync_seed
-from mmoauth_gui.core.model import Command, Connection, Team
+from mmoauth_gui.core.model import Command, Team
+from mmoauth_gui.core.webhooks import OutgoingWebhook
 from mmoauth_gui.services.http import make_http_client
 from mmoauth_gui.services.mattermost.client import MattermostClient
 from mmoauth_gui.services.preview_fetch import DEFAULT_CONCURRENCY, sync
 
-FULL = (20, 300, 50)  # teams, commands per team, latency in ms
-QUICK = (3, 20, 10)
+FULL = (20, 300, 50, 50)  # teams, commands per team, latency in ms, webhooks
+QUICK = (3, 20, 10, 4)
 RUNS = 3
 
 
-async def one_at_a_time(client: MattermostClient) -> tuple[list[Team], list[Command], list[Connection]]:
+async def one_at_a_time(client: MattermostClient) -> tuple[list[Team], list[Command], list[OutgoingWebhook]]:
     teams = await client.my_teams()
-    connections = await client.list_connections()
+    await client.list_connections()
     commands: list[Command] = []
+    hooks: list[OutgoingWebhook] = []
     for team in teams:
         commands += await client.commands(team.id)
-    return teams, commands, connections
+        hooks += await client.outgoing_webhooks(team.id)
+    return teams, commands, hooks
 
 
-async def _measure(info: dict[str, Any], runs: int) -> tuple[list[float], list[float], int, int]:
+async def _measure(info: dict[str, Any], runs: int) -> tuple[list[float], list[float], int, int, int]:
     async with make_http_client() as http:
         client = MattermostClient(info["url"], info["token"], http)
         await client.my_teams()  # warm-up: the first connection, imports
@@ -43,31 +47,36 @@ async def _measure(info: dict[str, Any], runs: int) -> tuple[list[float], list[f
         counts = set()
         for _ in range(runs):
             t0 = time.perf_counter()
-            teams, commands, _ = await one_at_a_time(client)
+            teams, commands, hooks = await one_at_a_time(client)
             sequential.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             result = await sync(client)
             app.append(time.perf_counter() - t0)
-            counts.add((len(teams), len(commands), len(result.teams), len(result.commands)))
-    if len(counts) != 1 or len({(a, b) for a, b in [c[:2] for c in counts] + [c[2:] for c in counts]}) != 1:
+            counts.add((len(teams), len(commands), len(hooks)))
+            counts.add((len(result.teams), len(result.commands), len(result.webhooks)))
+    if len(counts) != 1:
         raise AssertionError(f"the two ways read different data: {sorted(counts)}")
-    n_teams, n_commands, _, _ = counts.pop()
-    return sequential, app, n_teams, n_commands
+    n_teams, n_commands, n_hooks = counts.pop()
+    return sequential, app, n_teams, n_commands, n_hooks
 
 
 def measure(quick: bool = False) -> Measurement:
-    n_teams, per_team, latency_ms = QUICK if quick else FULL
+    n_teams, per_team, latency_ms, n_webhooks = QUICK if quick else FULL
     runs = 1 if quick else RUNS
     with tempfile.TemporaryDirectory(prefix="mmoauth-bench-") as tmp:
-        seed = write_json(Path(tmp) / "seed.json", sync_seed(n_teams, per_team))
+        seed = write_json(Path(tmp) / "seed.json", sync_seed(n_teams, per_team, n_webhooks))
         with sandbox(seed, latency_ms=latency_ms) as info:
-            sequential, app, got_teams, got_commands = asyncio.run(_measure(info, runs))
-    if got_teams != n_teams or got_commands != n_teams * per_team:
-        raise AssertionError(f"read {got_teams} teams and {got_commands} commands, expected {n_teams} x {per_team}")
+            sequential, app, got_teams, got_commands, got_hooks = asyncio.run(_measure(info, runs))
+    if (got_teams, got_commands, got_hooks) != (n_teams, n_teams * per_team, n_webhooks):
+        raise AssertionError(
+            f"read {got_teams} teams, {got_commands} commands and {got_hooks} webhooks, expected {n_teams} x "
+            f"{per_team} and {n_webhooks}"
+        )
     seq, par = median(sequential), median(app)
     return Measurement(
         seq / par,
-        f"{n_teams} teams x {per_team} commands + connections from a sandbox process answering after {latency_ms} ms: "
+        f"{n_teams} teams x {per_team} commands, {n_webhooks} outgoing webhooks and the connections from a sandbox "
+        f"process answering after {latency_ms} ms: "
         f"one request at a time {seq * 1000:.0f} ms vs services.sync.sync (concurrency {DEFAULT_CONCURRENCY}) "
         f"{par * 1000:.0f} ms, medians of {runs}; same teams and commands both ways",
     )

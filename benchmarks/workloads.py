@@ -60,10 +60,19 @@ def draft_connection(i: int) -> Connection:
     )
 
 
-def sync_seed(n_teams: int, commands_per_team: int) -> dict[str, Any]:
-    """A sandbox seed with ``n_teams`` teams of ``commands_per_team`` custom commands each, and a few connections."""
+def sync_seed(n_teams: int, commands_per_team: int, n_webhooks: int = 0) -> dict[str, Any]:
+    """A sandbox seed with ``n_teams`` teams of ``commands_per_team`` custom commands each, ``n_webhooks``
+    outgoing webhooks spread over the teams, and a few connections."""
     teams = []
     for t in range(n_teams):
+        hooks = [
+            {
+                "display_name": f"Hook {h}",
+                "trigger_words": [f"hook{h}"],
+                "callback_urls": [f"https://svc{h % 50}.example.com/hooks/{h}", f"https://backup.example.com/{h}"],
+            }
+            for h in range(t, n_webhooks, n_teams)
+        ]
         commands = [
             {
                 "trigger": f"cmd{t}-{i}",
@@ -74,7 +83,9 @@ def sync_seed(n_teams: int, commands_per_team: int) -> dict[str, Any]:
             }
             for i in range(commands_per_team)
         ]
-        teams.append({"name": f"team-{t:02d}", "display_name": f"Team {t}", "commands": commands})
+        teams.append(
+            {"name": f"team-{t:02d}", "display_name": f"Team {t}", "commands": commands, "outgoing_webhooks": hooks}
+        )
     connections = [
         {
             "name": f"conn {j}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mmoauth_gui.sandbox.auth import require_user
 from mmoauth_gui.sandbox.errors import AppError, permission_error
-from mmoauth_gui.sandbox.http_types import Request, Response
+from mmoauth_gui.sandbox.http_types import JSON_TYPE, Request, Response
 from mmoauth_gui.sandbox.permissions import MANAGE_OTHERS_SLASH_COMMANDS, MANAGE_OWN_SLASH_COMMANDS, VIEW_TEAM
 from mmoauth_gui.sandbox.router import Router
 from mmoauth_gui.sandbox.state import State
@@ -32,7 +32,7 @@ class CommandRoutes:
             raise AppError("api.command.disabled.app_error", 501)
         manages_others = s.has_team_permission(user, team_id, MANAGE_OTHERS_SLASH_COMMANDS)
         commands = s.commands_of_team(team_id)
-        return Response.json(
-            200,
-            [c.to_json(with_url=manages_others or (manages_own and c.creator_id == user.id)) for c in commands],
+        body = b",".join(
+            c.json_bytes(with_url=manages_others or (manages_own and c.creator_id == user.id)) for c in commands
         )
+        return Response(200, b"[" + body + b"]", [("Content-Type", JSON_TYPE)])
