@@ -22,7 +22,7 @@ def ssl_context(ca_file: str | Path | None = None) -> ssl.SSLContext:
 
 
 def make_http_client(
-    *, ca_file: str | Path | None = None, timeout: float = DEFAULT_TIMEOUT, max_connections: int = 64
+    *, ca_file: str | Path | None = None, timeout: float = DEFAULT_TIMEOUT, max_connections: int = 128
 ) -> httpx.AsyncClient:
     """An ``AsyncClient`` for the whole app. No custom transport, so proxies come from the environment."""
     from mmoauth_gui import __version__

@@ -28,7 +28,7 @@ from mmoauth_gui.services.validation.server import validate_on_server, validate_
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CONCURRENCY = 64  # desktop checks: token endpoints answer slowly, they are not CPU-bound here
+DEFAULT_CONCURRENCY = 128  # desktop checks: token endpoints answer slowly, they are not CPU-bound here
 SERVER_CONCURRENCY = 16  # checks through Mattermost: each one makes the server fetch a token, be gentle
 
 K = TypeVar("K", bound=Hashable)
