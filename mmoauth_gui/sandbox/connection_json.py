@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.core.rules import check_connection
+from mmoauth_gui.sandbox.server_model import first_invalid, store_refusal
 
 _STRINGS = (
     "id",
@@ -111,8 +111,6 @@ def patch(current: Connection, update: DecodedConnection) -> Connection:
 
 
 def first_rule_error(conn: Connection) -> str | None:
-    """The first broken rule, as the server's ``IsValid`` stops at the first one; ``None`` when valid."""
-    for problem in check_connection(conn):
-        if problem.is_error:
-            return f"OutgoingOAuthConnection.IsValid: {problem.message}, id={conn.id}"
-    return None
+    """Why the server refuses to store ``conn``: the first broken ``IsValid`` rule, else a database limit."""
+    broken = first_invalid(conn)
+    return str(broken) if broken is not None else store_refusal(conn)

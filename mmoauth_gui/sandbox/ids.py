@@ -11,6 +11,7 @@ import secrets
 import string
 import threading
 import time
+import unicodedata
 
 ID_LENGTH = 26
 _ORDERED = "0123456789abcdefghijklmnopqrstuv"  # base 32, ASCII-sorted
@@ -48,8 +49,10 @@ def new_token() -> str:
 
 
 def is_valid_id(value: str) -> bool:
-    """Mattermost's ``IsValidId``: exactly 26 letters or digits."""
-    return len(value) == ID_LENGTH and value.isascii() and value.isalnum()
+    """Mattermost's ``IsValidId`` (``model/utils.go``): 26 bytes of UTF-8, each character a Unicode letter or number."""
+    if len(value.encode("utf-8", "surrogatepass")) != ID_LENGTH:
+        return False
+    return all(unicodedata.category(ch)[0] in "LN" for ch in value)
 
 
 def now_ms() -> int:

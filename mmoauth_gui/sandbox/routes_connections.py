@@ -12,7 +12,7 @@ from mmoauth_gui.sandbox.auth import require_user
 from mmoauth_gui.sandbox.connection_json import BodyError, decode_connection, first_rule_error, patch
 from mmoauth_gui.sandbox.errors import AppError, permission_error
 from mmoauth_gui.sandbox.http_types import Request, Response, status_ok
-from mmoauth_gui.sandbox.ids import is_valid_id, new_id
+from mmoauth_gui.sandbox.ids import is_valid_id, new_id, now_ms
 from mmoauth_gui.sandbox.permissions import MANAGE_OUTGOING_WEBHOOKS, MANAGE_SLASH_COMMANDS, SYSTEM_MANAGE_CONNECTIONS
 from mmoauth_gui.sandbox.records import User
 from mmoauth_gui.sandbox.router import Router
@@ -127,7 +127,8 @@ class ConnectionRoutes:
         if decoded.connection.id:
             raise AppError(f"{_PREFIX}.create_connection.input_error", 400, "a new connection must not carry an id")
         draft = decoded.connection.with_changes(creator_id=user.id)
-        reason = first_rule_error(draft.with_changes(id=new_id()))  # the server checks after PreSave set an id
+        stamp = now_ms()  # the server checks after PreSave set the id and the times
+        reason = first_rule_error(draft.with_changes(id=new_id(), create_at=stamp, update_at=stamp))
         if reason is not None:
             raise AppError(f"{_PREFIX}.create_connection.app_error", 500, reason)
         stored = self.state.insert_connection(draft, user.id)

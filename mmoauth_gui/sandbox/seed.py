@@ -33,10 +33,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.core.rules import check_connection, url_problems
 from mmoauth_gui.sandbox.demo_clients import DEMO_CLIENT_IDS
+from mmoauth_gui.sandbox.ids import new_id
 from mmoauth_gui.sandbox.integrations.store import DEFAULT_CHANNELS
 from mmoauth_gui.sandbox.permissions import TEAM_ROLES, TeamRole
+from mmoauth_gui.sandbox.server_model import first_invalid, is_valid_http_url
 from mmoauth_gui.sandbox.state import State
 from mmoauth_gui.sandbox.token_fetch import (
     ALLOWED_UNTRUSTED_INTERNAL,
@@ -260,9 +261,8 @@ def _parse_webhook(raw: Any, where: str, channels: tuple[str, ...]) -> SeedWebho
     for k, url in enumerate(urls):
         if not isinstance(url, str):
             raise SeedError(f"{where}.callback_urls[{k}] must be a string")
-        problems = url_problems(_dummy_fill(url), "the callback URL")
-        if problems:
-            raise SeedError(f"{where}.callback_urls[{k}]: {problems[0]}")
+        if not is_valid_http_url(_dummy_fill(url)):
+            raise SeedError(f"{where}.callback_urls[{k}]: {_NOT_A_SERVER_URL}")
     channel = _text(obj, "channel", where, required=False)
     if channel and channel not in channels:
         raise SeedError(f"{where}.channel {channel!r} is not one of the team's channels ({', '.join(channels)})")
@@ -288,9 +288,8 @@ def _parse_command(raw: Any, where: str) -> SeedCommand:
     if trigger.startswith("/") or any(ch.isspace() for ch in trigger) or len(trigger) > 128:
         raise SeedError(f"{where}.trigger {trigger!r} must be 1-128 characters, no leading '/', no spaces")
     url = _text(obj, "url", where)
-    problems = url_problems(_dummy_fill(url), "the URL")
-    if problems or len(url) > 1024:
-        raise SeedError(f"{where}.url: {problems[0] if problems else 'the URL is longer than 1024 characters'}")
+    if not is_valid_http_url(_dummy_fill(url)) or len(url) > 1024:
+        raise SeedError(f"{where}.url: {_NOT_A_SERVER_URL}, of at most 1024 characters")
     method = _text(obj, "method", where, required=False, default="P")
     if method not in ("P", "G"):
         raise SeedError(f'{where}.method must be "P" (POST) or "G" (GET), not {method!r}')
@@ -305,6 +304,9 @@ def _parse_command(raw: Any, where: str) -> SeedCommand:
         _text(obj, "description", where, required=False),
         creator,
     )
+
+
+_NOT_A_SERVER_URL = "not a URL the server accepts (lowercase http:// or https://, a host, Go's URL syntax)"
 
 
 def _dummy_fill(text: str) -> str:
@@ -328,9 +330,9 @@ def _parse_connection(raw: Any, where: str) -> Mapping[str, Any]:
                     f"{where}: {{{match.group(1)}}} names no demo client (known: {', '.join(DEMO_CLIENT_IDS)})"
                 )
     conn = connection_from_seed(obj, fill=_dummy_fill)
-    errors = [p for p in check_connection(conn) if p.is_error]
-    if errors:
-        raise SeedError(f"{where} ({obj['name']}): {errors[0].message}")
+    broken = first_invalid(conn.with_changes(id=new_id(), creator_id=new_id(), create_at=1, update_at=1))
+    if broken is not None:
+        raise SeedError(f"{where} ({obj['name']}): {broken.message}")
     return obj
 
 

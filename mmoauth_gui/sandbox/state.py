@@ -10,13 +10,18 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, Literal
 
-from mmoauth_gui.core.audience import AudienceIndex
 from mmoauth_gui.core.model import Connection, GrantType
-from mmoauth_gui.core.rules import check_connection
 from mmoauth_gui.sandbox.ids import new_id, new_token, now_ms
 from mmoauth_gui.sandbox.integrations.store import IntegrationStore
 from mmoauth_gui.sandbox.permissions import TeamRole, role_permits
 from mmoauth_gui.sandbox.records import SlashCommand, Team, User
+from mmoauth_gui.sandbox.server_model import (
+    DEFAULT_AUDIENCE_RULE,
+    AudienceRule,
+    first_invalid,
+    pick_connection,
+    store_refusal,
+)
 
 Feature = Literal["on", "off", "unlicensed"]
 FEATURES: tuple[str, ...] = ("on", "off", "unlicensed")
@@ -41,6 +46,8 @@ class State:
         self.version_id = DEFAULT_VERSION_ID
         # How ``?audience=`` answers when no connection matches; servers differ (docs/MATTERMOST.md §4).
         self.audience_miss: AudienceMiss = "empty"
+        # Which of several matching connections ``?audience=`` and the integrations get (the sandbox's choice).
+        self.audience_rule: AudienceRule = DEFAULT_AUDIENCE_RULE
         # Early 9.x servers blanked client_id and credentials_username in responses (docs/MATTERMOST.md §3).
         self.blank_client_ids = False
         self._users: dict[str, User] = {}
@@ -49,7 +56,6 @@ class State:
         self._members: dict[tuple[str, str], TeamRole] = {}
         self._commands: dict[str, SlashCommand] = {}
         self._connections: dict[str, Connection] = {}
-        self._index = AudienceIndex()
         self.integrations = IntegrationStore()  # channels, outgoing webhooks, posts, the server log
 
     # --- users and sessions -------------------------------------------------------------------
@@ -213,10 +219,12 @@ class State:
             credentials_username=credentials_username,
             credentials_password=credentials_password,
         )
-        errors = [p for p in check_connection(conn) if p.is_error]
-        if errors:
-            raise RuleError(errors[0].message)
-        return self.insert_connection(conn, creator_id or self._first_admin_id())
+        creator = creator_id or self._first_admin_id()
+        broken = first_invalid(conn.with_changes(id=new_id(), creator_id=creator, create_at=1, update_at=1))
+        refusal = broken.message if broken is not None else store_refusal(conn)
+        if refusal is not None:
+            raise RuleError(refusal)
+        return self.insert_connection(conn, creator)
 
     def insert_connection(self, conn: Connection, creator_id: str) -> Connection:
         """Store ``conn`` as new, without checking rules (the routes check them the server's way)."""
@@ -224,7 +232,6 @@ class State:
             stamp = now_ms()
             stored = replace(conn, id=new_id(), creator_id=creator_id, create_at=stamp, update_at=stamp)
             self._connections[stored.id] = stored
-            self._index.set(stored.id, stored.audiences)
             return stored
 
     def replace_connection(self, conn: Connection) -> Connection:
@@ -237,15 +244,11 @@ class State:
                 conn, create_at=old.create_at, creator_id=old.creator_id, update_at=max(now_ms(), old.update_at + 1)
             )
             self._connections[stored.id] = stored
-            self._index.set(stored.id, stored.audiences)
             return stored
 
     def delete_connection(self, connection_id: str) -> bool:
         with self._lock:
-            if self._connections.pop(connection_id, None) is None:
-                return False
-            self._index.remove(connection_id)
-            return True
+            return self._connections.pop(connection_id, None) is not None
 
     def connection(self, connection_id: str) -> Connection | None:
         with self._lock:
@@ -265,14 +268,11 @@ class State:
     def connection_for_audience(self, url: str) -> Connection | None:
         """The connection the sandbox uses for ``url``.
 
-        The real choice among several matches is closed code (docs/MATTERMOST.md §5); the sandbox's
-        documented rule: the oldest match (smallest ``create_at``, then smallest id).
+        The real choice among several matches is closed code (docs/MATTERMOST.md §5); ``audience_rule``
+        is the sandbox's (``server_model.AudienceRule``).
         """
         with self._lock:
-            matches = [self._connections[k] for k in self._index.match(url)]
-            if not matches:
-                return None
-            return min(matches, key=lambda c: (c.create_at, c.id))
+            return pick_connection(self._connections.values(), url, self.audience_rule)
 
     def connection_json(self, conn: Connection) -> dict[str, Any]:
         """``conn`` as the server sends it: sanitised (no secret, no password)."""

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.core.rules import url_problems
 from mmoauth_gui.logs import redact
+from mmoauth_gui.sandbox.server_model import GoUrlError, parse_request_uri
 
 # ---- the server's rule for its own outbound requests to untrusted URLs, and the settings that steer it ----
 # Mattermost's untrusted HTTP client (server/platform/services/httpservice/httpservice.go and client.go)
@@ -204,19 +204,24 @@ def _refusal(status: int, reason: str, body: bytes, content_type: str) -> str:
 
 def fetch_token(conn: Connection, timeout: float = TIMEOUT_SECONDS, *, allowed_internal: str = "") -> FetchOutcome:
     """Ask the token URL for a token; ``allowed_internal`` is ``AllowedUntrustedInternalConnections``."""
-    problems = url_problems(conn.oauth_token_url, "The token URL")
-    if problems:
-        return FetchOutcome(400, f"parse {json.dumps(conn.oauth_token_url)}: {problems[0]}")
+    where = f"Post {json.dumps(conn.oauth_token_url)}"
+    try:
+        scheme, host = parse_request_uri(conn.oauth_token_url)
+    except GoUrlError as exc:
+        return FetchOutcome(400, str(exc))
+    if scheme not in ("http", "https"):
+        return FetchOutcome(400, f"{where}: unsupported protocol scheme {json.dumps(scheme)}")
+    if not host:
+        return FetchOutcome(400, f"{where}: http: no Host in request URL")
     forbidden = forbidden_reason(conn.oauth_token_url, allowed_internal)
     if forbidden:
-        return FetchOutcome(502, f"Post {json.dumps(conn.oauth_token_url)}: {forbidden}")
-    request = urllib.request.Request(  # noqa: S310 - url_problems allowed only http:// and https://
+        return FetchOutcome(502, f"{where}: {forbidden}")
+    request = urllib.request.Request(  # noqa: S310 - the scheme is http or https (checked above)
         conn.oauth_token_url,
         data=_form(conn),
         method="POST",
         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
     )
-    where = f"Post {json.dumps(conn.oauth_token_url)}"
     try:
         with _opener().open(request, timeout=timeout) as response:
             body = response.read(_MAX_BODY)

@@ -218,15 +218,15 @@ def test_create_with_bad_json_is_400(api: Api, content: bytes) -> None:
 @pytest.mark.parametrize(
     ("changes", "reason"),
     [
-        ({"name": ""}, "Name is required"),
-        ({"name": "n" * 65}, "at most 64"),
-        ({"client_secret": ""}, "Client Secret is required"),
-        ({"oauth_token_url": "ftp://idp.example.com/token"}, "http:// or https://"),
-        ({"oauth_token_url": "HTTPS://idp.example.com/token"}, "lowercase"),
-        ({"audiences": []}, "At least one audience"),
-        ({"audiences": ["https://ok.example.com", "not a url"]}, "Audience URL 2"),
-        ({"grant_type": "implicit"}, "Grant type"),
-        ({"grant_type": "password"}, "Username is required"),
+        ({"name": ""}, "IsValid: Invalid name., id="),
+        ({"name": "n" * 65}, "Invalid name."),
+        ({"client_secret": ""}, "Invalid client secret."),
+        ({"oauth_token_url": "ftp://idp.example.com/token"}, "Invalid oauth token url."),
+        ({"oauth_token_url": "HTTPS://idp.example.com/token"}, "Invalid oauth token url."),
+        ({"audiences": []}, "Audience must not be empty."),
+        ({"audiences": ["https://ok.example.com", "not a url"]}, "Audience URL is invalid: not a url"),
+        ({"grant_type": "implicit"}, "Invalid grant type."),
+        ({"grant_type": "password"}, "Invalid password credentials."),
     ],
 )
 def test_create_breaking_a_rule_is_500_with_the_reason_in_detailed_error(
@@ -244,8 +244,8 @@ def test_create_reports_only_the_first_broken_rule(api: Api) -> None:
             "detailed_error"
         ]
     )
-    assert "Name is required" in detail
-    assert "Client ID" not in detail and "audience" not in detail
+    assert "Invalid name." in detail
+    assert "client id" not in detail and "Audience" not in detail
 
 
 def test_create_audience_list_longer_than_the_column_is_500(api: Api) -> None:
@@ -321,7 +321,7 @@ def test_update_breaking_a_rule_is_500_and_changes_nothing(api: Api) -> None:
     body = {"id": conn["id"], "oauth_token_url": "idp.example.com/token"}
     response = api.admin.put(f"{CONNECTIONS}/{conn['id']}", json=body)
     body_err = assert_app_error(response, 500, "api.context.outgoing_oauth_connection.update_connection.app_error")
-    assert "http:// or https://" in str(body_err["detailed_error"])
+    assert "Invalid oauth token url." in str(body_err["detailed_error"])
     assert api.admin.get(f"{CONNECTIONS}/{conn['id']}").json() == conn
 
 

@@ -115,7 +115,7 @@ GOOD_CONN = {
         ),
         (
             {"connections": [{**GOOD_CONN, "audiences": []}]},
-            "connections[0] (c): At least one audience URL is required",
+            "connections[0] (c): Audience must not be empty.",
         ),
         ({"connections": [{**GOOD_CONN, "client_secret": ""}]}, "client_secret must be a non-empty string"),
         ({"connections": [{**GOOD_CONN, "client_secret": "{secret:ghost}"}]}, "names no demo client"),
