@@ -14,6 +14,7 @@ import threading
 from types import FrameType
 
 from mmoauth_gui.cli.support import Exit, fail
+from mmoauth_gui.sandbox.server_model import DEFAULT_AUDIENCE_RULE, AudienceRule
 from mmoauth_gui.sandbox.token_fetch import SettingError, parse_setting
 
 
@@ -64,6 +65,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="on",
         help="off: the setting is disabled (501); unlicensed: no Enterprise licence (501)",
     )
+    parser.add_argument(
+        "--audience-rule",
+        choices=[rule.value for rule in AudienceRule],
+        default=DEFAULT_AUDIENCE_RULE.value,
+        help="which connection answers a URL several connections match (the real server's choice is closed code): "
+        "the oldest (default, the sandbox's own choice), the newest, or the one with the longest matching audience",
+    )
     parser.add_argument("--latency-ms", type=int, default=0, metavar="N", help="delay every API response by N ms")
     parser.add_argument(
         "--faults",
@@ -113,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             settings=settings,
+            audience_rule=args.audience_rule,
         )
     except SeedError as exc:
         fail(f"{exc}.", Exit.USAGE)

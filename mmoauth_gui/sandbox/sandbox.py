@@ -2,7 +2,7 @@
 
 with Sandbox(seed="demo") as sb:            # or Sandbox(...).start() ... sb.stop()
     sb.url, sb.admin_token, sb.user_token, sb.token_url, sb.demo_clients
-    sb.feature = "off"; sb.latency_ms = 50   # changeable while it runs
+    sb.feature = "off"; sb.latency_ms = 50   # changeable while it runs (audience_rule too)
     sb.state.add_connection(...)            # thread-safe helpers
 """
 
@@ -21,6 +21,7 @@ from mmoauth_gui.sandbox.faults import Faults
 from mmoauth_gui.sandbox.records import User
 from mmoauth_gui.sandbox.seed import UNREACHABLE_TOKEN_URL, Placeholders, Seed, apply_seed, load_seed
 from mmoauth_gui.sandbox.server import SandboxHTTPServer
+from mmoauth_gui.sandbox.server_model import DEFAULT_AUDIENCE_RULE, RULE_LABELS, AudienceRule
 from mmoauth_gui.sandbox.state import FEATURES, Feature, State
 from mmoauth_gui.sandbox.token_endpoint import TokenEndpoint
 
@@ -41,6 +42,7 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         settings: Mapping[str, str] | None = None,
+        audience_rule: str = DEFAULT_AUDIENCE_RULE.value,
     ) -> None:
         self._seed: Seed = load_seed(seed)  # a bad seed fails here, before anything listens
         self.state = State()
@@ -48,6 +50,7 @@ class Sandbox:
         self.feature = feature
         self.latency_ms = latency_ms
         self.faults = Faults()  # off; a soak sets ``sb.faults.rate`` (read on every request)
+        self.audience_rule = audience_rule
         self._host = host
         self._port = port
         self._clients = make_demo_clients()
@@ -85,6 +88,19 @@ class Sandbox:
         if value < 0:
             raise ValueError("latency_ms must be 0 or more")
         self.state.latency_ms = int(value)
+
+    @property
+    def audience_rule(self) -> str:
+        """Which of several matching connections the sandbox uses: ``oldest``, ``newest`` or ``longest``."""
+        return self.state.audience_rule.value
+
+    @audience_rule.setter
+    def audience_rule(self, value: str) -> None:
+        try:
+            self.state.audience_rule = AudienceRule(value)
+        except ValueError:
+            rules = ", ".join(r.value for r in AudienceRule)
+            raise ValueError(f"audience_rule must be one of {rules}, not {value!r}") from None
 
     @property
     def commands_enabled(self) -> bool:
@@ -154,7 +170,8 @@ class Sandbox:
             "feature": self.feature,
             "latency_ms": self.latency_ms,
             "version": self.state.version_id,
-            "audience_rule": "several matching connections: the oldest (create_at, then id) is used",
+            "audience_rule": self.audience_rule,
+            "audience_rule_text": RULE_LABELS[self.state.audience_rule],
         }
 
     @staticmethod

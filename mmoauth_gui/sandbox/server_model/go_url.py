@@ -26,9 +26,8 @@ def _is_ctl(ch: str) -> bool:
     return ch < " " or ch == "\x7f"
 
 
-def _host_byte_needs_escape(ch: str) -> bool:
-    if ch >= "\x80":
-        return False
+def _should_escape_in_host(ch: str) -> bool:
+    """Go's ``shouldEscape(c, encodeHost)`` for one byte value."""
     return not (ch.isascii() and ch.isalnum()) and ch not in _HOST_PLAIN
 
 
@@ -44,11 +43,11 @@ def _unescape(text: str, mode: str) -> None:
             value = int(text[i + 1 : i + 3], 16)
             if mode == "host" and value < 0x80 and triple != "%25":
                 raise ValueError(f"invalid URL escape {json.dumps(triple)}")
-            if mode == "zone" and triple != "%25" and value != 0x20 and _host_byte_needs_escape(chr(value)):
+            if mode == "zone" and triple != "%25" and value != 0x20 and _should_escape_in_host(chr(value)):
                 raise ValueError(f"invalid URL escape {json.dumps(triple)}")
             i += 3
             continue
-        if mode in ("host", "zone") and _host_byte_needs_escape(ch):
+        if mode in ("host", "zone") and ch < "\x80" and _should_escape_in_host(ch):
             raise ValueError(f"invalid character {json.dumps(ch)} in host name")
         i += 1
 
