@@ -8,7 +8,8 @@ among them is not public, so every match is returned and callers show the ambigu
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from urllib.parse import unquote
 
 WILDCARD = "*"
 
@@ -133,3 +134,52 @@ class UrlSet:
             out.append(urls[i])
             i += 1
         return out
+
+
+def _without_default_port(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    default = {"http": ":80", "https": ":443"}.get(scheme.lower(), "")
+    if default and host.endswith(default):
+        host = host[: -len(default)]
+    return scheme + sep + host + slash + path
+
+
+# Differences the documented rule counts but the real server might not: its handling of them is not public.
+_NEAR_FORMS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("letter case", str.lower),
+    ("a trailing slash", lambda url: url.rstrip("/")),
+    ("the query string", lambda url: url.split("?", 1)[0]),
+    ("percent-encoding", unquote),
+    ("a default port", _without_default_port),
+)
+
+
+class NearMisses:
+    """Exact audiences that miss a URL only in case, a trailing slash, the query, escaping or a default port.
+
+    The documented rule compares text exactly (docs/MATTERMOST.md §5); whether the real server does so for
+    these differences is closed code, so a preview names them. One dict probe per kind of difference.
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, Iterable[str]]]) -> None:
+        self._tables: list[tuple[str, Callable[[str], str], dict[str, tuple[str, str]]]] = [
+            (what, form, {}) for what, form in _NEAR_FORMS
+        ]
+        self._wildcards: dict[str, tuple[str, str]] = {}
+        for key, audiences in entries:
+            for aud in audiences:
+                if is_wildcard(aud):
+                    self._wildcards.setdefault(aud[:-1], (key, aud))
+                    continue
+                for _, form, table in self._tables:
+                    table.setdefault(form(aud), (key, aud))
+
+    def find(self, url: str) -> tuple[str, str, str] | None:
+        """``(key, audience, what differs)`` for a URL no audience matches, or ``None``."""
+        for what, form, table in self._tables:
+            hit = table.get(form(url))
+            if hit is not None:
+                return (*hit, what)
+        hit = self._wildcards.get(url + "/")
+        return None if hit is None else (*hit, "a trailing slash")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from mmoauth_gui.core.audience import AudienceIndex, UrlSet, audience_matches
+from mmoauth_gui.core.audience import AudienceIndex, NearMisses, UrlSet, audience_matches
 from mmoauth_gui.core.model import Connection, IntegrationKind
 from mmoauth_gui.core.preview.diff import ChangeKind, PreviewDiff, UrlChange, change_kind
 from mmoauth_gui.core.webhooks import Integration, WebhookCallback, failure_mode
@@ -226,6 +226,7 @@ class Preview:
         self._url_set = UrlSet(by_url)
         self._connections: dict[str, Connection] = {connection_key(c): c for c in connections}
         self._index = AudienceIndex((k, c.audiences) for k, c in self._connections.items())
+        self._near_misses: NearMisses | None = None  # built on the first unlinked explanation
         answers = server_answers or {}
         self._server: dict[str, str | None] = {u: answers[u] for u in by_url if u in answers}
 
@@ -379,6 +380,21 @@ class Preview:
                 return aud
         return ""
 
+    def _near_miss_note(self, v: UrlVerdict) -> str:
+        if self._near_misses is None:
+            self._near_misses = NearMisses((k, c.audiences) for k, c in self._connections.items())
+        near = self._near_misses.find(v.url)
+        if near is None:
+            return ""
+        key, audience, what = near
+        text = f" The audience {audience} of {self.quoted(key)} differs from this URL only in {what}: "
+        if v.server_known:
+            return text + "this server does not treat them as the same."
+        return text + (
+            "Mattermost documents audiences as exact text, but how the real server treats "
+            f"{what} is not public. Check against the server."
+        )
+
     def explain(self, v: UrlVerdict, kind: IntegrationKind = IntegrationKind.COMMAND) -> str:
         status = v.status
         what = "the command" if kind is IntegrationKind.COMMAND else "the webhook callback"
@@ -412,6 +428,7 @@ class Preview:
             )
             if v.server_known:
                 text += " The server agrees."
+            text += self._near_miss_note(v)
         else:
             names = ", ".join(self.quoted(k) for k in v.matches)
             text = (
@@ -463,6 +480,7 @@ class Preview:
         new._url_set = self._url_set
         new._connections = dict(self._connections)
         new._index = AudienceIndex((k, c.audiences) for k, c in self._connections.items())
+        new._near_misses = None
         new._urls_of = dict(self._urls_of)
         for key, conn in changes.items():
             if conn is None:

@@ -87,3 +87,43 @@ def test_a_busy_port_exits_3(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=TIMEOUT)
+
+
+def test_audience_rule_picks_the_winner_among_several_matches(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json"
+    conn = {"client_id": "c", "client_secret": "s", "oauth_token_url": "https://idp.example.com/token"}
+    seed.write_text(
+        json.dumps(
+            {
+                "connections": [
+                    {**conn, "name": "All", "audiences": ["https://api.example.com/*"]},
+                    {**conn, "name": "Exact", "audiences": ["https://api.example.com/v1"]},
+                    {**conn, "name": "Later", "audiences": ["https://api.example.com/v*"]},
+                ]
+            }
+        )
+    )
+    answers: dict[str, object] = {}
+    for rule in ("oldest", "newest", "longest"):
+        proc = start("--seed", str(seed), "--audience-rule", rule)
+        try:
+            info = first_line(proc)
+            assert info["audience_rule"] == rule and rule in str(info["audience_rule_text"])
+            with httpx.Client(base_url=str(info["url"]), trust_env=False, timeout=10) as client:
+                found = client.get(
+                    "/api/v4/oauth/outgoing_connections",
+                    params={"audience": "https://api.example.com/v1"},
+                    headers={"Authorization": f"Bearer {info['token']}"},
+                ).json()
+            answers[rule] = found[0]["name"]
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.communicate(timeout=TIMEOUT)
+    assert answers == {"oldest": "All", "newest": "Later", "longest": "Exact"}
+    refused = subprocess.run(
+        [sys.executable, "-m", "mmoauth_gui", "sandbox", "--audience-rule", "random"],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert refused.returncode == 2 and "--audience-rule" in refused.stderr

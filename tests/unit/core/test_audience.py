@@ -1,11 +1,13 @@
-"""The matcher on docs/MATTERMOST.md §5's examples, and the index always agreeing with a plain loop."""
+"""The matcher on docs/MATTERMOST.md §5's examples, the rule pinned (exact text: case, trailing slash, query,
+percent-encoding, ports), the near misses the preview names, and the index always agreeing with a plain loop."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mmoauth_gui.core.audience import AudienceIndex, UrlSet, audience_matches
+from mmoauth_gui.core.audience import AudienceIndex, NearMisses, UrlSet, audience_matches
 
 
 def test_examples_from_the_docs() -> None:
@@ -85,3 +87,53 @@ def test_index_agrees_with_a_plain_loop(conns: dict[str, list[str]], probe: list
 def test_urlset_agrees_with_a_plain_loop(all_urls: list[str], audience: str) -> None:
     expected = sorted({u for u in all_urls if audience_matches(audience, u)})
     assert UrlSet(all_urls).matched_by(audience) == expected
+
+
+PINNED = [  # (audience, url): each pair differs in one way the documented rule counts as different text
+    ("https://aud.com/api", "https://AUD.com/api"),
+    ("https://aud.com/api", "https://aud.com/API"),
+    ("https://aud.com/api", "HTTPS://aud.com/api"),
+    ("https://aud.com/api", "https://aud.com/api/"),
+    ("https://aud.com/api/", "https://aud.com/api"),
+    ("https://aud.com/api", "https://aud.com/api?x=1"),
+    ("https://aud.com/api?x=1", "https://aud.com/api"),
+    ("https://aud.com/api?x=1&y=2", "https://aud.com/api?y=2&x=1"),
+    ("https://aud.com/a%20b", "https://aud.com/a b"),
+    ("https://aud.com/a%2Fb", "https://aud.com/a/b"),
+    ("https://aud.com/a%2fb", "https://aud.com/a%2Fb"),
+    ("https://aud.com/api", "https://aud.com:443/api"),
+    ("http://aud.com/api", "http://aud.com:80/api"),
+    ("https://aud.com:8443/api", "https://aud.com/api"),
+    ("https://aud.com/api/*", "https://aud.com/api"),
+    ("https://aud.com/api/*", "https://AUD.com/api/x"),
+    ("https://aud.com:443/*", "https://aud.com/x"),
+]
+
+
+@pytest.mark.parametrize(("audience", "url"), PINNED)
+def test_the_rule_compares_text_exactly(audience: str, url: str) -> None:
+    assert not audience_matches(audience, url)
+    assert AudienceIndex([("c", [audience])]).match(url) == []
+    assert audience_matches(audience, audience.removesuffix("*"))
+
+
+@pytest.mark.parametrize(
+    ("audience", "url", "what"),
+    [
+        ("https://aud.com/api", "https://AUD.com/api", "letter case"),
+        ("https://aud.com/api/", "https://aud.com/api", "a trailing slash"),
+        ("https://aud.com/api/*", "https://aud.com/api", "a trailing slash"),
+        ("https://aud.com/api", "https://aud.com/api?x=1", "the query string"),
+        ("https://aud.com/a%20b", "https://aud.com/a b", "percent-encoding"),
+        ("https://aud.com/api", "https://aud.com:443/api", "a default port"),
+    ],
+)
+def test_near_misses_name_what_differs(audience: str, url: str, what: str) -> None:
+    assert NearMisses([("c", [audience]), ("other", ["https://elsewhere.com/*"])]).find(url) == ("c", audience, what)
+
+
+def test_a_real_difference_is_no_near_miss() -> None:
+    near = NearMisses([("c", ["https://aud.com/api", "https://aud.com:8443/x/*"])])
+    assert near.find("https://aud.com/other") is None
+    assert near.find("https://aud.com:8443/y") is None
+    assert near.find("https://aud.com/x") is None
