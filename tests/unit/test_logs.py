@@ -81,6 +81,8 @@ def test_error_prose_about_tokens_kept(line: str) -> None:
         ("Cookie: MMAUTHTOKEN=8xk3n5q9yb; MMUSERID=u1", "8xk3n5q9yb"),
         ("POST https://mm.example.com/hooks/o7rc5zjbg3yfmkxa8ntu9a6kxh", "o7rc5zjbg3yfmkxa8ntu9a6kxh"),
         ("GET /callback?token=abc123&team=ops", "abc123"),
+        ("Authorization: Token 8xk3n5q9ybdt7pq1wz6m2s4rfa", "8xk3n5q9ybdt7pq1wz6m2s4rfa"),  # a command's own token
+        ('{"Authorization": "MAC kid=abc123def456"}', "abc123def456"),
     ],
 )
 def test_the_redaction_gaps_are_closed(line: str, secret: str) -> None:

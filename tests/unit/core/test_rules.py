@@ -135,6 +135,7 @@ def test_password_grant_needs_credentials_and_unknown_grant_rejected() -> None:
     assert errors(pw.with_changes(credentials_username="u", credentials_password="p")) == {}
     assert "password" not in str(errors(pw.with_changes(credentials_username="u"), require_secret=False))
     assert "grant_type" in errors(VALID.with_changes(grant_type="implicit"))
+    assert "grant_type" in errors(VALID.with_changes(grant_type="Password"))  # the server compares exactly
 
 
 def test_every_problem_reported_at_once() -> None:
