@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from support.ui_helpers import run
+from test_preview_page import open_window, synced
 
 from mmoauth_gui.core.preview.build import Status
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.profiles import Profile
 from mmoauth_gui.ui.context import AppContext
-from mmoauth_gui.ui.main_window import MainWindow
-from mmoauth_gui.ui.preview.page import PreviewPage, create_page
-from mmoauth_gui.ui.runtime.settings import ui_settings
+from mmoauth_gui.ui.preview.page import PreviewPage
 
 
 def server_asked(page: PreviewPage) -> bool:
@@ -36,15 +35,9 @@ def test_a_near_miss_is_named_with_what_the_server_is_known_to_do(
         ["https://pager.example.com/api", "https://x.example.com/*"],
     )
     run(qtbot, ctx.connect_to(Profile(name="Near miss", url=empty_sandbox.url), empty_sandbox.admin_token))
-    window = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
-    qtbot.addWidget(window)
-    page = create_page(ctx, window)
-    assert isinstance(page, PreviewPage)
-    window.set_page("preview", page)
-    window.resize(1200, 800)
-    window.show()
+    window, page = open_window(qtbot, ctx)
     window.show_page("preview")
-    qtbot.waitUntil(lambda: page.preview_state.data is not None and not page.syncer.running, timeout=10_000)
+    qtbot.waitUntil(lambda: synced(page), timeout=10_000)
 
     row = next(r for r in page.model.rows() if r.trigger == "pager")
     assert row.status is Status.UNLINKED
