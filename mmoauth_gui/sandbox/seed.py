@@ -34,10 +34,9 @@ from typing import Any, cast
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox.demo_clients import DEMO_CLIENT_IDS
-from mmoauth_gui.sandbox.ids import new_id
 from mmoauth_gui.sandbox.integrations.store import DEFAULT_CHANNELS
 from mmoauth_gui.sandbox.permissions import TEAM_ROLES, TeamRole
-from mmoauth_gui.sandbox.server_model import first_invalid, is_valid_http_url
+from mmoauth_gui.sandbox.server_model import is_valid_http_url, refusal_on_create
 from mmoauth_gui.sandbox.state import State
 from mmoauth_gui.sandbox.token_fetch import (
     ALLOWED_UNTRUSTED_INTERNAL,
@@ -330,9 +329,9 @@ def _parse_connection(raw: Any, where: str) -> Mapping[str, Any]:
                     f"{where}: {{{match.group(1)}}} names no demo client (known: {', '.join(DEMO_CLIENT_IDS)})"
                 )
     conn = connection_from_seed(obj, fill=_dummy_fill)
-    broken = first_invalid(conn.with_changes(id=new_id(), creator_id=new_id(), create_at=1, update_at=1))
-    if broken is not None:
-        raise SeedError(f"{where} ({obj['name']}): {broken.message}")
+    refusal = refusal_on_create(conn)
+    if refusal is not None:
+        raise SeedError(f"{where} ({obj['name']}): {refusal}")
     return obj
 
 

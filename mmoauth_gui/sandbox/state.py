@@ -15,13 +15,7 @@ from mmoauth_gui.sandbox.ids import new_id, new_token, now_ms
 from mmoauth_gui.sandbox.integrations.store import IntegrationStore
 from mmoauth_gui.sandbox.permissions import TeamRole, role_permits
 from mmoauth_gui.sandbox.records import SlashCommand, Team, User
-from mmoauth_gui.sandbox.server_model import (
-    DEFAULT_AUDIENCE_RULE,
-    AudienceRule,
-    first_invalid,
-    pick_connection,
-    store_refusal,
-)
+from mmoauth_gui.sandbox.server_model import DEFAULT_AUDIENCE_RULE, AudienceRule, pick_connection, refusal_on_create
 
 Feature = Literal["on", "off", "unlicensed"]
 FEATURES: tuple[str, ...] = ("on", "off", "unlicensed")
@@ -219,12 +213,10 @@ class State:
             credentials_username=credentials_username,
             credentials_password=credentials_password,
         )
-        creator = creator_id or self._first_admin_id()
-        broken = first_invalid(conn.with_changes(id=new_id(), creator_id=creator, create_at=1, update_at=1))
-        refusal = broken.message if broken is not None else store_refusal(conn)
+        refusal = refusal_on_create(conn)
         if refusal is not None:
             raise RuleError(refusal)
-        return self.insert_connection(conn, creator)
+        return self.insert_connection(conn, creator_id or self._first_admin_id())
 
     def insert_connection(self, conn: Connection, creator_id: str) -> Connection:
         """Store ``conn`` as new, without checking rules (the routes check them the server's way)."""

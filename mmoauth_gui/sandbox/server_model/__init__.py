@@ -12,7 +12,7 @@ from mmoauth_gui.sandbox.server_model.audience_rule import (
     pick_connection,
 )
 from mmoauth_gui.sandbox.server_model.go_url import GoUrlError, is_valid_http_url, parse_request_uri
-from mmoauth_gui.sandbox.server_model.is_valid import RuleBreak, first_invalid, store_refusal
+from mmoauth_gui.sandbox.server_model.is_valid import RuleBreak, first_invalid, refusal_on_create, store_refusal
 
 __all__ = [
     "DEFAULT_AUDIENCE_RULE",
@@ -25,5 +25,6 @@ __all__ = [
     "is_valid_http_url",
     "parse_request_uri",
     "pick_connection",
+    "refusal_on_create",
     "store_refusal",
 ]

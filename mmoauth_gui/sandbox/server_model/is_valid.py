@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.sandbox.ids import is_valid_id
+from mmoauth_gui.sandbox.ids import is_valid_id, new_id
 from mmoauth_gui.sandbox.server_model.go_url import is_valid_http_url
 
 _WHERE = "OutgoingOAuthConnection.IsValid"
@@ -103,3 +103,11 @@ def store_refusal(conn: Connection) -> str | None:
     if go_json_size(conn.audiences) > AUDIENCES_COLUMN:
         return f'pq: value too long for type character varying({AUDIENCES_COLUMN}) (column "audiences")'
     return None
+
+
+def refusal_on_create(conn: Connection) -> str | None:
+    """Why the server would not store ``conn`` as new (its id, creator and times set as ``PreSave`` and the
+    session set them): the broken rule's text or the database's error; ``None`` when it would."""
+    saved = conn.with_changes(id=new_id(), creator_id=conn.creator_id or new_id(), create_at=1, update_at=1)
+    broken = first_invalid(saved)
+    return broken.message if broken is not None else store_refusal(saved)

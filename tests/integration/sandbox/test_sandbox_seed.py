@@ -117,6 +117,10 @@ GOOD_CONN = {
             {"connections": [{**GOOD_CONN, "audiences": []}]},
             "connections[0] (c): Audience must not be empty.",
         ),
+        (
+            {"connections": [{**GOOD_CONN, "audiences": [f"https://s{i:03d}.example.com/hook" for i in range(40)]}]},
+            "value too long for type character varying(1024)",
+        ),
         ({"connections": [{**GOOD_CONN, "client_secret": ""}]}, "client_secret must be a non-empty string"),
         ({"connections": [{**GOOD_CONN, "client_secret": "{secret:ghost}"}]}, "names no demo client"),
         ({"connections": [{**GOOD_CONN, "audiences": [3]}]}, "audiences must hold only strings"),
