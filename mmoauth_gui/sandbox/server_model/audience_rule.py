@@ -1,6 +1,6 @@
 """Which stored connection the sandbox answers for a URL: its own matcher and its own pick among matches.
 
-The rule the server's docs and webapp tests state (docs/MATTERMOST.md §5, shared sheet §5): an audience
+The rule the server's docs and webapp tests state (docs/MATTERMOST.md §5): an audience
 ending in ``*`` matches every URL that starts with the text before the ``*``; any other audience matches
 only the identical text. Case, trailing slashes, query strings, escapes and ports are compared as they are
 written. Which connection the real server picks among several matches is closed code; ``AudienceRule``

@@ -80,7 +80,7 @@ def first_invalid(conn: Connection) -> RuleBreak | None:
     return None
 
 
-AUDIENCES_COLUMN = 1024  # PostgreSQL VARCHAR(1024) holding the audiences as JSON (shared fact sheet; not re-read)
+AUDIENCES_COLUMN = 1024  # VARCHAR(1024) holding the audiences as JSON (docs/MATTERMOST.md §3: unverified)
 
 
 def go_json_size(values: list[str] | tuple[str, ...]) -> int:
