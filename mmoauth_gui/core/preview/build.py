@@ -226,7 +226,7 @@ class Preview:
         self._url_set = UrlSet(by_url)
         self._connections: dict[str, Connection] = {connection_key(c): c for c in connections}
         self._index = AudienceIndex((k, c.audiences) for k, c in self._connections.items())
-        self._near_misses: NearMisses | None = None  # built on the first unlinked explanation
+        self._near_misses: NearMisses | None = None  # built on the first near_miss_note
         answers = server_answers or {}
         self._server: dict[str, str | None] = {u: answers[u] for u in by_url if u in answers}
 
@@ -380,7 +380,11 @@ class Preview:
                 return aud
         return ""
 
-    def _near_miss_note(self, v: UrlVerdict) -> str:
+    def near_miss_note(self, v: UrlVerdict) -> str:
+        """For an unlinked URL: the audience that misses it only in case, a trailing slash, …, and what is
+        known of the server's handling; "" when none does. Asked per selected row (its index costs a build)."""
+        if v.matches:
+            return ""
         if self._near_misses is None:
             self._near_misses = NearMisses((k, c.audiences) for k, c in self._connections.items())
         near = self._near_misses.find(v.url)
@@ -428,7 +432,6 @@ class Preview:
             )
             if v.server_known:
                 text += " The server agrees."
-            text += self._near_miss_note(v)
         else:
             names = ", ".join(self.quoted(k) for k in v.matches)
             text = (

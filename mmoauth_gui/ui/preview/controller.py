@@ -483,6 +483,7 @@ class PreviewController(QObject):
         label = STATUS_LABELS[row.status]
         explanation = row.explanation.removeprefix(f"{label}: ")
         explanation = explanation[:1].upper() + explanation[1:]
+        explanation += preview.near_miss_note(row.verdict)
         if isinstance(cmd, WebhookCallback):
             head = f"<b>{escape(cmd.label)}</b> — outgoing webhook"
             summary = webhook_summary(cmd, data.result.channel_label(cmd.hook.channel_id))

@@ -51,31 +51,33 @@ SEED: dict[str, Any] = {
 }
 
 
-def rows_by_trigger(sb: Sandbox, *, server_check: bool) -> dict[str, PreviewRow]:
-    return {r.trigger: r for r in run_sync(sb, server_check=server_check).preview().rows()}
+def notes_by_trigger(sb: Sandbox, *, server_check: bool) -> dict[str, tuple[PreviewRow, str]]:
+    """Each row with the preview's note on an audience that misses its URL only slightly."""
+    preview = run_sync(sb, server_check=server_check).preview()
+    return {r.trigger: (r, preview.near_miss_note(r.verdict)) for r in preview.rows()}
 
 
 def test_the_rule_is_exact_text_and_the_independent_server_agrees() -> None:
     with Sandbox(seed=SEED) as sb:
-        rows = rows_by_trigger(sb, server_check=True)
+        rows = notes_by_trigger(sb, server_check=True)
         pinned = ids_by_name(sb)["Pinned"]
-    assert (rows["exact"].status, rows["exact"].server_connection_id) == (Status.LINKED, pinned)
+    exact, note = rows["exact"]
+    assert (exact.status, exact.server_connection_id, note) == (Status.LINKED, pinned, "")
     for trigger in NEAR:
-        row = rows[trigger]
+        row, note = rows[trigger]
         assert (row.status, row.verdict.server_known, row.server_connection_id) == (Status.UNLINKED, True, None)
-        assert f"only in {WHAT[trigger]}: this server does not treat them as the same." in row.explanation
+        assert f"only in {WHAT[trigger]}: this server does not treat them as the same." in note
 
 
 def test_offline_the_preview_says_the_real_servers_handling_is_unknown() -> None:
     with Sandbox(seed=SEED) as sb:
-        rows = rows_by_trigger(sb, server_check=False)
+        rows = notes_by_trigger(sb, server_check=False)
     for trigger in NEAR:
-        text = rows[trigger].explanation
-        assert rows[trigger].status is Status.UNLINKED
-        assert (
-            f"only in {WHAT[trigger]}: " in text and f"how the real server treats {WHAT[trigger]} is not public" in text
-        )
-    assert "not public" not in rows["exact"].explanation
+        row, note = rows[trigger]
+        assert row.status is Status.UNLINKED
+        assert f"only in {WHAT[trigger]}: " in note
+        assert f"how the real server treats {WHAT[trigger]} is not public" in note
+    assert rows["exact"][1] == ""
 
 
 @pytest.mark.parametrize(("rule", "winner"), [("oldest", "API all"), ("newest", "API v1"), ("longest", "API v1")])
