@@ -155,31 +155,35 @@ _NEAR_FORMS: tuple[tuple[str, Callable[[str], str]], ...] = (
 )
 
 
+def _host_key(url: str) -> str:
+    """The host, lowercased, without a port (and any digits ending it): audiences that could nearly match a URL
+    share it."""
+    return url.partition("://")[2].split("/", 1)[0].split("?", 1)[0].lower().rstrip("0123456789:")
+
+
 class NearMisses:
     """Exact audiences that miss a URL only in case, a trailing slash, the query, escaping or a default port.
 
     The documented rule compares text exactly (docs/MATTERMOST.md §5); whether the real server does so for
-    these differences is closed code, so a preview names them. One dict probe per kind of difference.
+    these differences is closed code, so a preview names them. Audiences are grouped by host, so a lookup
+    compares the URL with the few audiences on its host only.
     """
 
     def __init__(self, entries: Iterable[tuple[str, Iterable[str]]]) -> None:
-        self._tables: list[tuple[str, Callable[[str], str], dict[str, tuple[str, str]]]] = [
-            (what, form, {}) for what, form in _NEAR_FORMS
-        ]
-        self._wildcards: dict[str, tuple[str, str]] = {}
+        self._by_host: dict[str, list[tuple[str, str]]] = {}
         for key, audiences in entries:
             for aud in audiences:
-                if is_wildcard(aud):
-                    self._wildcards.setdefault(aud[:-1], (key, aud))
-                    continue
-                for _, form, table in self._tables:
-                    table.setdefault(form(aud), (key, aud))
+                self._by_host.setdefault(_host_key(aud), []).append((key, aud))
 
     def find(self, url: str) -> tuple[str, str, str] | None:
         """``(key, audience, what differs)`` for a URL no audience matches, or ``None``."""
-        for what, form, table in self._tables:
-            hit = table.get(form(url))
-            if hit is not None:
-                return (*hit, what)
-        hit = self._wildcards.get(url + "/")
-        return None if hit is None else (*hit, "a trailing slash")
+        candidates = self._by_host.get(_host_key(url), ())
+        for what, form in _NEAR_FORMS:
+            target = form(url)
+            for key, aud in candidates:
+                if not is_wildcard(aud) and form(aud) == target:
+                    return key, aud, what
+        for key, aud in candidates:
+            if is_wildcard(aud) and aud[:-1] == url + "/":
+                return key, aud, "a trailing slash"
+        return None
