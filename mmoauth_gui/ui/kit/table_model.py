@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtWidgets import QTableView
 
 from mmoauth_gui.ui.kit.plain_text import tooltip_text
@@ -112,13 +119,15 @@ class RowsTableModel(QAbstractTableModel, Generic[T]):
 
 
 def select_row(table: QTableView, proxy: QSortFilterProxyModel, model: RowsTableModel[Any], key: str) -> bool:
-    """Select and show the row whose key is ``key``; False when it is not in the model or filtered out."""
+    """Select only the row whose key is ``key`` and show it; False when it is not in the model or filtered out.
+    The keys held down (a shortcut's Ctrl+Shift) do not extend the selection, as ``selectRow`` lets them."""
     row = model.row_of(key)
     if row < 0:
         return False
     index = proxy.mapFromSource(model.index(row, 0))
     if not index.isValid():
         return False
-    table.selectRow(index.row())
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    table.selectionModel().setCurrentIndex(index, flags)
     table.scrollTo(index)
     return True

@@ -1,0 +1,52 @@
+"""The Drafts page driven from the keyboard, as a person does: shortcuts and Tab through the editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drafts_support import by_name, make_page, wait_action, wait_saved
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from support.ui_helpers import activate
+
+from mmoauth_gui.ui.context import AppContext
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def type_with_tabs(qtbot: Any, fields: list[str]) -> None:
+    """Type each value into the focused field, pressing Tab between them."""
+    for i, text in enumerate(fields):
+        if i:
+            qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+        qtbot.keyClicks(focused(), text)
+
+
+def focused() -> Any:
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    return widget
+
+
+def test_new_draft_shortcut_with_a_draft_selected_starts_a_separate_draft(qtbot: Any, ctx: AppContext) -> None:
+    page = make_page(qtbot, ctx)
+    activate(qtbot, page)
+    wait_action(qtbot, page, "new", lambda: qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton))
+    type_with_tabs(qtbot, ["First", "first-client", "first-secret", "https://idp.example.com/first"])
+    wait_saved(qtbot, page)
+    first = by_name(page, "First")
+
+    page.table.setFocus()
+    wait_action(qtbot, page, "new", lambda: qtbot.keyClick(page.table, Qt.Key.Key_N, CTRL_SHIFT))
+    assert len(page.controller.selected_drafts()) == 1
+    new_id = page.controller.editing.draft_id
+    assert new_id != first.id
+    assert focused() is page.editor.form.name
+    type_with_tabs(qtbot, ["Second", "second-client", "second-secret", "https://idp.example.com/second"])
+    wait_saved(qtbot, page)
+
+    known = page.controller.io.known
+    assert (known[first.id].name, known[first.id].connection.client_id) == ("First", "first-client")
+    assert known[first.id].connection.oauth_token_url == "https://idp.example.com/first"
+    assert (known[new_id].name, known[new_id].connection.client_id) == ("Second", "second-client")
+    assert known[new_id].connection.oauth_token_url == "https://idp.example.com/second"
