@@ -34,7 +34,7 @@ from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.token.client import AuthChoice, validate_locally
 from mmoauth_gui.ui.connection_form.validate_panel import ValidatePanel, ValidateState
-from mmoauth_gui.ui.kit.confirm import ask_async
+from mmoauth_gui.ui.kit.confirm import ask_async, ask_discard
 from mmoauth_gui.ui.kit.field_problems import FieldProblems
 from mmoauth_gui.ui.kit.secret_field import SecretField
 from mmoauth_gui.ui.kit.style import status_css
@@ -542,14 +542,7 @@ class ConnectionForm(QWidget):
 
     async def _confirm_cancel(self) -> None:
         name = self.value().name or "this connection"
-        if await ask_async(
-            self,
-            "Discard changes?",
-            f"You have unsaved changes to “{name}”. Discard them?",
-            "Discard changes",
-            cancel_text="Keep editing",
-            destructive=True,
-        ):
+        if await ask_discard(self, f"You have unsaved changes to “{name}”. Discard them?"):
             self.cancelled.emit()
 
     def close_tasks(self) -> None:

@@ -110,6 +110,14 @@ async def ask_async(
         raise
 
 
+DISCARD_TITLE = "Discard changes?"
+
+
+async def ask_discard(parent: QWidget | None, text: str) -> bool:
+    """True when the admin chose to drop what they typed (closing a form with unsaved changes)."""
+    return await ask_async(parent, DISCARD_TITLE, text, "Discard changes", cancel_text="Keep editing", destructive=True)
+
+
 def notify(parent: QWidget | None, title: str, text: str, *, informative: str = "", error: bool = True) -> QMessageBox:
     """A message the user acknowledges; opened window-modal, returns at once."""
     box = _box(

@@ -6,6 +6,7 @@ from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -105,3 +106,11 @@ def progress_row(progress_name: str, cancel_name: str) -> tuple[QWidget, QLabel,
     layout.addWidget(cancel)
     row.hide()
     return row, label, bar, cancel
+
+
+def enter_presses(dialog: QDialog, button: QPushButton) -> None:
+    """Enter presses ``button`` wherever the focus is: Qt otherwise gives Enter to any push button that had
+    the focus (after Test, Close would take it)."""
+    button.setDefault(True)
+    for other in dialog.findChildren(QPushButton):
+        other.setAutoDefault(other is button)

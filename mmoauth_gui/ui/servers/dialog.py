@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from html import escape
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -38,13 +36,16 @@ from mmoauth_gui.services.profile_check import ProfileTestResult, check_profile,
 from mmoauth_gui.storage.profiles import Profile, ProfileError
 from mmoauth_gui.storage.secrets import NO_KEYRING, SecretKind
 from mmoauth_gui.ui.context import AppContext
-from mmoauth_gui.ui.kit.confirm import ask_async
+from mmoauth_gui.ui.kit.confirm import ask_async, ask_discard
 from mmoauth_gui.ui.kit.icons import app_icon
 from mmoauth_gui.ui.kit.secret_field import SecretField
 from mmoauth_gui.ui.kit.spinner import Spinner
-from mmoauth_gui.ui.kit.style import scaled_font, status_color, status_css
+from mmoauth_gui.ui.kit.style import scaled_font, status_css
+from mmoauth_gui.ui.kit.widgets import enter_presses
 from mmoauth_gui.ui.runtime.errors import user_text
-from mmoauth_gui.ui.servers.guards import send_in_cleartext, stored_credential_problem
+from mmoauth_gui.ui.servers.guards import send_in_cleartext
+from mmoauth_gui.ui.servers.profile_input import ProfileInput, missing, unsaved
+from mmoauth_gui.ui.servers.render import test_results_html
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class ProfilesDialog(QDialog):
         self._current: Profile | None = None
         self._test: ProfileTestResult | None = None
         self._select = select
+        self._closing = False
         self._build()
         self.resize(self.fontMetrics().horizontalAdvance("M") * 64, self.fontMetrics().height() * 34)
         self.task = ctx.tasks.start(self._load(select), owner=self, on_error=self._failed, name="load profiles")
@@ -228,7 +230,6 @@ class ProfilesDialog(QDialog):
         self.save_button.clicked.connect(lambda: self.save(connect=False))
         self.connect_button = QPushButton("Save and connect")
         self.connect_button.setAccessibleName("Save the server profile and connect")
-        self.connect_button.setDefault(True)
         self.connect_button.clicked.connect(lambda: self.save(connect=True))
         self.close_button = QPushButton("Close")
         self.close_button.setAccessibleName("Close")
@@ -249,6 +250,9 @@ class ProfilesDialog(QDialog):
         self.token.changed.connect(self._invalidate_test)
         self._show_auth()
         self.setTabOrder(self.list, self.name)
+        self.setTabOrder(self.connect_button, self.add_button)  # the list's buttons after the dialog's
+        self.setTabOrder(self.add_button, self.remove_button)
+        enter_presses(self, self.connect_button)
 
     def _show_auth(self) -> None:
         token = self.by_token.isChecked()
@@ -408,12 +412,7 @@ class ProfilesDialog(QDialog):
 
     def _show_test(self, result: ProfileTestResult) -> None:
         self._test = result
-        lines = []
-        marks = {Look.VALID: "✔", Look.REFUSED: "✖", Look.WARNING: "⚠", Look.UNREACHABLE: "⚠"}
-        for kind, text in result.lines:
-            color = status_color(kind, self).name()
-            lines.append(f'<span style="color:{color}">{marks.get(kind, "•")}</span>&nbsp;{escape(text)}')
-        self.results.setText("<br>".join(lines))
+        self.results.setText(test_results_html(result, self))
         if result.teams:
             wanted = str(self.team.currentData() or (self._current.team_id if self._current else ""))
             self.team.clear()
@@ -425,34 +424,20 @@ class ProfilesDialog(QDialog):
 
     # -- save / remove ---------------------------------------------------------------------------
 
+    def _typed(self) -> ProfileInput:
+        return ProfileInput(
+            name=self.name.text().strip(),
+            url=self.url.text().strip(),
+            by_token=self.by_token.isChecked(),
+            token_kept=self.token.kept,
+            token=self.token.value().strip(),
+            username=self.username.text().strip(),
+            password=self.password.text(),
+            ca_file=self.ca_file.text().strip(),
+        )
+
     def _missing(self, *, for_test: bool = False) -> str:
-        if not for_test and not self.name.text().strip():
-            return "Give the profile a name (e.g. Production)."
-        url = self.url.text().strip()
-        if not url:
-            return "Enter the server URL, e.g. https://mattermost.example.com."
-        if not (url.startswith("http://") or url.startswith("https://")):
-            return "The server URL must start with https:// (or http:// for a local test server)."
-        kept = self.token.kept if self.by_token.isChecked() else not self.password.text()
-        saved = self._current.url if self._current is not None else None
-        if moved := stored_credential_problem(saved, url, by_token=self.by_token.isChecked(), kept=kept):
-            return moved
-        if self.by_token.isChecked():
-            if not self.token.kept and not self.token.value().strip():
-                return "Paste a personal access token."
-        elif not self.username.text().strip() or not self.password.text():
-            if not (
-                not for_test
-                and self._current is not None
-                and self._current.auth == "password"
-                and not self.password.text()
-                and self.username.text().strip()
-            ):
-                return "Enter the username and password to sign in."
-        ca = self.ca_file.text().strip()
-        if ca and not Path(ca).is_file():
-            return f"The CA file {ca} does not exist."
-        return ""
+        return missing(self._typed(), self._current, for_test=for_test)
 
     def save(self, *, connect: bool) -> asyncio.Task[Any] | None:
         problem = self._missing()
@@ -587,6 +572,21 @@ class ProfilesDialog(QDialog):
         log.warning("profile action failed: %s", type(exc).__name__)
         self._show_error(user_text(exc))
 
+    def reject(self) -> None:
+        """Esc, Close and the title bar's close (through QDialog.closeEvent) ask before dropping typed input."""
+        if self._closing or not unsaved(self._typed(), self._current):
+            super().reject()
+        else:  # the question is window-modal: no second one while it is up
+            self.ctx.tasks.start(self._confirm_close(), owner=self, on_error=self._failed, name="confirm close")
+
+    async def _confirm_close(self) -> None:
+        name = self.name.text().strip()
+        what = f"the server “{name}”" if name else "the new server"
+        if await ask_discard(self, f"You have not saved {what}. Discard what you typed?"):
+            self._closing = True
+            super().reject()
+
     def done(self, result: int) -> None:
+        self._closing = True
         self.ctx.tasks.cancel_owner(self)
         super().done(result)
