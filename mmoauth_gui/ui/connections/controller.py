@@ -102,9 +102,9 @@ class ConnectionsController(QObject):
         view.search.textChanged.connect(self._search)
         view.table.doubleClicked.connect(lambda _i: self.edit_selected())
         view.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.proxy.modelReset.connect(self._update_actions)
-        self.proxy.rowsInserted.connect(self._update_actions)
-        self.proxy.rowsRemoved.connect(self._update_actions)
+        # A reset drops the selection without selectionChanged: the pane would keep the previous server's row.
+        for signal in (self.proxy.modelReset, self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.dataChanged):
+            signal.connect(self._rows_changed)
         ctx.session_changed.connect(self._session_changed)
         ctx.connect_state_changed.connect(self._show)
         ctx.connections_changed.connect(self._external_change)
@@ -164,10 +164,8 @@ class ConnectionsController(QObject):
         try:
             connections = await session.client.list_connections(session.team_id)
         except MattermostError as exc:
-            self.loading = False
-            self.load_error = exc
             self.ctx.set_feature(feature_from_error(exc))
-            self._show()
+            self._load_failed(exc)
             return
         stored = await asyncio.to_thread(self.ctx.validations.all)
         if self.ctx.session is not session:
@@ -184,9 +182,12 @@ class ConnectionsController(QObject):
         self.loaded.emit()
 
     def _load_failed(self, exc: BaseException) -> None:
+        """The rows of an earlier load are dropped: nothing the page no longer shows can be edited or counted."""
         self.loading = False
         self.load_error = exc
-        log.error("loading connections failed", exc_info=exc)
+        if not isinstance(exc, MattermostError):
+            log.error("loading connections failed", exc_info=exc)
+        self.model.set_connections([])
         self._show()
 
     # -- what the page shows -------------------------------------------------------------------------
@@ -285,6 +286,9 @@ class ConnectionsController(QObject):
         self._show()
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._rows_changed()
+
+    def _rows_changed(self, *_args: Any) -> None:
         self._update_actions()
         self._show_details()
 
