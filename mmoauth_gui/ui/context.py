@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import httpx
 from PySide6.QtCore import QObject, Signal
 
-from mmoauth_gui.core.model import Connection, Team
+from mmoauth_gui.core.model import Team
+from mmoauth_gui.core.preview.impact import ImpactProvider
 from mmoauth_gui.services.http import make_http_client
 from mmoauth_gui.services.mattermost.errors import MattermostError, NotAuthenticated
 from mmoauth_gui.services.session import FeatureState, FeatureStatus, Session, feature_from_error, open_session
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from mmoauth_gui.ui.runtime.errors import ErrorReporter
 
 log = logging.getLogger(__name__)
-
-AffectedCommandsProvider = Callable[[Connection, Connection | None], Awaitable[Sequence[str]]]
 
 
 class AppContext(QObject):
@@ -62,7 +60,7 @@ class AppContext(QObject):
         self.tasks.auth_lost.connect(self.sign_in_lost)
         self.session: Session | None = None
         self.connect_state = ConnectState()
-        self.affected_commands_provider: AffectedCommandsProvider | None = None
+        self.affected_commands_provider: ImpactProvider | None = None
         self._ca_clients: dict[str, httpx.AsyncClient] = {}
         self.demo_sandbox: Sandbox | None = None  # the in-process sandbox of --demo / "Try the demo sandbox"
         self.error_reporter: ErrorReporter | None = None  # when the app installed one

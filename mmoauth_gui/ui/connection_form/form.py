@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from mmoauth_gui.core.model import CREDENTIAL_FIELDS, Connection, GrantType
+from mmoauth_gui.core.preview.impact import ImpactProvider
 from mmoauth_gui.core.rules import FIELD_LABELS, Problem, check_connection, has_errors, parse_audience_lines
 from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
@@ -36,6 +37,7 @@ from mmoauth_gui.services.token.client import AuthChoice, validate_locally
 from mmoauth_gui.ui.connection_form.validate_panel import ValidatePanel, ValidateState
 from mmoauth_gui.ui.kit.confirm import ask_async, ask_discard
 from mmoauth_gui.ui.kit.field_problems import FieldProblems
+from mmoauth_gui.ui.kit.impact_confirm import confirm_impact, impact_of
 from mmoauth_gui.ui.kit.secret_field import SecretField
 from mmoauth_gui.ui.kit.style import status_css
 from mmoauth_gui.ui.runtime.errors import user_text
@@ -45,7 +47,6 @@ log = logging.getLogger(__name__)
 
 SaveAction = Callable[[Connection], Awaitable[Connection]]
 ServerValidator = Callable[[Connection], Awaitable[ValidationResult]]
-AffectedProvider = Callable[[Connection, Connection | None], Awaitable[Sequence[str]]]
 
 NAME_HELP = "Specify the name for your OAuth connection."
 AUDIENCES_LABEL = "Audience URLs (One Per Line)"
@@ -84,7 +85,7 @@ class ConnectionForm(QWidget):
         self.ctx = ctx
         self.save_action: SaveAction | None = None
         self.server_validator: ServerValidator | None = None
-        self.affected_commands: AffectedProvider | None = None
+        self.affected_commands: ImpactProvider | None = None
         self.original = Connection()
         self.editing = False
         self.results: dict[str, ValidationResult | None] = {"desktop": None, "server": None}
@@ -481,14 +482,14 @@ class ConnectionForm(QWidget):
             if not await ask_async(self, SAVE_ANYWAY_TITLE, SAVE_ANYWAY_TEXT, "Save anyway"):
                 return
         if self.editing and tuple(conn.audiences) != tuple(self.original.audiences):
-            affected = await self._affected(conn)
-            informative = ""
-            if affected:
-                informative = f"{len(affected)} slash command(s) would change: see the details."
-            elif self.affected_commands is not None:
-                informative = "No known slash command uses these audiences."
-            if not await ask_async(
-                self, AUDIENCE_CHANGE_TITLE, AUDIENCE_CHANGE_TEXT, "Update", informative=informative, details=affected
+            impact = await impact_of(self.affected_commands, self.original, conn)
+            if not await confirm_impact(
+                self,
+                AUDIENCE_CHANGE_TITLE,
+                AUDIENCE_CHANGE_TEXT,
+                "Update",
+                impact,
+                unaffected="No known slash command or webhook callback would change.",
             ):
                 return
         self._set_saving(True)
@@ -498,16 +499,6 @@ class ConnectionForm(QWidget):
             self._set_saving(False)
         self.original = saved
         self.saved.emit(saved)
-
-    async def _affected(self, after: Connection) -> list[str]:
-        provider = self.affected_commands
-        if provider is None:
-            return []
-        try:
-            return list(await provider(self.original, after))
-        except Exception as exc:  # the preview is a help, never a reason not to save
-            log.warning("could not list affected commands: %s", type(exc).__name__)
-            return [f"(Could not list the affected commands: {user_text(exc)})"]
 
     def _set_saving(self, saving: bool) -> None:
         self._saving = saving

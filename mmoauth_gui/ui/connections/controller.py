@@ -22,7 +22,8 @@ from mmoauth_gui.ui.connections.render import NO_SELECTION_HTML, details_html
 from mmoauth_gui.ui.connections.view import ConnectionsView
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.kit.badge import KIND_LABELS, badge_for
-from mmoauth_gui.ui.kit.confirm import ask_async, notify
+from mmoauth_gui.ui.kit.confirm import notify
+from mmoauth_gui.ui.kit.impact_confirm import confirm_impact, impact_of
 from mmoauth_gui.ui.kit.state_panel import PanelState
 from mmoauth_gui.ui.kit.style import status_color
 from mmoauth_gui.ui.kit.table_model import select_row
@@ -433,23 +434,14 @@ class ConnectionsController(QObject):
         session = self.ctx.session
         if session is None:
             return
-        affected: list[str] = []
-        provider = self.ctx.affected_commands_provider
-        if provider is not None:
-            try:
-                affected = list(await provider(conn, None))
-            except Exception as exc:  # the preview helps; it never blocks a delete
-                affected = [f"(Could not list the affected commands: {user_text(exc)})"]
-        informative = DELETE_WARNING
-        if affected:
-            informative += f"\n\n{len(affected)} slash command(s) would lose their token: see the details."
-        if not await ask_async(
+        impact = await impact_of(self.ctx.affected_commands_provider, conn, None)
+        if not await confirm_impact(
             self.view,
             DELETE_TITLE,
             f"Are you sure you want to delete {conn.name}?",
             "Yes, delete it",
-            informative=informative,
-            details=affected,
+            impact,
+            warning=DELETE_WARNING,
             destructive=True,
         ):
             return

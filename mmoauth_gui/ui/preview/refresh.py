@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.preview.impact import Impact
 from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.services.mattermost.errors import MattermostError, PermissionDenied
 from mmoauth_gui.services.preview_fetch import sync
@@ -205,8 +205,8 @@ class PreviewSync(QObject):
             raise PreviewUnavailable(self.error or "Sync on the Slash commands tab to list them.")
         return self.state.data
 
-    async def affected_commands(self, before: Connection, after: Connection | None) -> Sequence[str]:
-        """``ctx.affected_commands_provider``: one line per command whose token would change."""
+    async def affected_commands(self, before: Connection, after: Connection | None) -> Impact:
+        """``ctx.affected_commands_provider``: what the change would do to the commands and webhook callbacks."""
         data = await self.ensure_data()
         diff, _note = diff_for(data.preview, before, after)
-        return diff.lines(data.team_label)
+        return Impact.from_diff(diff, data.team_label)

@@ -10,7 +10,9 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QToolButton
 from support.ui_helpers import activate, answer, message_box, run, select
 
-from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.model import Command, Connection
+from mmoauth_gui.core.preview.build import Preview
+from mmoauth_gui.core.preview.impact import Impact
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.validations import server_key
 from mmoauth_gui.ui.connections.controller import DELETE_TITLE, DELETE_WARNING, EMPTY_TITLE, ConnectionsController
@@ -45,9 +47,10 @@ def test_signal_emit_keeps_references() -> None:
 def test_delete_asks_names_the_connection_and_removes_it(
     qtbot: Any, page: ConnectionsController, sandbox: Sandbox
 ) -> None:
-    async def affected(before: Connection, after: Connection | None) -> list[str]:
+    async def affected(before: Connection, after: Connection | None) -> Impact:
         assert after is None
-        return [f"/deploy — Engineering — {before.audiences[0]}"]
+        command = Command("c1", "eng", "deploy", before.audiences[0])
+        return Impact.from_diff(Preview([command], [before]).what_if_delete(before.id), lambda _t: "Engineering")
 
     page.ctx.affected_commands_provider = affected
     select(page, "Pager")
@@ -67,7 +70,8 @@ def test_delete_asks_names_the_connection_and_removes_it(
     qtbot.waitUntil(lambda: message_box(title=DELETE_TITLE) is not None)
     box = message_box(title=DELETE_TITLE)
     assert box is not None
-    assert DELETE_WARNING in box.informativeText() and "1 slash command(s)" in box.informativeText()
+    assert DELETE_WARNING in box.informativeText()
+    assert "1 slash command would lose its token: /deploy (Engineering)." in box.informativeText()
     assert "/deploy — Engineering" in box.detailedText()
     answer(qtbot, DELETE_TITLE, "Yes, delete it")
     qtbot.waitUntil(lambda: page.model.row_of(conn.id) < 0)

@@ -207,7 +207,9 @@ def test_delete_confirmation_names_the_commands_that_lose_their_token(
     qtbot.waitUntil(lambda: message_box(title=DELETE_TITLE) is not None, timeout=5000)
     box = message_box(title=DELETE_TITLE)
     assert box is not None
-    assert "3 slash command(s) would lose their token" in box.informativeText()
+    assert "3 slash commands would lose their token: /build (Engineering), /deploy (Engineering) and /rollback " in (
+        box.informativeText()
+    )
     lines = box.detailedText().splitlines()
     assert len(lines) == 3
     assert lines[0].startswith("/build — Engineering — https://ci.example.com/hooks/build?project=core&notify=1: ")
@@ -230,7 +232,7 @@ def test_audience_change_confirmation_lists_what_would_change(qtbot: Any, window
     qtbot.waitUntil(lambda: message_box(title=AUDIENCE_CHANGE_TITLE) is not None, timeout=5000)
     box = message_box(title=AUDIENCE_CHANGE_TITLE)
     assert box is not None
-    assert box.informativeText() == "1 slash command(s) would change: see the details."
+    assert box.informativeText() == "1 slash command would lose its token: /oncall (Engineering)."
     assert box.detailedText().startswith("/oncall — Engineering — https://pager.example.com/api/oncall: would lose")
     answer(qtbot, AUDIENCE_CHANGE_TITLE, "Cancel")
     dialog.done(0)
@@ -372,8 +374,8 @@ def test_a_confirmation_without_a_preview_syncs_first(qtbot: Any, demo_ctx: AppC
     assert page.preview_state.data is None and page.showing_state() == "empty"
     assert page.state.title.text() == "No preview yet"
     pager = next(c for c in window.connections_view.model.connections() if c.name == "Pager")
-    lines = run(qtbot, page.syncer.affected_commands(pager, None))
-    assert lines == [
+    impact = run(qtbot, page.syncer.affected_commands(pager, None))
+    assert list(impact.lines) == [
         "/oncall — Engineering — https://pager.example.com/api/oncall: would lose “Pager”'s token and be sent with "
         "its own command token"
     ]
