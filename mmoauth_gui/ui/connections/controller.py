@@ -378,6 +378,7 @@ class ConnectionsController(QObject):
         dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
         self.dialog = dialog
         dialog.open()
+        form.name.setFocus()  # the first keystrokes go to Name, not to whatever widget comes first
         return dialog
 
     def _dialog_closed(self, dialog: ConnectionDialog) -> None:
