@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -51,6 +51,7 @@ def search_field(placeholder: str, accessible_name: str, tip: str = "") -> QLine
         search.setToolTip(tip)
     search.setClearButtonEnabled(True)
     search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    QShortcut(QKeySequence(Qt.Key.Key_Escape), search, search.clear).setContext(Qt.ShortcutContext.WidgetShortcut)
     return search
 
 

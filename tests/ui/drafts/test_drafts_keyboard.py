@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from support.ui_helpers import activate
 
+from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.ui.context import AppContext
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -50,3 +51,19 @@ def test_new_draft_shortcut_with_a_draft_selected_starts_a_separate_draft(qtbot:
     assert known[first.id].connection.oauth_token_url == "https://idp.example.com/first"
     assert (known[new_id].name, known[new_id].connection.client_id) == ("Second", "second-client")
     assert known[new_id].connection.oauth_token_url == "https://idp.example.com/second"
+
+
+def test_ctrl_return_in_the_note_validates_the_draft(qtbot: Any, ctx: AppContext, sandbox: Sandbox) -> None:
+    page = make_page(qtbot, ctx)
+    activate(qtbot, page)
+    wait_action(qtbot, page, "new", page.controller.new)
+    client = sandbox.demo_clients[0]
+    type_with_tabs(qtbot, ["Noted", client["client_id"], client["client_secret"], sandbox.token_url])
+    form = page.editor.form
+    qtbot.keyClicks(form.audiences, "https://noted.example.com/*")
+    page.editor.note.setFocus()
+    qtbot.keyClicks(page.editor.note, "asked by finance")
+    with qtbot.waitSignal(page.controller.io.changed, timeout=10_000, check_params_cb=lambda r: r.draft.validation):
+        qtbot.keyClick(page.editor.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "Valid" in page.editor.validation.text()
+    assert page.editor.note.toPlainText() == "asked by finance"  # no line break typed
