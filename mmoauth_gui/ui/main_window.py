@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
@@ -57,6 +57,17 @@ def placeholder_page(text: str) -> QWidget:
     layout.addWidget(label)
     page.setAccessibleName(text)
     return page
+
+
+def first_run_size(window: QWidget, room: QSize | None = None) -> QSize:
+    """Room for the connection list's identifying columns, within ``room`` (the screen's free area; a 1366×768
+    laptop included)."""
+    em, line = window.fontMetrics().horizontalAdvance("M"), window.fontMetrics().height()
+    screen = window.screen()
+    if room is None and screen is not None:
+        room = screen.availableGeometry().size()
+    size = QSize(em * 124, line * 46)
+    return size if room is None else size.boundedTo(QSize(room.width() * 94 // 100, room.height() * 90 // 100))
 
 
 class MainWindow(QMainWindow):
@@ -300,7 +311,7 @@ class MainWindow(QMainWindow):
     def _restore(self) -> None:
         geometry = self.settings.value(GEOMETRY_KEY)
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(self.fontMetrics().horizontalAdvance("M") * 90, self.fontMetrics().height() * 40)
+            self.resize(first_run_size(self))
         state = self.settings.value(STATE_KEY)
         if state is not None:
             self.restoreState(state)

@@ -6,7 +6,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -24,6 +23,7 @@ from mmoauth_gui.ui.connections.model import (
     CREATED,
     NAME,
     TOKEN_URL,
+    USED_BY,
     VALIDATION,
     ConnectionsModel,
 )
@@ -59,9 +59,12 @@ class ConnectionsView(QWidget):
 
         self.table = rows_table("connectionsTable", "Connections", self.proxy, NAME)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(AUDIENCES, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
+        # What tells connections apart first (name, audiences); the rest scrolls sideways when the window is narrow.
+        for visual, column in enumerate((NAME, AUDIENCES, TOKEN_URL, CLIENT_ID, VALIDATION, USED_BY, CREATED)):
+            header.moveSection(header.visualIndex(column), visual)
         em = self.fontMetrics().horizontalAdvance("M")
-        for column, width in ((NAME, 16), (CLIENT_ID, 14), (TOKEN_URL, 22), (VALIDATION, 13), (CREATED, 10)):
+        for column, width in ((NAME, 16), (AUDIENCES, 24), (CLIENT_ID, 14), (TOKEN_URL, 22), (VALIDATION, 13)):
             header.resizeSection(column, em * width)
         self._header_restored = False
 
@@ -187,12 +190,13 @@ class ConnectionsView(QWidget):
             return
         header = self.table.horizontalHeader()
         em = self.fontMetrics().horizontalAdvance("M")
+        caps = {AUDIENCES: 36, TOKEN_URL: 24, NAME: 20, CLIENT_ID: 16}
         for column in range(self.model.columnCount()):
-            if column == AUDIENCES:
-                continue
             self.table.resizeColumnToContents(column)
-            cap = em * (26 if column == TOKEN_URL else 18)
+            cap = em * caps.get(column, 18)
             width = header.sectionSize(column) + em
+            if column == AUDIENCES:  # never squeezed to a few letters: it elides in the middle instead
+                width = max(width, em * 24)
             if column == VALIDATION:  # room for the longest badge once validated
                 icon = self.table.iconSize().width() or self.fontMetrics().height()
                 width = max(width, self.fontMetrics().horizontalAdvance("Unreachable · 00:00") + icon + 3 * em)

@@ -115,9 +115,9 @@ class DraftEditor(QWidget):
         self.team.setObjectName("draftTeam")
         self.team.setAccessibleName("Target team")
         self.team.setPlaceholderText("Team name or id (optional)")
-        for widget in (self.note, self.server, self.team):  # Ctrl+Return validates here too, as in the form
+        for field in (self.note, self.server, self.team):  # Ctrl+Return validates here too, as in the form
             for keys in ("Ctrl+Return", "Ctrl+Enter"):
-                QShortcut(QKeySequence(keys), widget, self.form.validate).setContext(
+                QShortcut(QKeySequence(keys), field, self.form.validate).setContext(
                     Qt.ShortcutContext.WidgetWithChildrenShortcut
                 )
         extra = QFormLayout()
