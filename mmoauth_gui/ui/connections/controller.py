@@ -12,13 +12,14 @@ from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.mattermost.errors import MattermostError, NotAuthenticated
-from mmoauth_gui.services.session import Session, feature_available, feature_from_error
+from mmoauth_gui.services.session import feature_available, feature_from_error
 from mmoauth_gui.services.validation.bulk import SERVER_CONCURRENCY, BulkValidation, bulk_on_server
-from mmoauth_gui.services.validation.server import validate_on_server, validate_stored_on_server
+from mmoauth_gui.services.validation.server import validate_stored_on_server
 from mmoauth_gui.storage.validations import StoredValidation, server_key
 from mmoauth_gui.ui.connection_form.dialog import ConnectionDialog
 from mmoauth_gui.ui.connections.model import ConnectionRole
 from mmoauth_gui.ui.connections.render import NO_SELECTION_HTML, details_html
+from mmoauth_gui.ui.connections.server_actions import server_actions
 from mmoauth_gui.ui.connections.view import ConnectionsView
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.kit.badge import KIND_LABELS, badge_for
@@ -52,14 +53,6 @@ BULK_REFRESH_MS = 50
 DUPLICATE_NOTICE = (
     "A copy of “{name}”. The client secret is not copied (the server never returns it): type it before saving."
 )
-
-
-class SessionGone(Exception):
-    """The dialog's server session ended, or the window moved to another server, before the click."""
-
-    @property
-    def user_message(self) -> str:
-        return str(self)
 
 
 class ConnectionsController(QObject):
@@ -347,31 +340,7 @@ class ConnectionsController(QObject):
         dialog = ConnectionDialog(self.ctx, self.view, editing=editing)
         form = dialog.form
         form.load(conn, editing=editing, notice=notice)
-        server_url = session.profile.url
-
-        def current_session() -> Session:
-            # the session of the moment of the click: after signing in again the same dialog saves with the new token
-            now = self.ctx.session
-            if now is None:
-                raise SessionGone("Not connected to the server: reconnect (File › Reconnect), then try again.")
-            if now.profile.url != server_url:
-                raise SessionGone(
-                    f"The window is now connected to another server; this connection belongs to {server_url}."
-                )
-            return now
-
-        async def save(value: Connection) -> Connection:
-            now = current_session()
-            if editing:
-                return await now.client.update_connection(value, now.team_id)
-            return await now.client.create_connection(value, now.team_id)
-
-        async def server_validate(value: Connection) -> ValidationResult:
-            now = current_session()
-            return await validate_on_server(now.client, value, now.team_id)
-
-        form.save_action = save
-        form.server_validator = server_validate
+        form.save_action, form.server_validator = server_actions(self.ctx, session.profile.url, editing=editing)
         form.affected_commands = self.ctx.affected_commands_provider
         form.validation_done.connect(lambda results: self._form_validated(form.original, results))
         form.saved.connect(lambda saved: self._saved(saved, form.results, editing))
