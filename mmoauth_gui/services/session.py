@@ -18,6 +18,7 @@ from mmoauth_gui.services.mattermost.errors import (
     NotAuthenticated,
     PermissionDenied,
     ServerTooOld,
+    Unreachable,
 )
 from mmoauth_gui.storage.profiles import Profile
 
@@ -74,7 +75,16 @@ def feature_from_error(exc: MattermostError) -> FeatureState:
         return FeatureState(FeatureStatus.TOO_OLD, "Not supported (server older than 9.6)", exc.user_message)
     if isinstance(exc, NotAuthenticated):
         return FeatureState(FeatureStatus.SIGNED_OUT, "Signed out", exc.user_message)
+    if isinstance(exc, Unreachable):
+        return server_not_reached(exc.user_message)
     return FeatureState(FeatureStatus.UNKNOWN, "Could not check", exc.user_message)
+
+
+NOT_REACHED_LABEL = "Server not reached"
+
+
+def server_not_reached(message: str) -> FeatureState:
+    return FeatureState(FeatureStatus.UNKNOWN, NOT_REACHED_LABEL, message)
 
 
 def feature_available(user: User) -> FeatureState:

@@ -152,13 +152,22 @@ def _bad_request(exc: BadRequest, conn: Connection) -> ValidationResult:
     )
 
 
+MATTERMOST_NOT_REACHED = "The Mattermost server was not reached"
+
+
+def mattermost_not_reached(result: ValidationResult) -> bool:
+    """True when ``result`` says nothing about the connection: the Mattermost server itself did not answer
+    (a state of the server, not of the connection's token endpoint)."""
+    return result.source == Source.SERVER.value and not result.ok and result.hint.startswith(MATTERMOST_NOT_REACHED)
+
+
 def result_from_error(exc: MattermostError, conn: Connection) -> ValidationResult:
     """The server's refusal as a ValidationResult (without timing, source or connection fields)."""
     detail = exc.detailed_error or None
     if isinstance(exc, Unreachable):
         reached = {"tls": Category.TLS, "timeout": Category.TIMEOUT}.get(exc.reason, Category.NETWORK)
         result = ValidationResult.failure(
-            reached, f"The Mattermost server was not reached, so nothing was validated. {exc.user_message}"
+            reached, f"{MATTERMOST_NOT_REACHED}, so nothing was validated. {exc.user_message}"
         )
     elif isinstance(exc, BadRequest):
         result = _bad_request(exc, conn)
@@ -216,7 +225,7 @@ async def validate_on_server(
     except httpx.HTTPError as exc:
         kind, detail = classify_transport_error(exc)
         result = ValidationResult.failure(
-            Category.NETWORK, f"The Mattermost server was not reached ({kind}: {detail}); nothing was validated."
+            Category.NETWORK, f"{MATTERMOST_NOT_REACHED} ({kind}: {detail}); nothing was validated."
         )
     if conn.oauth_token_url.startswith("http://"):
         result = result.adding_warnings("The token URL uses http://: the server sends the client secret unencrypted.")

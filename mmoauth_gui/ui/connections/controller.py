@@ -12,9 +12,9 @@ from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.mattermost.errors import MattermostError, NotAuthenticated
-from mmoauth_gui.services.session import feature_available, feature_from_error
+from mmoauth_gui.services.session import NOT_REACHED_LABEL, feature_available, feature_from_error, server_not_reached
 from mmoauth_gui.services.validation.bulk import SERVER_CONCURRENCY, BulkValidation, bulk_on_server
-from mmoauth_gui.services.validation.server import validate_stored_on_server
+from mmoauth_gui.services.validation.server import mattermost_not_reached, validate_stored_on_server
 from mmoauth_gui.storage.validations import StoredValidation, server_key
 from mmoauth_gui.ui.connection_form.dialog import ConnectionDialog
 from mmoauth_gui.ui.connections.model import ConnectionRole
@@ -359,8 +359,20 @@ class ConnectionsController(QObject):
         if conn.id:
             self._remember(conn.id, results)
 
+    def _about_connection(self, result: ValidationResult) -> bool:
+        """False for a result that only says the Mattermost server did not answer: that is the server's state
+        (shown beside "Outgoing OAuth"), never a connection's badge, and the last real result is kept."""
+        session = self.ctx.session
+        if mattermost_not_reached(result):
+            self.ctx.set_feature(server_not_reached(result.hint))
+            return False
+        if session is not None and session.feature.label == NOT_REACHED_LABEL:
+            self.ctx.set_feature(feature_available(session.user))
+        return True
+
     def _remember(self, connection_id: str, results: dict[str, ValidationResult | None]) -> None:
-        result = results.get("server") or results.get("desktop")
+        server = results.get("server")
+        result = server if server is not None and self._about_connection(server) else results.get("desktop")
         session = self.ctx.session
         if result is None or session is None:
             return
@@ -448,7 +460,10 @@ class ConnectionsController(QObject):
         self.ctx.status_message.emit(f"Validating “{conn.name}” on the server…")
         result = await validate_stored_on_server(session.client, conn, session.team_id)
         self._remember(conn.id, {"server": result})
-        self.ctx.status_message.emit(f"“{conn.name}”: {result.summary}")
+        if mattermost_not_reached(result):
+            self.ctx.status_message.emit(f"“{conn.name}” was not validated: {result.hint}")
+        else:
+            self.ctx.status_message.emit(f"“{conn.name}”: {result.summary}")
 
     def validate_all(self) -> asyncio.Task[Any] | None:
         session = self.ctx.session
@@ -483,8 +498,9 @@ class ConnectionsController(QObject):
 
     def _bulk_progress(self, done: int, total: int, key: str, result: ValidationResult) -> None:
         """Keep the result at once; show it (badge, counts, progress) with the others of the next refresh."""
-        self._keep(key, result)
-        self._bulk_badges[key] = result
+        if self._about_connection(result):
+            self._keep(key, result)
+            self._bulk_badges[key] = result
         self._bulk_done_count = (done, total)
         if not self._bulk_refresh.isActive():
             self._bulk_refresh.start()
@@ -516,7 +532,7 @@ class ConnectionsController(QObject):
         try:
             await bulk.run()
         finally:
-            results = dict(bulk.results)
+            results = {k: r for k, r in bulk.results.items() if not mattermost_not_reached(r)}
             if results:
                 await asyncio.to_thread(
                     self.ctx.validations.put_many, {server_key(server_url, k): r for k, r in results.items()}
@@ -531,9 +547,10 @@ class ConnectionsController(QObject):
         results = dict(bulk.results)
         counts: dict[Look, int] = {}
         for result in results.values():
-            kind = badge_for(result).kind
+            kind = Look.NONE if mattermost_not_reached(result) else badge_for(result).kind
             counts[kind] = counts.get(kind, 0) + 1
-        tally = ", ".join(f"{n} {KIND_LABELS[k].lower()}" for k, n in counts.items())
+        not_validated = {Look.NONE: "not validated (the Mattermost server was not reached)"}
+        tally = ", ".join(f"{n} {not_validated.get(k) or KIND_LABELS[k].lower()}" for k, n in counts.items())
         if task.cancelled():
             message = f"Validation cancelled after {len(results)} of {bulk.total}" + (f": {tally}." if tally else ".")
         else:
