@@ -19,6 +19,8 @@ BadgeRole = Qt.ItemDataRole.UserRole + 4
 
 COLUMNS = ("Name", "Client ID", "Token URL", "Audiences", "Last validation", "Created", "Used by")
 NAME, CLIENT_ID, TOKEN_URL, AUDIENCES, VALIDATION, CREATED, USED_BY = range(len(COLUMNS))
+NOT_SYNCED = "Not synced yet"
+SYNC_NEEDED = "Sync needed"
 
 
 class ConnectionsModel(RowsTableModel[Connection]):
@@ -112,7 +114,9 @@ class ConnectionsModel(RowsTableModel[Connection]):
             return created_text(conn.create_at)
         if column == USED_BY:
             used = self.usage(conn)
-            return "" if used is None else f"{used} command{'s' if used != 1 else ''}"
+            if used is None:  # no sync yet, or one from before this connection existed (ids change on a new server)
+                return NOT_SYNCED if self._usage is None else SYNC_NEEDED
+            return f"{used} command{'s' if used != 1 else ''}"
         return ""
 
     def _tooltip(self, conn: Connection, column: int) -> str | None:
