@@ -169,7 +169,7 @@ async def render(out: Path, suffix: str) -> list[Path]:
         await test
         await asyncio.sleep(0.2)
         written.append(await save(profiles, out, f"server-profiles{suffix}.png"))
-        profiles.reject()
+        profiles.done(0)  # drop what was typed without the "Discard changes?" question
         written += await drafts_screens(window, out, suffix)
         written += await preview_screens(window, out, suffix)
         written += await config_screens(window, out, suffix)
