@@ -42,6 +42,22 @@ def activate(qtbot: Any, window: Any) -> None:
     qtbot.waitUntil(window.isActiveWindow)
 
 
+def window_with_preview(qtbot: Any, ctx: Any) -> tuple[Any, Any]:
+    """The main window with the Slash commands page (the preview that Delete and Edit ask), shown."""
+    from mmoauth_gui.ui.main_window import MainWindow
+    from mmoauth_gui.ui.preview.page import PreviewPage, create_page
+    from mmoauth_gui.ui.runtime.settings import ui_settings
+
+    window = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
+    qtbot.addWidget(window)
+    page = create_page(ctx, window)
+    assert isinstance(page, PreviewPage)
+    window.set_page("preview", page)
+    window.resize(1200, 800)
+    window.show()
+    return window, page
+
+
 def select(controller: ConnectionsController, name: str) -> None:
     conn = next(c for c in controller.model.connections() if c.name == name)
     controller.select(conn.id)

@@ -7,25 +7,17 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolButton
-from support.ui_helpers import activate, answer, message_box, run
+from support.ui_helpers import activate, answer, message_box, run, window_with_preview
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.profiles import Profile
 from mmoauth_gui.ui.connections.controller import DELETE_TITLE
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.main_window import MainWindow
-from mmoauth_gui.ui.preview.page import PreviewPage, create_page
-from mmoauth_gui.ui.runtime.settings import ui_settings
 
 
 def open_window(qtbot: Any, ctx: AppContext, connections: int) -> MainWindow:
-    window = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
-    qtbot.addWidget(window)
-    page = create_page(ctx, window)
-    assert isinstance(page, PreviewPage)
-    window.set_page("preview", page)
-    window.resize(1200, 800)
-    window.show()
+    window, page = window_with_preview(qtbot, ctx)
     qtbot.waitUntil(
         lambda: (
             page.preview_state.data is not None

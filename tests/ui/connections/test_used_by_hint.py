@@ -7,15 +7,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolButton
-from support.ui_helpers import run
+from support.ui_helpers import run, window_with_preview
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.ui.connections.model import USED_BY
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.main_window import MainWindow
-from mmoauth_gui.ui.preview.page import PreviewPage, create_page
-from mmoauth_gui.ui.runtime.settings import ui_settings
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -29,12 +27,7 @@ def used_by(window: MainWindow, name: str) -> str:
 def test_a_connection_the_sync_has_not_seen_says_sync_needed(
     qtbot: Any, demo_ctx: AppContext, sandbox: Sandbox
 ) -> None:
-    window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths), with_pages=False)
-    qtbot.addWidget(window)
-    page = create_page(demo_ctx, window)
-    assert isinstance(page, PreviewPage)
-    window.set_page("preview", page)
-    window.show()
+    window, page = window_with_preview(qtbot, demo_ctx)
     view = window.connections_view
     qtbot.waitUntil(lambda: page.preview_state.data is not None and view.model.rowCount() == 8, timeout=10_000)
     assert used_by(window, "CI Hooks") == "3 commands"

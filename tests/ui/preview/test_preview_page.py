@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QFileDialog
-from support.ui_helpers import answer, message_box, run
+from support.ui_helpers import answer, message_box, run, window_with_preview
 
 from mmoauth_gui.core.model import IntegrationKind
 from mmoauth_gui.core.preview.build import Status
@@ -25,7 +25,7 @@ from mmoauth_gui.ui.connections.controller import DELETE_TITLE
 from mmoauth_gui.ui.connections.model import USED_BY
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.main_window import MainWindow
-from mmoauth_gui.ui.preview.page import PreviewPage, create_page
+from mmoauth_gui.ui.preview.page import PreviewPage
 from mmoauth_gui.ui.preview.state import build_data
 from mmoauth_gui.ui.runtime.settings import ui_settings
 from mmoauth_gui.ui.runtime.signin import ConnectState
@@ -60,14 +60,7 @@ DEMO_WEBHOOK_STATUSES = {
 
 
 def open_window(qtbot: Any, ctx: AppContext) -> tuple[MainWindow, PreviewPage]:
-    window = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
-    qtbot.addWidget(window)
-    page = create_page(ctx, window)
-    assert isinstance(page, PreviewPage)
-    window.set_page("preview", page)
-    window.resize(1200, 800)
-    window.show()
-    return window, page
+    return window_with_preview(qtbot, ctx)  # type: ignore[no-any-return]
 
 
 def synced(page: PreviewPage) -> bool:

@@ -17,15 +17,6 @@ from mmoauth_gui.ui.servers.dialog import ProfilesDialog
 LEFT = Qt.MouseButton.LeftButton
 
 
-@pytest.fixture
-def dialog(qtbot: Any, ctx: AppContext) -> ProfilesDialog:
-    dlg = ProfilesDialog(ctx)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    qtbot.waitUntil(dlg.task.done)
-    return dlg
-
-
 def fill(qtbot: Any, dialog: ProfilesDialog, url: str, token: str, name: str = "Sandbox") -> None:
     qtbot.keyClicks(dialog.name, name)
     qtbot.keyClicks(dialog.url, url)

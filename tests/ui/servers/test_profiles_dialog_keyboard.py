@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from support.ui_helpers import activate, answer, message_box
@@ -15,16 +14,6 @@ from mmoauth_gui.storage.profiles import Profile
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.kit.confirm import DISCARD_TITLE
 from mmoauth_gui.ui.servers.dialog import ProfilesDialog
-
-
-@pytest.fixture
-def dialog(qtbot: Any, ctx: AppContext) -> ProfilesDialog:
-    dlg = ProfilesDialog(ctx)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    qtbot.waitUntil(dlg.task.done)
-    activate(qtbot, dlg)
-    return dlg
 
 
 def focused() -> QWidget:
@@ -39,6 +28,7 @@ def tab(qtbot: Any) -> QWidget:
 
 
 def test_tab_goes_from_name_to_url_to_the_sign_in(qtbot: Any, dialog: ProfilesDialog) -> None:
+    activate(qtbot, dialog)
     qtbot.waitUntil(lambda: focused() is dialog.name)
     assert tab(qtbot) is dialog.url
     assert tab(qtbot) is dialog.by_token
@@ -46,6 +36,7 @@ def test_tab_goes_from_name_to_url_to_the_sign_in(qtbot: Any, dialog: ProfilesDi
 
 
 def type_new_server(qtbot: Any, dialog: ProfilesDialog, sandbox: Sandbox) -> None:
+    activate(qtbot, dialog)
     qtbot.waitUntil(lambda: focused() is dialog.name)
     qtbot.keyClicks(focused(), "Staging")
     qtbot.keyClick(focused(), Qt.Key.Key_Tab)
