@@ -9,6 +9,11 @@ from typing import Any
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from mmoauth_gui.ui.connections.controller import ConnectionsController
+from mmoauth_gui.ui.context import AppContext
+from mmoauth_gui.ui.main_window import MainWindow
+from mmoauth_gui.ui.pages import PageName
+from mmoauth_gui.ui.preview.page import PreviewPage, create_page
+from mmoauth_gui.ui.runtime.settings import ui_settings
 
 
 def run(qtbot: Any, coro: Coroutine[Any, Any, Any], timeout: int = 10_000) -> Any:
@@ -42,17 +47,13 @@ def activate(qtbot: Any, window: Any) -> None:
     qtbot.waitUntil(window.isActiveWindow)
 
 
-def window_with_preview(qtbot: Any, ctx: Any) -> tuple[Any, Any]:
+def window_with_preview(qtbot: Any, ctx: AppContext) -> tuple[MainWindow, PreviewPage]:
     """The main window with the Slash commands page (the preview that Delete and Edit ask), shown."""
-    from mmoauth_gui.ui.main_window import MainWindow
-    from mmoauth_gui.ui.preview.page import PreviewPage, create_page
-    from mmoauth_gui.ui.runtime.settings import ui_settings
-
     window = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
     qtbot.addWidget(window)
     page = create_page(ctx, window)
     assert isinstance(page, PreviewPage)
-    window.set_page("preview", page)
+    window.set_page(PageName.PREVIEW, page)
     window.resize(1200, 800)
     window.show()
     return window, page

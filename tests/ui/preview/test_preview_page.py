@@ -60,7 +60,7 @@ DEMO_WEBHOOK_STATUSES = {
 
 
 def open_window(qtbot: Any, ctx: AppContext) -> tuple[MainWindow, PreviewPage]:
-    return window_with_preview(qtbot, ctx)  # type: ignore[no-any-return]
+    return window_with_preview(qtbot, ctx)
 
 
 def synced(page: PreviewPage) -> bool:
