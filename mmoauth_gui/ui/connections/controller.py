@@ -6,7 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QObject, QSettings, QTimer, Signal
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.status import Look
@@ -95,7 +95,7 @@ class ConnectionsController(QObject):
         view.cancel_button.clicked.connect(self.cancel_bulk)
         view.search.textChanged.connect(self._search)
         view.table.doubleClicked.connect(lambda _i: self.edit_selected())
-        view.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        view.table.selectionModel().selectionChanged.connect(self._rows_changed)
         # A reset drops the selection without selectionChanged: the pane would keep the previous server's row.
         for signal in (self.proxy.modelReset, self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.dataChanged):
             signal.connect(self._rows_changed)
@@ -278,9 +278,6 @@ class ConnectionsController(QObject):
     def _search(self, text: str) -> None:
         self.proxy.set_search(text)
         self._show()
-
-    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        self._rows_changed()
 
     def _rows_changed(self, *_args: Any) -> None:
         self._update_actions()
