@@ -81,3 +81,12 @@ def test_closing_a_saved_server_unchanged_does_not_ask(qtbot: Any, ctx: AppConte
     qtbot.keyClick(dlg.list, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dlg.isVisible())
     assert message_box(title=DISCARD_TITLE) is None
+
+
+def test_closing_right_after_save_does_not_ask(qtbot: Any, dialog: ProfilesDialog, sandbox: Sandbox) -> None:
+    type_new_server(qtbot, dialog, sandbox)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog._current is not None and dialog.token.kept, timeout=10_000)
+    qtbot.keyClick(focused(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert message_box(title=DISCARD_TITLE) is None
