@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
@@ -60,8 +60,17 @@ class DraftsPage(DraftsView, PageHooks):
 
 def create_page(ctx: AppContext, window: WindowHost) -> QWidget:
     page = DraftsPage(ctx, window.settings)
+    add_new_draft(window, page)
     add_copy_to_drafts(window, page)
     return page
+
+
+def add_new_draft(window: WindowHost, page: DraftsPage) -> None:
+    """Ctrl+Shift+N from anywhere in the window (the tab bar, the server bar) opens the Drafts tab on a new
+    draft; inside the page alone it would need the focus there first."""
+    page.new_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    page.new_action.triggered.connect(lambda _checked=False: window.show_page(PageName.DRAFTS))
+    window.connection_menu.addAction(page.new_action)
 
 
 def add_copy_to_drafts(window: WindowHost, page: DraftsPage) -> QAction:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from drafts_support import by_name, make_page, wait_action, wait_saved
+from drafts_support import FAST_AUTOSAVE, by_name, make_page, wait_action, wait_saved
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from support.ui_helpers import activate
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.ui.context import AppContext
+from mmoauth_gui.ui.drafts.page import DraftsPage
+from mmoauth_gui.ui.main_window import MainWindow
+from mmoauth_gui.ui.pages import PageName
+from mmoauth_gui.ui.runtime.settings import ui_settings
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -67,3 +71,20 @@ def test_ctrl_return_in_the_note_validates_the_draft(qtbot: Any, ctx: AppContext
         qtbot.keyClick(page.editor.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert "Valid" in page.editor.validation.text()
     assert page.editor.note.toPlainText() == "asked by finance"  # no line break typed
+
+
+def test_new_draft_shortcut_works_from_the_tab_bar(qtbot: Any, ctx: AppContext) -> None:
+    window = MainWindow(ctx, ui_settings(ctx.paths))
+    qtbot.addWidget(window)
+    window.show()
+    activate(qtbot, window)
+    page = window.page(PageName.DRAFTS)
+    assert isinstance(page, DraftsPage)
+    page.controller.editing.buffer.delay = FAST_AUTOSAVE
+    qtbot.waitUntil(lambda: page.controller.loaded, timeout=10_000)
+    window.tabs.tabBar().setFocus()
+    wait_action(qtbot, page, "new", lambda: qtbot.keyClick(window.tabs.tabBar(), Qt.Key.Key_N, CTRL_SHIFT))
+    assert window.tabs.currentWidget() is page
+    qtbot.keyClicks(focused(), "From the tab bar")
+    wait_saved(qtbot, page)
+    assert by_name(page, "From the tab bar").id == page.controller.editing.draft_id
