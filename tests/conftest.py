@@ -1,5 +1,10 @@
 """Shared test set-up: offscreen Qt before any QApplication, a private data dir per test, no real keyring.
 
+The keyring is sealed before anything imports it: ``PYTHON_KEYRING_BACKEND`` names keyring's ``fail``
+backend (no keyring: secrets kept for the session), for this process and every process a test starts, so a
+keyring configured on the machine (``keyringrc.cfg``, another ``PYTHON_KEYRING_BACKEND``) is never read or
+written. A test that wants a working keyring installs one (``memory_keyring``, ``file_keyring``).
+
 Shared fixtures live in the ``tests/support`` plugins listed in ``pytest_plugins``.
 """
 
@@ -12,10 +17,17 @@ os.environ.setdefault("QT_API", "pyside6")
 os.environ.pop("MMOAUTH_SERVER_TOKEN", None)
 os.environ.pop("MMOAUTH_CLIENT_SECRET", None)
 os.environ.pop("MMOAUTH_PASSWORD", None)
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+for _name in [n for n in os.environ if n.startswith("KEYRING_PROPERTY_")]:
+    del os.environ[_name]
 
 from pathlib import Path  # noqa: E402
 
+import keyring  # noqa: E402
+import keyring.backends.fail  # noqa: E402
 import pytest  # noqa: E402
+
+keyring.set_keyring(keyring.backends.fail.Keyring())  # in case a plug-in loaded keyring before this file
 
 
 @pytest.fixture(autouse=True)

@@ -52,7 +52,15 @@ def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str:
         return "the keyring is disabled (null backend)"
     if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
         return "no system keyring is available"
+    if _is_plaintext(backend):
+        return f"the keyring backend {type(backend).__name__} writes secrets to a file unencrypted"
     return ""
+
+
+def _is_plaintext(backend: keyring.backend.KeyringBackend) -> bool:
+    """A backend that keeps secrets as readable text in a file (``keyrings.alt``'s ``PlaintextKeyring`` and
+    its kind): no better than the app writing them itself, so it counts as no keyring."""
+    return any(cls.__name__.startswith("Plaintext") for cls in type(backend).__mro__)
 
 
 class SecretStore:

@@ -1,13 +1,20 @@
-"""Stand-ins for an OS keyring, installed with ``keyring.set_keyring``, and the ``memory_keyring`` fixture."""
+"""Keyrings for tests, installed with ``keyring.set_keyring``: stand-ins (``memory_keyring``) and a real
+encrypted file keyring in a temp folder (``file_keyring``) that subprocesses reach through the environment."""
 
 from __future__ import annotations
 
+import configparser
+import os
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import keyring
 import keyring.backend
 import keyring.errors
 import pytest
+from keyrings.alt.escape import unescape
+from keyrings.alt.file import EncryptedKeyring
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -52,5 +59,61 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     try:
         yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+FILE_KEYRING_PASSWORD = "test-keyring-unlock-7e1d"
+TESTS_DIR = Path(__file__).resolve().parent.parent
+
+
+class UnlockedEncryptedKeyring(EncryptedKeyring):
+    """keyrings.alt's EncryptedKeyring taking its file and password from ``KEYRING_PROPERTY_*`` as keyring's
+    own backends do (keyrings.alt 5.0.2's ``Encrypted.__init__`` skips that), so a subprocess never prompts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.set_properties_from_env()
+
+
+@dataclass
+class FileKeyring:
+    """keyrings.alt's EncryptedKeyring in ``path``, unlocked; ``env`` points a subprocess at the same file."""
+
+    path: Path
+    backend: EncryptedKeyring
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "PYTHON_KEYRING_BACKEND": f"support.keyrings.{UnlockedEncryptedKeyring.__name__}",
+            "PYTHONPATH": os.pathsep.join(p for p in (str(TESTS_DIR), os.environ.get("PYTHONPATH", "")) if p),
+            "KEYRING_PROPERTY_FILE_PATH": str(self.path),
+            "KEYRING_PROPERTY_KEYRING_KEY": FILE_KEYRING_PASSWORD,
+        }
+
+    def entries(self, service: str) -> set[str]:
+        """The user names ``service`` holds in the file, read from the file (in lower case, as keyrings.alt
+        keeps them)."""
+        if not self.path.exists():
+            return set()
+        parser = configparser.RawConfigParser()
+        parser.read(self.path, encoding="utf-8")
+        for section in parser.sections():
+            if unescape(section) == service:
+                return {unescape(option) for option in parser.options(section)}
+        return set()
+
+
+@pytest.fixture
+def file_keyring(tmp_path: Path) -> Iterator[FileKeyring]:
+    """A real, encrypted file keyring for this test only, in its temp folder."""
+    backend = EncryptedKeyring()
+    backend.file_path = str(tmp_path / "keyring" / "crypted_pass.cfg")
+    backend.keyring_key = FILE_KEYRING_PASSWORD
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield FileKeyring(Path(backend.file_path), backend)
     finally:
         keyring.set_keyring(previous)

@@ -51,7 +51,7 @@ def saved_message(verb: str, store: DraftStore, draft: Draft, problems: Sequence
     print(f"{verb} draft “{draft.name or '(no name)'}” ({draft.id}), status {draft.status.label.lower()}.")
     state = store.secret_state(draft)
     if state is SecretState.SESSION:
-        print(f"note: {SESSION_ONLY_MESSAGE}", file=sys.stderr)
+        print(f"note: {store.secrets.reason or SESSION_ONLY_MESSAGE}", file=sys.stderr)
     errors = [p for p in problems if p.is_error]
     if errors:
         print(f"It is incomplete; before it can be pushed ({len(errors)} to fix):")

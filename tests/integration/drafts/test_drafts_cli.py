@@ -1,7 +1,7 @@
 """``mmoauth-gui drafts …`` as a user runs it: separate processes, secrets from the environment or stdin.
 
-This machine has no keyring, so each process is a new session: a secret given to ``new`` is not there
-for ``push`` and must be given again (the command says so).
+The suite seals the keyring to none (tests/conftest.py), so each process is a new session: a secret given
+to ``new`` is not there for ``push`` and must be given again (the command says so).
 """
 
 from __future__ import annotations

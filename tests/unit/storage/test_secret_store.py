@@ -16,7 +16,7 @@ SECRET = "s3cr3t-value-9d41"
 def test_without_a_keyring_secrets_live_in_memory_for_the_session(
     data_dir: Path, files_containing: Callable[[Path, str], list[Path]]
 ) -> None:
-    # This machine really has no keyring: the default backend is keyring's `fail` backend.
+    # tests/conftest.py seals the keyring: the default backend is keyring's `fail` backend.
     assert type(keyring.get_keyring()).__module__ == "keyring.backends.fail"
     store = SecretStore()
     assert store.persistent is False
