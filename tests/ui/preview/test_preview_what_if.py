@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from test_preview_page import conn_id, open_window, synced
 
@@ -14,6 +16,7 @@ from mmoauth_gui.core.preview.snapshot import SyncResult
 from mmoauth_gui.storage.paths import app_paths
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.main_window import MainWindow
+from mmoauth_gui.ui.preview import what_if
 from mmoauth_gui.ui.preview.state import PreviewState, build_data
 from mmoauth_gui.ui.preview.what_if import MAX_PER_KIND, NO_PREVIEW, THREAD_ABOVE, WhatIfPanel
 
@@ -139,7 +142,23 @@ def test_the_dialog_has_no_panel_without_the_preview_page(qtbot: Any, demo_ctx: 
     dialog.done(0)
 
 
-def test_a_change_touching_thousands_of_urls_is_worked_out_off_the_gui_thread(qtbot: Any, loop: Any) -> None:
+def test_a_change_touching_thousands_of_urls_is_worked_out_off_the_gui_thread(
+    qtbot: Any, loop: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[int] = []
+    finished: list[int] = []
+    release = threading.Event()
+    real = what_if.compute
+
+    def counted(*args: Any) -> Any:
+        started.append(len(started))
+        if len(started) == 2:  # the computation the user will type over: held until released
+            release.wait(10)
+        result = real(*args)
+        finished.append(len(finished))
+        return result
+
+    monkeypatch.setattr(what_if, "compute", counted)
     count = THREAD_ABOVE + 500
     many = tuple(Command(f"c{i}", "t1", f"cmd{i:05d}", f"https://svc.example.com/{i}") for i in range(count))
     state = PreviewState(app_paths())
@@ -158,7 +177,12 @@ def test_a_change_touching_thousands_of_urls_is_worked_out_off_the_gui_thread(qt
 
     panel.show_change(None, everything.with_changes(audiences=("https://*", "https://x.example.com/")))
     assert panel.pending
+    abandoned = panel._task
+    assert abandoned is not None
+    qtbot.waitUntil(lambda: len(started) == 2, timeout=5000)  # under way in its thread
     panel.show_change(None, everything.with_changes(audiences=("https://svc.example.com/7",)))  # typed on meanwhile
     assert not panel.pending and panel.counts == {ChangeKind.GAINED: 1}
-    qtbot.wait(200)  # the abandoned computation finishing does not overwrite the newer answer
-    assert panel.counts == {ChangeKind.GAINED: 1}
+    # The abandoned computation finishes (its thread, then its task): it does not overwrite the newer answer.
+    release.set()
+    qtbot.waitUntil(lambda: len(finished) == 3 and abandoned.done(), timeout=5000)
+    assert panel.counts == {ChangeKind.GAINED: 1} and not panel.pending

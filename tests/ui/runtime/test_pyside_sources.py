@@ -60,12 +60,24 @@ def import_dir(tmp_path: Path) -> Iterator[Path]:
             sys.modules.pop(name, None)
 
 
+@pytest.fixture
+def feature() -> Iterator[Any]:
+    """PySide's feature module, its check put back as it was after the test (no hook left installed)."""
+    module: Any = sys.modules["shibokensupport.feature"]
+    before = module._mod_uses_pyside
+    try:
+        yield module
+    finally:
+        module._mod_uses_pyside = before
+        for name in ("mmoauth_probe_qt", "mmoauth_probe_plain"):
+            module.pyside_feature_dict.pop(name, None)
+
+
 def test_modules_imported_after_install_are_classified_without_keeping_their_source(
-    qapp: QApplication, import_dir: Path
+    qapp: QApplication, import_dir: Path, feature: Any
 ) -> None:
     assert pyside_sources.install()
     assert pyside_sources.install()  # a second call changes nothing
-    feature: Any = sys.modules["shibokensupport.feature"]
     (import_dir / "mmoauth_probe_qt.py").write_text("from PySide6 import QtCore\n", encoding="utf-8")
     (import_dir / "mmoauth_probe_plain.py").write_text("ANSWER = 42\n", encoding="utf-8")
 
