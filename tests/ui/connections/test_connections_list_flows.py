@@ -10,14 +10,14 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QToolButton
 from support.ui_helpers import activate, answer, message_box, run, select
 
-from mmoauth_gui.core.model import Command, Connection
-from mmoauth_gui.core.preview.build import Preview
-from mmoauth_gui.core.preview.impact import Impact
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.validations import server_key
 from mmoauth_gui.ui.connections.controller import DELETE_TITLE, DELETE_WARNING, EMPTY_TITLE, ConnectionsController
 from mmoauth_gui.ui.connections.view import ConnectionsView
 from mmoauth_gui.ui.context import AppContext
+from mmoauth_gui.ui.main_window import MainWindow
+from mmoauth_gui.ui.preview.page import PreviewPage
+from mmoauth_gui.ui.runtime.settings import ui_settings
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -44,15 +44,17 @@ def test_signal_emit_keeps_references() -> None:
     assert sys.getrefcount(True) >= before
 
 
-def test_delete_asks_names_the_connection_and_removes_it(
-    qtbot: Any, page: ConnectionsController, sandbox: Sandbox
+def test_delete_asks_names_the_connection_and_the_commands_it_serves_and_removes_it(
+    qtbot: Any, demo_ctx: AppContext, sandbox: Sandbox
 ) -> None:
-    async def affected(before: Connection, after: Connection | None) -> Impact:
-        assert after is None
-        command = Command("c1", "eng", "deploy", before.audiences[0])
-        return Impact.from_diff(Preview([command], [before]).what_if_delete(before.id), lambda _t: "Engineering")
-
-    page.ctx.affected_commands_provider = affected
+    window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths))  # with the Slash commands page: it says what depends
+    qtbot.addWidget(window)
+    window.show()
+    page = window.connections
+    preview = window.page("preview")
+    assert isinstance(preview, PreviewPage)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 8 and preview.preview_state.data is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not preview.syncer.running, timeout=10_000)
     select(page, "Pager")
     conn = page.selected()
     assert conn is not None
@@ -71,8 +73,11 @@ def test_delete_asks_names_the_connection_and_removes_it(
     box = message_box(title=DELETE_TITLE)
     assert box is not None
     assert DELETE_WARNING in box.informativeText()
-    assert "1 slash command would lose its token: /deploy (Engineering)." in box.informativeText()
-    assert "/deploy — Engineering" in box.detailedText()
+    assert "1 slash command would lose its token: /oncall (Engineering)." in box.informativeText()
+    assert box.detailedText() == (  # the demo's /oncall is served by Pager alone
+        "/oncall — Engineering — https://pager.example.com/api/oncall: would lose “Pager”'s token and be sent "
+        "with its own command token"
+    )
     answer(qtbot, DELETE_TITLE, "Yes, delete it")
     qtbot.waitUntil(lambda: page.model.row_of(conn.id) < 0)
     assert sandbox.state.connection(conn.id) is None
