@@ -160,6 +160,42 @@ def test_create_password_grant_from_environment(empty_sandbox: Any) -> None:
     assert_clean(result, "env-secret-1", "env-password-1")
 
 
+def test_update_a_password_grant_connection_keeps_what_is_not_given(sandbox: Any) -> None:
+    legacy = by_name(sandbox)["Legacy Portal"]
+    stored = sandbox.state.connection(legacy.id)
+    assert stored is not None and stored.grant_type == "password" and stored.credentials_password
+
+    renamed = cli("update", legacy.id, "--server", sandbox.url, "--name", "Legacy (renamed)", token=sandbox.admin_token)
+    assert renamed.returncode == 0, renamed.stderr
+    after = sandbox.state.connection(legacy.id)
+    assert after is not None and after.name == "Legacy (renamed)"
+    assert (after.client_secret, after.credentials_username, after.credentials_password) == (
+        stored.client_secret,
+        stored.credentials_username,
+        stored.credentials_password,
+    )
+
+    new_user = cli("update", legacy.id, "--server", sandbox.url, "--username", "svc-other", token=sandbox.admin_token)
+    assert new_user.returncode == 0, new_user.stderr
+    after = sandbox.state.connection(legacy.id)
+    assert after is not None and (after.credentials_username, after.credentials_password) == (
+        "svc-other",
+        stored.credentials_password,
+    )
+
+    new_password = cli(
+        "update", legacy.id, "--server", sandbox.url, "--new-password",
+        token=sandbox.admin_token, env={"MMOAUTH_PASSWORD": "rotated-password-5"},
+    )  # fmt: skip
+    assert new_password.returncode == 0, new_password.stderr
+    after = sandbox.state.connection(legacy.id)
+    assert after is not None and (after.credentials_password, after.client_secret) == (
+        "rotated-password-5",
+        stored.client_secret,
+    )
+    assert_clean(new_password, "rotated-password-5", stored.client_secret)
+
+
 def test_create_lists_every_broken_rule_before_any_request(closed_port: int) -> None:
     result = cli(
         "create",

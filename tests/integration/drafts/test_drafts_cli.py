@@ -243,3 +243,50 @@ def test_push_to_a_profile_target_and_the_failures_it_names(cli: Cli, empty_sand
     # A server that does not answer: exit 3 with the reason.
     down = cli("pull", "Aimed", "--server", "http://127.0.0.1:9", env={"MMOAUTH_SERVER_TOKEN": "x"})
     assert down.code == 3 and "connection refused" in down.err
+
+
+def test_a_password_grant_draft_is_validated_created_and_renamed(cli: Cli, empty_sandbox: Sandbox) -> None:
+    sb = empty_sandbox
+    client = next(c for c in sb.demo_clients if "password" in c["grant_types"])
+    secret, user = str(client["client_secret"]), sb.demo_user
+    secrets_env = {"MMOAUTH_CLIENT_SECRET": secret, "MMOAUTH_PASSWORD": user["password"]}
+    made = cli(
+        "new", "--name", "Legacy", "--client-id", str(client["client_id"]), "--token-url", sb.token_url,
+        "--audience", "https://legacy.example.com/*", "--grant-type", "password", "--username", user["username"],
+        "--json", env=secrets_env,
+    )  # fmt: skip
+    assert made.code == 0, made.err
+    assert made.json()["connection"]["grant_type"] == "password" and made.json()["complete"] is True
+
+    # A new process: without the password, validation says what is missing; with it, the grant works.
+    missing = cli("validate", "Legacy", env={"MMOAUTH_CLIENT_SECRET": secret})
+    assert missing.code == 1 and "Password is required" in missing.out
+    wrong = cli("validate", "Legacy", env={**secrets_env, "MMOAUTH_PASSWORD": "not-the-password"})
+    assert wrong.code == 1 and "invalid_grant" in wrong.out
+    ok = cli("validate", "Legacy", "--json", env=secrets_env)
+    assert ok.code == 0, ok.out + ok.err
+    assert ok.json()["validation"]["ok"] is True and ok.json()["draft"]["validation"] == "valid"
+
+    server_env = {"MMOAUTH_SERVER_TOKEN": sb.admin_token}
+    pushed = cli("push", "Legacy", "--server", sb.url, "--json", env={**server_env, **secrets_env})
+    assert pushed.code == 0, pushed.err
+    [created] = sb.state.connections()
+    assert (created.credentials_username, created.credentials_password, created.client_secret) == (
+        user["username"],
+        user["password"],
+        secret,
+    )
+
+    # Renamed and pushed again with no secret given: the server keeps the secret and the password.
+    assert cli("edit", "Legacy", "--name", "Legacy (renamed)").code == 0
+    renamed = cli("push", "Legacy (renamed)", "--server", sb.url, "--json", env=server_env)
+    assert renamed.code == 0, renamed.err
+    updated = sb.state.connection(created.id)
+    assert updated is not None and updated.name == "Legacy (renamed)"
+    assert (updated.credentials_username, updated.credentials_password, updated.client_secret) == (
+        user["username"],
+        user["password"],
+        secret,
+    )
+    for output in cli.outputs:
+        assert user["password"] not in output and secret not in output

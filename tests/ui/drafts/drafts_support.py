@@ -28,7 +28,7 @@ def wait_action(qtbot: Any, page: DraftsPage, name: str, start: Any, timeout: in
         page.controller.finished_action, timeout=timeout, check_params_cb=lambda n: n in (name, "error")
     ) as blocker:
         result = start()
-    assert blocker.args == [name], f"{name} ended with {blocker.args}: {page.view.message.text()}"
+    assert blocker.args == [name], f"{name} ended with {blocker.args}: {page.message.text()}"
     return result
 
 
