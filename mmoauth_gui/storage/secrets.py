@@ -12,6 +12,7 @@ Keyring calls can block (a locked keychain, a D-Bus round trip): call these meth
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from enum import StrEnum
 
@@ -50,11 +51,35 @@ def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str:
         return "no system keyring is available"
     if isinstance(backend, null.Keyring):
         return "the keyring is disabled (null backend)"
-    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+    members = list(backend.backends) if isinstance(backend, chainer.ChainerBackend) else [backend]
+    if not members:
         return "no system keyring is available"
-    if _is_plaintext(backend):
-        return f"the keyring backend {type(backend).__name__} writes secrets to a file unencrypted"
+    first = members[0]  # keyring's chainer writes to the first member that takes the secret
+    name = type(first).__name__
+    if _is_plaintext(first):
+        return f"the keyring backend {name} writes secrets to a file unencrypted"
+    if not any(_recommended(m) for m in members) and not _named_by_user():
+        return (
+            f"the only keyring backend found, {name}, is one keyring does not recommend; name it in "
+            "PYTHON_KEYRING_BACKEND or keyringrc.cfg to use it"
+        )
     return ""
+
+
+def _recommended(backend: keyring.backend.KeyringBackend) -> bool:
+    """keyring's own test: an OS keyring has priority 1 or more; a lower one (a file, a prompt for a master
+    password) is a fallback keyring would pick only for want of better."""
+    try:
+        return float(backend.priority) >= 1
+    except Exception:  # a backend whose priority check fails is not viable
+        return False
+
+
+def _named_by_user() -> bool:
+    """Whether the user chose the backend (``PYTHON_KEYRING_BACKEND`` or keyring's ``keyringrc.cfg``)."""
+    from keyring.util import platform_
+
+    return bool(os.environ.get("PYTHON_KEYRING_BACKEND")) or (platform_.config_root() / "keyringrc.cfg").exists()
 
 
 def _is_plaintext(backend: keyring.backend.KeyringBackend) -> bool:
@@ -107,7 +132,7 @@ class SecretStore:
                 return None
             try:
                 value = self._keyring().get_password(self._service, self._username(ref))
-            except keyring.errors.KeyringError as exc:
+            except Exception as exc:  # a backend may raise anything: EOFError from its password prompt
                 self._give_up(exc)
                 return None
             return value if isinstance(value, str) else None
@@ -122,7 +147,7 @@ class SecretStore:
             if self._usable():
                 try:
                     self._keyring().set_password(self._service, self._username(ref), value)
-                except keyring.errors.KeyringError as exc:
+                except Exception as exc:  # a backend may raise anything: EOFError from its password prompt
                     self._give_up(exc)
                 else:
                     self._memory.pop(ref, None)
@@ -142,7 +167,7 @@ class SecretStore:
                 self._keyring().delete_password(self._service, self._username(ref))
             except keyring.errors.PasswordDeleteError:
                 pass
-            except keyring.errors.KeyringError as exc:
+            except Exception as exc:  # a backend may raise anything: EOFError from its password prompt
                 self._give_up(exc)
 
     def has(self, kind: SecretKind | str, key: str) -> bool:
@@ -192,7 +217,7 @@ class SecretStore:
         self._check()
         return self._persistent
 
-    def _give_up(self, exc: keyring.errors.KeyringError) -> None:
+    def _give_up(self, exc: Exception) -> None:
         """A keyring that fails once is not trusted again this session (a half-working one loses secrets)."""
         self._persistent = False
         self._reason = f"{SESSION_ONLY_MESSAGE} (the keyring failed: {type(exc).__name__})"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from keyring.backends.chainer import ChainerBackend
 from support.keyrings import BrokenKeyring, MemoryKeyring
 
 from mmoauth_gui.storage.secrets import SERVICE, SecretKind, SecretStore, server_secret_key
@@ -74,6 +75,48 @@ def test_a_keyring_that_fails_on_write_falls_back_to_the_session() -> None:
     # What the keyring held before is still readable.
     assert store.get(SecretKind.SERVER_TOKEN, "old") == "stored-before"
     assert SECRET not in repr(store)
+
+
+class FallbackKeyring(MemoryKeyring):
+    """A keyring keyring would only fall back to (a file, a master-password prompt): priority below 1."""
+
+    priority = 0.6
+
+
+class PromptingKeyring(MemoryKeyring):
+    """A keyring that asks for its master password on a terminal there is none of (keyrings.alt's encrypted one)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise EOFError
+
+
+def test_a_fallback_keyring_is_used_only_when_the_user_names_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no keyringrc.cfg
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    found = FallbackKeyring()
+    store = SecretStore(backend=found)
+    assert store.persistent is False and "FallbackKeyring, is one keyring does not recommend" in store.reason
+    assert store.set(SecretKind.CLIENT_SECRET, "d1", SECRET) is False
+    assert store.get(SecretKind.CLIENT_SECRET, "d1") == SECRET and found.calls == []  # never asked
+    # keyring's chainer of fallbacks alone (its priority is high whenever it has two members) is no better
+    monkeypatch.setattr(ChainerBackend, "backends", [found, MemoryKeyring()])
+    assert "FallbackKeyring" in SecretStore(backend=ChainerBackend()).reason and found.calls == []
+
+    config = tmp_path / "config" / "python_keyring" / "keyringrc.cfg"
+    config.parent.mkdir(parents=True)
+    config.write_text("[backend]\ndefault-keyring=tests.FallbackKeyring\n")
+    named = SecretStore(backend=found)
+    assert named.persistent is True and named.set(SecretKind.CLIENT_SECRET, "d1", SECRET) is True
+    assert found.items == {(SERVICE, "client-secret:d1"): SECRET}
+
+
+def test_a_keyring_that_cannot_prompt_falls_back_to_the_session() -> None:
+    store = SecretStore(backend=PromptingKeyring())
+    assert store.set(SecretKind.PASSWORD, "d1", SECRET) is False
+    assert store.persistent is False and "EOFError" in store.reason
+    assert store.get(SecretKind.PASSWORD, "d1") == SECRET
 
 
 def test_empty_value_deletes_and_bad_arguments_are_refused(memory_keyring: MemoryKeyring) -> None:
