@@ -110,6 +110,26 @@ def test_push_creates_then_updates_without_resending_the_secret(
     assert files_containing(data_dir, secret) == []
 
 
+def test_connecting_checks_the_drafts_against_the_server_in_the_background(
+    qtbot: Any, page: DraftsPage, demo_ctx: AppContext, sandbox: Sandbox
+) -> None:
+    untouched_id = pushed_draft(qtbot, page, sandbox, "Untouched")  # checked first: drafts go in creation order
+    draft_id = pushed_draft(qtbot, page, sandbox)
+    change_on_server(sandbox, "Ledger", audiences=("https://ledger.example.com/changed-on-server/*",))
+    session = demo_ctx.session
+    assert session is not None
+    known = page.controller.io.known
+    assert known[draft_id].status is DraftStatus.IN_SYNC  # nothing looked yet
+
+    run(qtbot, demo_ctx.connect_to(session.profile, sandbox.admin_token, demo=True))  # connecting again
+    qtbot.waitUntil(lambda: known[draft_id].status is DraftStatus.CONFLICT, timeout=10_000)  # no push, no click
+    assert known[untouched_id].status is DraftStatus.IN_SYNC
+    row = page.model.get(draft_id)
+    assert row is not None and row.draft.status is DraftStatus.CONFLICT
+    qtbot.waitUntil(page.editor.conflict.isVisible)  # Ledger is the draft open in the editor
+    assert server_copy(sandbox, "Ledger").audiences == ("https://ledger.example.com/changed-on-server/*",)
+
+
 def test_conflict_keep_mine(qtbot: Any, page: DraftsPage, sandbox: Sandbox) -> None:
     draft_id = pushed_draft(qtbot, page, sandbox)
     change_on_server(sandbox, "Ledger", name="Ledger (server)")
