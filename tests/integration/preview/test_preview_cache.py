@@ -95,7 +95,7 @@ def test_a_newer_schema_is_set_aside_not_misread() -> None:
     assert loaded.result is None and "newer version" in loaded.problem
 
 
-def test_ten_thousand_commands_load_quickly() -> None:
+def test_ten_thousand_commands_round_trip() -> None:
     commands = tuple(
         Command(id=f"c{i:05d}", team_id=f"t{i % 20}", trigger=f"cmd{i}", url=f"https://h{i % 300}.example.com/{i}")
         for i in range(10_000)
@@ -103,11 +103,8 @@ def test_ten_thousand_commands_load_quickly() -> None:
     result = SyncResult("https://big.example.com", time.time(), commands=commands)
     cache = PreviewCache()
     cache.save(result)
-    started = time.perf_counter()
     loaded = cache.load("https://big.example.com").result
-    elapsed = time.perf_counter() - started
     assert loaded is not None and loaded.commands == commands
-    assert elapsed < 2.0  # generous: a sanity bound on a shared machine, about 0.03 s here
 
 
 def test_age_is_described_in_words() -> None:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 import pytest
-from validation_support import FAULT_SECRET, FaultServer, check
+from validation_support import FAULT_SECRET, FaultServer
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.http import make_http_client
-from mmoauth_gui.services.token.client import TokenRequest
 from mmoauth_gui.services.validation.bulk import DEFAULT_CONCURRENCY, BulkValidation, bulk_local
 
 
@@ -29,50 +27,39 @@ def connections(server: FaultServer, count: int, delay_ms: int) -> dict[str, Con
     }
 
 
-def test_100_validations_take_a_small_multiple_of_one(faults: FaultServer) -> None:
-    started = time.perf_counter()
-    single = check(TokenRequest(f"{faults.url}/token-delay/100", "one", FAULT_SECRET))
-    one_request = time.perf_counter() - started
-    assert single.ok
-
+def test_100_validations_run_side_by_side_and_the_loop_keeps_turning(faults: FaultServer) -> None:
     progress: list[tuple[int, int, str, bool]] = []
-    lag: list[float] = []
+    events: list[str] = []
 
     async def ticker(stop: asyncio.Event) -> None:
-        loop = asyncio.get_running_loop()
-        last = loop.time()
         while not stop.is_set():
             await asyncio.sleep(0.01)
-            now = loop.time()
-            lag.append(now - last - 0.01)
-            last = now
+            events.append("tick")
 
-    async def go() -> tuple[dict[str, ValidationResult], float]:
+    async def go() -> dict[str, ValidationResult]:
         async with make_http_client() as http:
-            bulk = bulk_local(
-                http,
-                connections(faults, 100, 100),
-                on_progress=lambda done, total, key, result: progress.append((done, total, key, result.ok)),
-            )
+
+            def on_progress(done: int, total: int, key: str, result: ValidationResult) -> None:
+                progress.append((done, total, key, result.ok))
+                events.append("result")
+
+            bulk = bulk_local(http, connections(faults, 100, 100), on_progress=on_progress)
             stop = asyncio.Event()
             tick = asyncio.create_task(ticker(stop))
-            t0 = time.perf_counter()
             results = await bulk.run()
-            elapsed = time.perf_counter() - t0
             stop.set()
             await tick
-            return results, elapsed
+            return results
 
-    results, elapsed = asyncio.run(go())
+    results = asyncio.run(go())
 
     assert len(results) == 100 and all(r.ok for r in results.values())
     assert list(results) == sorted(results)  # input order
-    assert elapsed < 20 * one_request, (elapsed, one_request)
-    assert elapsed < 100 * 0.1 / 3  # far from one after the other
     assert [p[0] for p in progress] == list(range(1, 101)) and {p[1] for p in progress} == {100}
     assert sorted(p[2] for p in progress) == sorted(results)
     assert DEFAULT_CONCURRENCY // 2 <= faults.max_in_flight <= DEFAULT_CONCURRENCY  # bounded, and used
-    assert max(lag) < 0.5  # the event loop kept turning
+    first, last = events.index("result"), len(events) - 1 - events[::-1].index("result")
+    assert "tick" in events[first:last]  # the event loop turned between results, not only after the run
 
 
 def test_concurrency_is_settable(faults: FaultServer) -> None:
@@ -85,7 +72,7 @@ def test_concurrency_is_settable(faults: FaultServer) -> None:
 
 
 def test_cancel_keeps_finished_results_and_stops_the_rest(faults: FaultServer) -> None:
-    async def go() -> tuple[BulkValidation[str], float, int, int]:
+    async def go() -> tuple[BulkValidation[str], int, int, int]:
         async with make_http_client() as http:
             eight_done = asyncio.Event()
 
@@ -96,19 +83,21 @@ def test_cancel_keeps_finished_results_and_stops_the_rest(faults: FaultServer) -
             bulk = bulk_local(http, connections(faults, 40, 200), concurrency=4, on_progress=progress)
             task = asyncio.create_task(bulk.run())
             await eight_done.wait()
-            t0 = time.perf_counter()
+            # Until the next requests have reached the server (each takes 200 ms there).
+            while faults.in_flight == 0:  # noqa: ASYNC110 - a counter in the server's thread, not an event
+                await asyncio.sleep(0.005)
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
-            cancel_seconds = time.perf_counter() - t0
+            in_flight_at_cancel = faults.in_flight  # the requests under way were not waited for
             done_at_cancel, sent_at_cancel = bulk.done, len(faults.requests)
             await asyncio.sleep(0.5)
             assert bulk.done == done_at_cancel and len(faults.requests) == sent_at_cancel  # nothing more
-            return bulk, cancel_seconds, done_at_cancel, sent_at_cancel
+            return bulk, in_flight_at_cancel, done_at_cancel, sent_at_cancel
 
-    bulk, cancel_seconds, done, sent = asyncio.run(go())
+    bulk, in_flight, done, sent = asyncio.run(go())
 
-    assert cancel_seconds < 0.5
+    assert in_flight > 0  # cancelled at once: requests were still under way when it returned
     assert 8 <= done < 40 and sent <= done + 4
     assert all(r.ok for r in bulk.results.values())
     assert len(bulk.unfinished) == 40 - done and not bulk.running

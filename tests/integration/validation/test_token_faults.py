@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from validation_support import FAULT_SECRET, OPAQUE_TOKEN, FaultServer, check, timed
+from validation_support import FAULT_SECRET, OPAQUE_TOKEN, FaultServer, check
 
 from mmoauth_gui.core.validation.result import Category
 from mmoauth_gui.services.token.client import TokenRequest
@@ -153,11 +153,10 @@ def test_empty_body(faults: FaultServer) -> None:
 
 
 def test_oversized_streamed_body_is_cut_off(faults: FaultServer) -> None:
-    result, seconds = timed(lambda: check(at(faults, "/huge", max_response_bytes=64 * 1024)))
+    result = check(at(faults, "/huge", max_response_bytes=64 * 1024))
 
     assert result.category == Category.INVALID_RESPONSE and not result.ok
-    assert "larger than 64 KiB" in result.hint and "not a token endpoint" in result.hint
-    assert seconds < 10
+    assert "larger than 64 KiB" in result.hint and "not a token endpoint" in result.hint  # not read to the end
 
 
 def test_oversized_declared_body_is_not_read(faults: FaultServer) -> None:
@@ -169,19 +168,20 @@ def test_oversized_declared_body_is_not_read(faults: FaultServer) -> None:
 
 
 def test_slow_endpoint_times_out(faults: FaultServer) -> None:
-    result, seconds = timed(lambda: check(at(faults, "/token-delay/5000", timeout=0.5)))
+    result = check(at(faults, "/token-delay/5000", timeout=0.5))
 
+    # The endpoint answers with a token after 5 s: a TIMEOUT means the client gave up first.
     assert result.category == Category.TIMEOUT and not result.ok
     assert "No complete answer from the token endpoint within 0.5 s" in result.hint
-    assert 0.4 < seconds < 3
+    assert result.elapsed_ms >= 450  # and not before its time
 
 
 def test_the_timeout_is_a_total_deadline(faults: FaultServer) -> None:
-    # every read gets a byte within 0.2 s: only a deadline on the whole exchange stops this
-    result, seconds = timed(lambda: check(at(faults, "/trickle", timeout=1.0)))
+    # Every read gets a byte within 0.2 s and a token comes after 20 s: only a deadline on the whole exchange
+    # ends this with a TIMEOUT.
+    result = check(at(faults, "/trickle", timeout=1.0))
 
     assert result.category == Category.TIMEOUT
-    assert 0.9 < seconds < 4
     assert result.elapsed_ms >= 900
 
 

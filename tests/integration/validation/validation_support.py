@@ -11,7 +11,6 @@ import asyncio
 import json
 import ssl
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -184,9 +183,3 @@ def check(req: TokenRequest, *, ca_file: Path | None = None) -> ValidationResult
             return await request_token(http, req)
 
     return asyncio.run(go())
-
-
-def timed(fn: Any) -> tuple[Any, float]:
-    started = time.perf_counter()
-    value = fn()
-    return value, time.perf_counter() - started
