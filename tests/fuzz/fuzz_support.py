@@ -11,18 +11,30 @@ import base64
 import json
 import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from hypothesis.database import DirectoryBasedExampleDatabase, MultiplexedDatabase, ReadOnlyDatabase
 
 # Modest counts: the whole folder runs in well under 30 s on this machine. MMOAUTH_FUZZ_SCALE=20 (say) runs
 # twenty times as many examples, to hunt for more.
 SCALE = max(1, int(os.environ.get("MMOAUTH_FUZZ_SCALE", "1")))
+
+# Every failing example kept in SAVED_EXAMPLES (committed) is tried first on every run, before any new one. A
+# run only reads it, so the tree never changes under a test run; a new failure is saved in FOUND_EXAMPLES
+# (not committed): copy its files into SAVED_EXAMPLES with the fix, and that input is tried for good. The
+# files are keyed by the test's source: editing a test leaves its saved examples unused.
+SAVED_EXAMPLES = Path(__file__).resolve().parent / ".hypothesis-examples"
+FOUND_EXAMPLES = Path(__file__).resolve().parents[2] / ".hypothesis" / "fuzz-found"
+EXAMPLES = MultiplexedDatabase(
+    ReadOnlyDatabase(DirectoryBasedExampleDatabase(SAVED_EXAMPLES)), DirectoryBasedExampleDatabase(FOUND_EXAMPLES)
+)
 FUZZ = settings(
     max_examples=100 * SCALE,
     deadline=None,
-    database=None,
+    database=EXAMPLES,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 FUZZ_NETWORK = settings(FUZZ, max_examples=30 * SCALE)
