@@ -60,7 +60,7 @@ def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str:
         return f"the keyring backend {name} writes secrets to a file unencrypted"
     if not any(_recommended(m) for m in members) and not _named_by_user():
         return (
-            f"the only keyring backend found, {name}, is one keyring does not recommend; name it in "
+            f"the keyring backend found, {name}, is a fallback keyring does not recommend; name it in "
             "PYTHON_KEYRING_BACKEND or keyringrc.cfg to use it"
         )
     return ""

@@ -8,6 +8,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from mmoauth_gui.core.model import GrantType
+from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.ui.connections.controller import ConnectionsController
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.main_window import MainWindow
@@ -63,3 +65,19 @@ def select(controller: ConnectionsController, name: str) -> None:
     conn = next(c for c in controller.model.connections() if c.name == name)
     controller.select(conn.id)
     assert controller.selected() == conn
+
+
+def type_password_grant(qtbot: Any, form: Any, sandbox: Sandbox, name: str, audience: str) -> dict[str, Any]:
+    """Type a connection for the sandbox's password-grant client into a connection form, up to choosing the
+    password grant (username and password left to the test); returns that client."""
+    from PySide6.QtCore import Qt
+
+    client = next(c for c in sandbox.demo_clients if "password" in c["grant_types"])
+    qtbot.keyClicks(form.name, name)
+    qtbot.keyClicks(form.client_id, client["client_id"])
+    qtbot.keyClicks(form.client_secret.edit, client["client_secret"])
+    qtbot.keyClicks(form.token_url, sandbox.token_url)
+    qtbot.keyClicks(form.audiences, audience)
+    qtbot.mouseClick(form.advanced_toggle, Qt.MouseButton.LeftButton)
+    form.grant.setCurrentIndex(form.grant.findData(GrantType.PASSWORD.value))
+    return client

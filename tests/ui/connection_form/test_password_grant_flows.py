@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from support.ui_helpers import activate, message_box, select
+from support.ui_helpers import activate, message_box, select, type_password_grant
 
 from mmoauth_gui.core.model import GrantType
 from mmoauth_gui.sandbox import Sandbox
@@ -18,25 +18,15 @@ from mmoauth_gui.ui.connections.controller import ConnectionsController
 LEFT = Qt.MouseButton.LeftButton
 
 
-def legacy_client(sandbox: Sandbox) -> dict[str, Any]:
-    return next(c for c in sandbox.demo_clients if "password" in c["grant_types"])
-
-
 def test_add_a_password_grant_connection_validate_it_and_save(
     qtbot: Any, page: ConnectionsController, sandbox: Sandbox
 ) -> None:
-    client, user = legacy_client(sandbox), sandbox.demo_user
+    user = sandbox.demo_user
     qtbot.mouseClick(page.view.add_button, LEFT)
     assert page.dialog is not None
     form = page.dialog.form
     assert not form.username.isVisibleTo(form) and not form.password.isVisibleTo(form)
-    qtbot.keyClicks(form.name, "Legacy CRM")
-    qtbot.keyClicks(form.client_id, client["client_id"])
-    qtbot.keyClicks(form.client_secret.edit, client["client_secret"])
-    qtbot.keyClicks(form.token_url, sandbox.token_url)
-    qtbot.keyClicks(form.audiences, "https://crm.example.com/*")
-    qtbot.mouseClick(form.advanced_toggle, LEFT)
-    form.grant.setCurrentIndex(form.grant.findData(GrantType.PASSWORD.value))
+    client = type_password_grant(qtbot, form, sandbox, "Legacy CRM", "https://crm.example.com/*")
     assert form.username.isVisibleTo(form) and form.password.isVisibleTo(form)
     assert not form.save_button.isEnabled()  # the password grant needs a username and a password
     qtbot.keyClicks(form.username, user["username"])

@@ -9,6 +9,7 @@ from typing import Any
 
 from drafts_support import files_containing, make_page, wait_action, wait_saved
 from PySide6.QtCore import Qt
+from support.ui_helpers import type_password_grant
 
 from mmoauth_gui.core.drafts.model import DraftStatus
 from mmoauth_gui.core.model import GrantType
@@ -21,7 +22,6 @@ LEFT = Qt.MouseButton.LeftButton
 def test_a_password_grant_draft_is_typed_validated_created_and_renamed(
     qtbot: Any, demo_ctx: AppContext, sandbox: Sandbox, data_dir: Path
 ) -> None:
-    client = next(c for c in sandbox.demo_clients if "password" in c["grant_types"])
     user = sandbox.demo_user
     page = make_page(qtbot, demo_ctx)
     wait_action(qtbot, page, "new", lambda: qtbot.mouseClick(page.new_button, LEFT))
@@ -29,13 +29,7 @@ def test_a_password_grant_draft_is_typed_validated_created_and_renamed(
     qtbot.waitUntil(lambda: page.controller.editing.draft_id != "" and page.editor.editing)
     draft_id = page.controller.editing.draft_id
 
-    qtbot.keyClicks(form.name, "Legacy CRM")
-    qtbot.keyClicks(form.client_id, client["client_id"])
-    qtbot.keyClicks(form.client_secret.edit, client["client_secret"])
-    qtbot.keyClicks(form.token_url, sandbox.token_url)
-    qtbot.keyClicks(form.audiences, "https://crm.example.com/*")
-    qtbot.mouseClick(form.advanced_toggle, LEFT)
-    form.grant.setCurrentIndex(form.grant.findData(GrantType.PASSWORD.value))
+    client = type_password_grant(qtbot, form, sandbox, "Legacy CRM", "https://crm.example.com/*")
     qtbot.keyClicks(form.username, user["username"])
     qtbot.keyClicks(form.password.edit, user["password"])
     wait_saved(qtbot, page)

@@ -97,7 +97,7 @@ def test_a_fallback_keyring_is_used_only_when_the_user_names_it(
     monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
     found = FallbackKeyring()
     store = SecretStore(backend=found)
-    assert store.persistent is False and "FallbackKeyring, is one keyring does not recommend" in store.reason
+    assert store.persistent is False and "FallbackKeyring, is a fallback keyring does not recommend" in store.reason
     assert store.set(SecretKind.CLIENT_SECRET, "d1", SECRET) is False
     assert store.get(SecretKind.CLIENT_SECRET, "d1") == SECRET and found.calls == []  # never asked
     # keyring's chainer of fallbacks alone (its priority is high whenever it has two members) is no better
