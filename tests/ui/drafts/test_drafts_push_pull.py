@@ -34,14 +34,16 @@ def server_copy(sandbox: Sandbox, name: str) -> Connection:
     return next(c for c in sandbox.state.connections() if c.name == name)
 
 
-def pushed_draft(qtbot: Any, page: DraftsPage, sandbox: Sandbox, name: str = "Ledger") -> str:
+def pushed_draft(
+    qtbot: Any, page: DraftsPage, sandbox: Sandbox, name: str = "Ledger", audience: str = "https://ledger.example.com/*"
+) -> str:
     """A draft made offline, pushed: returns its id (its connection is now on the sandbox)."""
     client = sandbox.demo_clients[0]
     conn = Connection(
         name=name,
         client_id=client["client_id"],
         oauth_token_url=sandbox.token_url,
-        audiences=("https://ledger.example.com/*",),
+        audiences=(audience,),
     )
     row = run(qtbot, page.controller.io.create(connection=conn, client_secret=client["client_secret"]))
     open_draft(qtbot, page, name)
@@ -113,7 +115,8 @@ def test_push_creates_then_updates_without_resending_the_secret(
 def test_connecting_checks_the_drafts_against_the_server_in_the_background(
     qtbot: Any, page: DraftsPage, demo_ctx: AppContext, sandbox: Sandbox
 ) -> None:
-    untouched_id = pushed_draft(qtbot, page, sandbox, "Untouched")  # checked first: drafts go in creation order
+    # Checked first (drafts are checked in the order they were made), then Ledger.
+    untouched_id = pushed_draft(qtbot, page, sandbox, "Untouched", "https://untouched.example.com/*")
     draft_id = pushed_draft(qtbot, page, sandbox)
     change_on_server(sandbox, "Ledger", audiences=("https://ledger.example.com/changed-on-server/*",))
     session = demo_ctx.session
