@@ -16,11 +16,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
 from mmoauth_gui import __version__
 from mmoauth_gui.storage.paths import private_dir
+from mmoauth_gui.ui.kit.theme import THEME_LABELS, Theme, apply_theme, choose_theme, saved_theme
 from mmoauth_gui.ui.pages import PageHooks, PageName
 from mmoauth_gui.ui.runtime.signin import ConnectStatus
 from mmoauth_gui.ui.runtime.tasks import alive
@@ -45,6 +46,7 @@ GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
 TAB_KEY = "window/tab"
 MENU_TITLES = ("&File", "&Connection", "&View", "&Help")
+LOG_FOLDER_NOT_OPENED = "No file manager could open the log folder. It is here:"
 
 
 def placeholder_page(text: str) -> QWidget:
@@ -110,6 +112,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._menus = {title: self.menuBar().addMenu(title) for title in MENU_TITLES}
         self.connection_menu = self._menus["&Connection"]
+        apply_theme(saved_theme(settings))
         self._restore()
         self._profiles_dialog: QWidget | None = None
         if ctx is not None:
@@ -249,8 +252,46 @@ class MainWindow(QMainWindow):
 
         for i, name in enumerate(PAGE_TITLES):
             view_menu.addAction(self._action(f"show_{name}", PAGE_TITLES[name], self._shower(name), f"Ctrl+{i + 1}"))
+        view_menu.addSeparator()
+        self._add_theme_menu(view_menu.addMenu("&Theme"))
 
+        demo = self._action(
+            "demo_credentials",
+            "&Demo sandbox…",
+            self.show_demo_credentials,
+            None,
+            "The demo sandbox's clients and secrets (new on every run)",
+        )
+        help_menu.addAction(demo)
         help_menu.addAction(self._action("about", "&About", self._about))
+        self._show_demo_action()
+        self.ctx.session_changed.connect(self._show_demo_action)
+
+    def _add_theme_menu(self, menu: QMenu) -> None:
+        menu.setObjectName("themeMenu")
+        group = QActionGroup(self)
+        current = saved_theme(self.settings)
+        for theme, text in THEME_LABELS.items():
+            action = self._action(f"theme_{theme}", text, self._theme_chooser(theme))
+            action.setCheckable(True)
+            action.setChecked(theme == current)
+            group.addAction(action)
+            menu.addAction(action)
+
+    def _theme_chooser(self, theme: Theme) -> Callable[[], None]:
+        return lambda: choose_theme(self.settings, theme)
+
+    def _show_demo_action(self) -> None:
+        sandbox = self.ctx.demo_sandbox
+        self.actions_by_name["demo_credentials"].setEnabled(sandbox is not None and sandbox.running)
+
+    def show_demo_credentials(self) -> QWidget:
+        from mmoauth_gui.ui.servers.demo_credentials import DemoCredentialsDialog
+
+        dialog = DemoCredentialsDialog(self.ctx.demo_sandbox, self)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
+        return dialog
 
     def _shower(self, name: PageName) -> Callable[[], None]:
         return lambda: self.show_page(name)
@@ -291,8 +332,17 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _open_logs(self) -> None:
+        folder = str(self.ctx.paths.logs)
         private_dir(self.ctx.paths.logs)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.paths.logs)))
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
+            self.statusBar().showMessage(f"Opened the log folder: {folder}", 8000)
+            return
+        QGuiApplication.clipboard().setText(folder)
+        box = QMessageBox(QMessageBox.Icon.Information, "Log folder", LOG_FOLDER_NOT_OPENED, parent=self)
+        box.setInformativeText(f"{folder}\n\nThe path is on the clipboard.")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.finished.connect(lambda _r: box.deleteLater())
+        box.open()
 
     def _about(self) -> None:
         box = QMessageBox(self)

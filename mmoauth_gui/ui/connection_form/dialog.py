@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QFrame, QScrollArea, QVBoxLayout, QWidget
 
+from mmoauth_gui.ui.connection_form.demo_fill import demo_fill_bar
 from mmoauth_gui.ui.connection_form.form import ConnectionForm
 from mmoauth_gui.ui.kit.icons import app_icon
 from mmoauth_gui.ui.preview.what_if import with_what_if
@@ -31,6 +32,9 @@ class ConnectionDialog(QDialog):
         scroll.setWidget(self.form)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.demo_fill = None if editing else demo_fill_bar(ctx, self.form)
+        if self.demo_fill is not None:
+            layout.addWidget(self.demo_fill)
         self.what_if, body = with_what_if(ctx, self.form, scroll)  # what saving would do to slash commands
         layout.addWidget(body)
         self.form.cancelled.connect(self._close_now)

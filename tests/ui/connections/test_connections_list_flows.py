@@ -171,8 +171,11 @@ def test_unavailable_feature_says_which_setting(
     assert "501" in view.state.body.text() and words in view.state.body.text()
     session = demo_ctx.session
     assert session is not None and not session.feature.available
+    assert not view.add_button.isEnabled() and not view.add_action.isEnabled()
+    assert "connections" not in view.subtitle.text() and session.profile.name in view.subtitle.text()
     sandbox.feature = "on"
     qtbot.mouseClick(view.state.action_buttons()[0], LEFT)  # Refresh
     qtbot.waitUntil(lambda: view.showing_state() == "" and view.model.rowCount() == 8)
     session = demo_ctx.session
     assert session is not None and session.feature.available
+    assert view.add_button.isEnabled() and view.subtitle.text().startswith("8 connections")
