@@ -163,7 +163,35 @@ def check_connection(conn: Connection, *, require_secret: bool = True) -> list[P
             out.append(Problem("credentials_password", "Password is required for the password grant."))
 
     out += audience_problems(conn.audiences)
+    out += space_warnings(conn)
+    return _in_form_order(out)
+
+
+SPACED_FIELDS = ("name", "client_id", "client_secret", "credentials_username", "credentials_password")
+
+
+def space_warnings(conn: Connection) -> list[Problem]:
+    """Values the server stores as typed (it only checks for empty) but that are most likely a pasting slip."""
+    out: list[Problem] = []
+    for field in SPACED_FIELDS:
+        value = getattr(conn, field)
+        label = FIELD_LABELS[field]
+        if not value:
+            continue
+        if not value.strip():
+            message = f"{label} is only spaces: the server stores it, but it is almost certainly not meant."
+        elif value != value.strip():
+            ends = [where for where, cut in (("starts", value.lstrip()), ("ends", value.rstrip())) if cut != value]
+            message = f"{label} {' and '.join(ends)} with a space, which is kept as part of it."
+        else:
+            continue
+        out.append(Problem(field, message, Severity.WARNING))
     return out
+
+
+def _in_form_order(problems: list[Problem]) -> list[Problem]:
+    order = {field: i for i, field in enumerate(FIELD_LABELS)}
+    return sorted(problems, key=lambda p: order.get(p.field, len(order)))
 
 
 def audience_problems(audiences: Sequence[str]) -> list[Problem]:

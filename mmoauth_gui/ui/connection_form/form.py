@@ -107,6 +107,7 @@ class ConnectionForm(QWidget):
         self.validate_panel = ValidatePanel()
         self.audiences = QPlainTextEdit()
         self.audiences.setTabChangesFocus(True)
+        self.audiences.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # one URL never looks like two
         self.audiences.setPlaceholderText("https://integrations.example.com/slash/weather\nhttps://hooks.example.com/*")
         lines = self.fontMetrics().lineSpacing()
         self.audiences.setMinimumHeight(lines * 4)

@@ -167,3 +167,19 @@ def test_overlap_warnings_across_connections() -> None:
     }
     assert all(p.severity is Severity.WARNING for p in overlap_warnings([a, b]))
     assert overlap_warnings([a, d]) == []
+
+
+@pytest.mark.parametrize("field", ["name", "client_id", "client_secret", "credentials_username"])
+def test_only_spaces_is_stored_by_the_server_so_a_warning(field: str) -> None:
+    conn = VALID.with_changes(grant_type="password", credentials_username="svc", credentials_password="pw")
+    problems = [p for p in check_connection(conn.with_changes(**{field: "   "})) if p.field == field]
+    assert [(p.severity, "only spaces" in p.message) for p in problems] == [(Severity.WARNING, True)]
+
+
+def test_leading_and_trailing_spaces_are_named_without_echoing_a_secret() -> None:
+    problems = check_connection(VALID.with_changes(client_id=" client", client_secret="s3cret "))
+    messages = {p.field: p.message for p in problems}
+    assert messages["client_id"] == "Client ID starts with a space, which is kept as part of it."
+    assert messages["client_secret"] == "Client Secret ends with a space, which is kept as part of it."
+    assert not has_errors(problems) and "s3cret" not in " ".join(messages.values())
+    assert [p.field for p in problems] == ["client_id", "client_secret"]
