@@ -27,6 +27,12 @@ FIRST_PAINT_WAIT_S = 0.5
 def run_gui(args: argparse.Namespace) -> int:
     """Open the main window (``args.demo``: connected to an in-process sandbox) until it closes."""
     os.environ.setdefault("QT_API", "pyside6")  # qasync must bind to PySide6
+    from mmoauth_gui.ui.runtime.system_libs import advice, missing_libraries
+
+    missing = missing_libraries()
+    if missing:  # Qt would abort with "could not load the xcb platform plugin" and no word of what to install
+        print(advice(missing), file=sys.stderr)
+        return 1
     from PySide6.QtWidgets import QApplication
 
     from mmoauth_gui.ui.runtime import pyside_sources
