@@ -84,7 +84,7 @@ def handle(args: argparse.Namespace) -> int:
             preview_document(result, preview, rows, team_id=team_id, offline=args.offline, drafts_applied=applied)
         )
     elif args.csv:
-        sys.stdout.write(preview_csv(preview, rows))
+        sys.stdout.write(preview_csv(preview, rows, result))
         _report_problems(result, team_id)
     else:
         _print_table(result, preview, rows, team_id, applied, args.offline)

@@ -17,6 +17,7 @@ from mmoauth_gui.core.webhooks import Integration, WebhookCallback
 EXPORT_FIELDS = (
     "kind",
     "team_id",
+    "team_name",
     "command_id",
     "webhook_id",
     "callback_index",
@@ -24,13 +25,16 @@ EXPORT_FIELDS = (
     "url",
     "matches",
     "connection_id",
+    "connection_name",
     "server_connection_id",
     "status",
     "method",
     "display_name",
     "channel_id",
+    "channel_name",
     "explanation",
 )
+METHOD_NAMES = {"P": "POST", "G": "GET"}  # a command's method as stored (docs/MATTERMOST.md §6) and as read
 
 
 class WarningKind(StrEnum):
@@ -239,14 +243,23 @@ def preview_document(
     return data
 
 
-def preview_csv(preview: Preview, rows: Sequence[PreviewRow] | None = None) -> str:
-    """A header row, then one line per command; ``matches`` holds the connection ids separated by spaces."""
+def preview_csv(preview: Preview, rows: Sequence[PreviewRow] | None = None, result: SyncResult | None = None) -> str:
+    """A header row, then one line per command; ``matches`` holds the connection ids separated by spaces. With
+    the sync's ``result``, team and channel names beside their ids; connection names and methods (POST, GET)
+    are always read out."""
+    team_names = {t.id: t.label for t in result.teams} if result is not None else {}
+    channel_names = result.channel_names if result is not None else {}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(EXPORT_FIELDS)
     for row in preview.rows() if rows is None else rows:
         data = row.to_json()
         data["matches"] = " ".join(row.matches)
+        data["team_name"] = team_names.get(row.team_id, "")
+        connection = preview.connections.get(row.connection_id) if row.connection_id else None
+        data["connection_name"] = connection.name if connection is not None else ""
+        data["channel_name"] = channel_names.get(data.get("channel_id") or "", "")
+        data["method"] = METHOD_NAMES.get(data["method"], data["method"])
         writer.writerow([spreadsheet_safe(data.get(f)) for f in EXPORT_FIELDS])
     return buf.getvalue()
 

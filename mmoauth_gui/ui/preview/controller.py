@@ -23,7 +23,7 @@ from mmoauth_gui.ui.kit.icons import status_icon
 from mmoauth_gui.ui.kit.state_panel import PanelState
 from mmoauth_gui.ui.kit.style import status_color
 from mmoauth_gui.ui.kit.table_model import select_row
-from mmoauth_gui.ui.preview.export import FORMATS, default_file_name, write_export
+from mmoauth_gui.ui.preview.export import FORMATS, default_file_name, default_folder, write_export
 from mmoauth_gui.ui.preview.model import STATUS_KINDS, STATUS_LABELS, RowRole, method_text, webhook_summary
 from mmoauth_gui.ui.preview.refresh import PreviewSync
 from mmoauth_gui.ui.preview.state import PreviewData, PreviewState
@@ -556,7 +556,7 @@ class PreviewController(QObject):
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)
         dialog.setNameFilter(name_filter)
         dialog.setDefaultSuffix(fmt)
-        dialog.selectFile(str(Path.home() / default_file_name(data, fmt)))
+        dialog.selectFile(str(default_folder() / default_file_name(data, fmt)))
         dialog.fileSelected.connect(lambda path: self.export_to(Path(path), fmt))
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.export_dialog = dialog

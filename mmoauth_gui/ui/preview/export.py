@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QStandardPaths
+
 from mmoauth_gui.core.preview.build import PreviewRow
 from mmoauth_gui.core.preview.report import preview_csv, preview_document
 from mmoauth_gui.storage.atomic import write_atomic
@@ -25,7 +27,7 @@ def export_json(data: PreviewData, rows: Sequence[PreviewRow], team_id: str | No
 
 def export_text(data: PreviewData, rows: Sequence[PreviewRow], fmt: str, team_id: str | None = None) -> str:
     if fmt == "csv":
-        return preview_csv(data.preview, rows)
+        return preview_csv(data.preview, rows, data.result)
     if fmt == "json":
         return json.dumps(export_json(data, rows, team_id), indent=2, ensure_ascii=False) + "\n"
     raise ValueError(f"unknown export format {fmt!r}")
@@ -35,6 +37,18 @@ def write_export(path: Path, data: PreviewData, rows: Sequence[PreviewRow], fmt:
     """Write the export atomically (call from a worker thread)."""
     write_atomic(path, export_text(data, rows, fmt, team_id))
     return path
+
+
+def default_folder() -> Path:
+    """Where an export is offered first: the user's documents, else downloads, else the home folder."""
+    for location in (
+        QStandardPaths.StandardLocation.DocumentsLocation,
+        QStandardPaths.StandardLocation.DownloadLocation,
+    ):
+        folder = QStandardPaths.writableLocation(location)
+        if folder and Path(folder).is_dir() and Path(folder) != Path.home():
+            return Path(folder)
+    return Path.home()
 
 
 def default_file_name(data: PreviewData, fmt: str) -> str:

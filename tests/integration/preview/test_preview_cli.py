@@ -77,7 +77,8 @@ def test_csv_has_a_header_and_a_line_per_command(sandbox: Sandbox, data_dir: Pat
     deploy = next(r for r in table if r["trigger"] == "deploy")
     assert deploy["url"] == "https://ci.example.com/hooks/deploy?env=prod"
     assert deploy["status"] == "linked" and deploy["connection_id"] == ids_by_name(sandbox)["CI"]
-    assert deploy["server_connection_id"] == "" and deploy["method"] == "G"
+    assert deploy["server_connection_id"] == "" and deploy["method"] == "GET"
+    assert deploy["team_name"] == "Alpha" and deploy["connection_name"] == "CI"
 
 
 def test_strict_fails_on_ambiguity_and_passes_for_a_clean_team(sandbox: Sandbox, data_dir: Path) -> None:

@@ -3,6 +3,8 @@ the offline copy, "Used by" in the connections list, the delete and audience-cha
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -328,12 +330,17 @@ def test_a_mismatch_is_highlighted_and_explained(qtbot: Any, window: MainWindow)
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_export_writes_the_rows_shown_without_any_command_token(
-    qtbot: Any, window: MainWindow, sandbox: Sandbox, tmp_path: Path, fmt: str
+    qtbot: Any, window: MainWindow, sandbox: Sandbox, tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     page = page_of(window)
     page.team_combo.setCurrentIndex(page.team_combo.findText("Engineering"))
     dialog = page.controller.export(fmt)
     assert isinstance(dialog, QFileDialog) and dialog.isVisible()
+    assert Path(dialog.selectedFiles()[0]).parent == home / "Documents"  # not the home folder's root
     target = tmp_path / f"out.{fmt}"
     dialog.fileSelected.emit(str(target))  # as when the person picks a file
     dialog.reject()
@@ -346,10 +353,17 @@ def test_export_writes_the_rows_shown_without_any_command_token(
     if fmt == "csv":
         lines = text.splitlines()
         assert lines[0].startswith(
-            "kind,team_id,command_id,webhook_id,callback_index,trigger,url,matches,connection_id,server_connection_id,"
-            "status"
+            "kind,team_id,team_name,command_id,webhook_id,callback_index,trigger,url,matches,connection_id,"
+            "connection_name,server_connection_id,status,method"
         )
         assert len(lines) == 1 + 9 + 4  # Engineering's commands and webhook callbacks
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert {r["team_name"] for r in rows} == {"Engineering"}
+        assert {r["method"] for r in rows} <= {"POST", "GET"} and "P" not in {r["method"] for r in rows}
+        pager = next(r for r in rows if r["trigger"] == "oncall")
+        assert pager["connection_name"] == "Pager"
+        hooks = [r for r in rows if r["kind"] == "webhook"]
+        assert hooks and all("channel_name" in r for r in hooks)
     else:
         document = json.loads(text)
         assert len(document["rows"]) == 13 and {r["team_name"] for r in document["rows"]} == {"Engineering"}
