@@ -249,13 +249,13 @@ class DraftsController(QObject):
 
     async def _server_names(self) -> None:
         profiles = await asyncio.to_thread(self.ctx.profiles.load)
-        names = {p.url: p.name for p in profiles}
+        names = {p.name: p.url for p in profiles}
         session = self.ctx.session
         teams: dict[str, str] = {}
         if session is not None:
-            names.setdefault(session.profile.url, session.profile.name)
+            names.setdefault(session.profile.name, session.profile.url)
             teams = {t.id: t.label for t in session.teams}
-        self.model.set_server_names(names, teams)
+        self.model.set_profiles(names, teams)
         self.editing.set_server_choices([p.name for p in profiles])
 
     # -- new / duplicate / delete ----------------------------------------------------------------
