@@ -1,4 +1,5 @@
-"""The preview's exports from the GUI: the CLI's CSV and JSON (``preview --csv`` / ``--json``) for the rows shown.
+"""The preview's exports from the GUI: the CLI's CSV and JSON (``preview --csv`` / ``--json``) for the rows shown, and
+the Save dialog that asks where.
 
 A command's token was never read (``Command`` has no such field), so no export can hold one.
 """
@@ -6,11 +7,12 @@ A command's token was never read (``Command`` has no such field), so no export c
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from mmoauth_gui.core.preview.build import PreviewRow
 from mmoauth_gui.core.preview.report import preview_csv, preview_document
@@ -54,3 +56,19 @@ def default_folder() -> Path:
 def default_file_name(data: PreviewData, fmt: str) -> str:
     host = data.result.server_url.split("://", 1)[-1].split("/", 1)[0].replace(":", "-") or "server"
     return f"slash-commands-{host}.{fmt}"
+
+
+def export_dialog(parent: QWidget, data: PreviewData, fmt: str, chosen: Callable[[Path], object]) -> QFileDialog:
+    """The Save dialog of an export, opened (not modal to the app) in the default folder; ``chosen`` gets the file."""
+    label, name_filter = FORMATS[fmt]
+    dialog = QFileDialog(parent, f"Export the slash commands shown as {label}")
+    dialog.setObjectName("exportDialog")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setNameFilter(name_filter)
+    dialog.setDefaultSuffix(fmt)
+    dialog.selectFile(str(default_folder() / default_file_name(data, fmt)))
+    dialog.fileSelected.connect(lambda path: chosen(Path(path)))
+    dialog.finished.connect(lambda _r: dialog.deleteLater())
+    dialog.open()
+    return dialog
