@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
             self._action(
                 "servers",
                 "&Servers…",
-                lambda: self.open_profiles(""),
+                lambda: self.open_profiles(self.servers.current_profile_name()),
                 "Ctrl+,",
                 "Add, edit, test or remove Mattermost servers",
             )

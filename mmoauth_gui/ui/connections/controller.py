@@ -203,15 +203,15 @@ class ConnectionsController(QObject):
             if state.status == ConnectStatus.CONNECTING:
                 view.show_state(PanelState.LOADING, state.message or "Connecting…")
             elif state.status == ConnectStatus.FAILED:
+                servers = ("Servers…", lambda: self.profiles_requested.emit(state.profile_name))
+                demo = ("Try the demo sandbox", self.demo_requested.emit)
+                # refused sign-in: a token or password must be typed again, Reconnect alone cannot help
+                signed_out = isinstance(state.error, NotAuthenticated)
                 view.show_state(
                     PanelState.ERROR,
                     f"Could not connect to “{state.profile_name}”",
                     state.message,
-                    (
-                        ("Reconnect", self.reconnect_requested.emit),
-                        ("Servers…", lambda: self.profiles_requested.emit(state.profile_name)),
-                        ("Try the demo sandbox", self.demo_requested.emit),
-                    ),
+                    (servers, demo) if signed_out else (("Reconnect", self.reconnect_requested.emit), servers, demo),
                 )
             else:
                 view.show_state(
