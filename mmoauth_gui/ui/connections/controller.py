@@ -12,13 +12,7 @@ from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.mattermost.errors import MattermostError, NotAuthenticated
-from mmoauth_gui.services.session import (
-    NOT_REACHED_LABEL,
-    FeatureStatus,
-    feature_available,
-    feature_from_error,
-    server_not_reached,
-)
+from mmoauth_gui.services.session import NOT_REACHED_LABEL, feature_available, feature_from_error, server_not_reached
 from mmoauth_gui.services.validation.bulk import SERVER_CONCURRENCY, BulkValidation, bulk_on_server
 from mmoauth_gui.services.validation.server import mattermost_not_reached, validate_stored_on_server
 from mmoauth_gui.storage.validations import StoredValidation, server_key
@@ -51,8 +45,6 @@ EMPTY_TEXT = (
     "Add one with “Add Outgoing OAuth Connection” (Ctrl+N): Mattermost then fetches an OAuth token from its "
     "token URL before calling the slash commands whose URL matches one of its audiences."
 )
-# UNKNOWN: not checked yet, or the check failed otherwise; the server then answers an add itself
-ADDING_POSSIBLE = frozenset({FeatureStatus.AVAILABLE, FeatureStatus.UNKNOWN})
 DELETE_TITLE = "Delete Outgoing OAuth Connection"
 DELETE_WARNING = "Deleting this connection will break any integrations using it."
 # "Validate all" shows its results at most this often: a QProgressBar repaints synchronously (1.4-3.5 ms),
@@ -256,13 +248,12 @@ class ConnectionsController(QObject):
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
         where = f"on {session.profile.name}" + (f", team {session.team.label}" if session.team else "")
+        count = f"{total} connection{'s' if total != 1 else ''}"
         if self.load_error is not None or (self.loading and total == 0):
-            self.view.subtitle.setText(where[0].upper() + where[1:])
-        else:
-            count = f"{total} connection{'s' if total != 1 else ''}"
-            if shown != total:
-                count = f"{shown} of {count}"
-            self.view.subtitle.setText(f"{count} {where}")
+            count = "Connections"  # no count: none was read
+        elif shown != total:
+            count = f"{shown} of {count}"
+        self.view.subtitle.setText(f"{count} {where}")
         counts = self.model.badge_counts()
         parts = []
         for kind in (Look.VALID, Look.REFUSED, Look.UNREACHABLE, Look.UNCHECKED):
@@ -276,10 +267,11 @@ class ConnectionsController(QObject):
         session = self.ctx.session is not None
         selected = self.selected() is not None
         bulk_running = is_running(self._bulk_task)
-        can_add = self._feature_allows_adding()
+        feature = self.ctx.session.feature if self.ctx.session is not None else None
+        can_add = feature is not None and feature.allows_adding
         view.add_action.setEnabled(can_add)
         view.add_button.setEnabled(can_add)
-        view.add_button.setToolTip(self._feature_refusal() if session and not can_add else "")
+        view.add_button.setToolTip(f"Not possible on this server: {feature.label}." if feature and not can_add else "")
         for action in (view.edit_action, view.duplicate_action, view.delete_action, view.validate_action):
             action.setEnabled(session and selected)
         view.validate_all_action.setEnabled(session and self.model.rowCount() > 0 and not bulk_running)
@@ -287,16 +279,6 @@ class ConnectionsController(QObject):
             view.refresh_action.setEnabled(session)
         view.search.setEnabled(session)
         self._update_subtitle()
-
-    def _feature_allows_adding(self) -> bool:
-        session = self.ctx.session
-        if session is None:
-            return False
-        return session.feature.status in ADDING_POSSIBLE and session.feature.can_manage is not False
-
-    def _feature_refusal(self) -> str:
-        session = self.ctx.session
-        return f"Adding is not possible on this server: {session.feature.label}." if session is not None else ""
 
     def _search(self, text: str) -> None:
         self.proxy.set_search(text)
