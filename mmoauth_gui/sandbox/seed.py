@@ -163,7 +163,8 @@ def _object(value: Any, where: str, allowed: set[str]) -> Mapping[str, Any]:
         raise SeedError(f"{where} must be a JSON object")
     unknown = sorted(set(value) - allowed)
     if unknown:
-        raise SeedError(f"{where} has unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+        keys = "key" if len(unknown) == 1 else "keys"
+        raise SeedError(f"{where} has unknown {keys} {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
     return value
 
 

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from mmoauth_gui.core.model import IntegrationKind
+from mmoauth_gui.core.plural import counted
 from mmoauth_gui.core.preview.build import Preview, PreviewRow
 from mmoauth_gui.core.preview.snapshot import SyncResult
 from mmoauth_gui.core.webhooks import Integration, WebhookCallback
@@ -113,7 +114,7 @@ def _warnings(preview: Preview) -> list[PreviewWarning]:
         out.append(
             PreviewWarning(
                 WarningKind.AMBIGUOUS_OVERLAP,
-                f"Connections {names} all match {len(cmds)} command(s) ({_triggers(cmds)}): the server picks "
+                f"Connections {names} all match {counted(len(cmds), 'command')} ({_triggers(cmds)}): the server picks "
                 "one by a rule that is not public. Narrow their audiences so only one matches.",
                 connection_ids=keys,
                 command_ids=tuple(c.id for c in cmds),

@@ -80,7 +80,7 @@ class PreviewModel(RowsTableModel[PreviewRow]):
             if section == SERVER:
                 return "The connection the server itself names for the command's URL (when asked during the sync)"
             if section == CONNECTION:
-                return "The connection(s) whose audiences match the command's URL: the prediction"
+                return "The connections whose audiences match the command's URL: the prediction"
         return super().headerData(section, orientation, role)
 
     def _key(self, row: PreviewRow) -> str:

@@ -68,7 +68,7 @@ def test_apply_then_plan_is_empty(sandbox: Sandbox, tmp_path: Path) -> None:
     env = {"MM_OAUTH_SPARE_SECRET": secret}
     applied = config_cli("apply", str(path), "--server", sandbox.url, "--yes", token=sandbox.admin_token, env=env)
     assert applied.returncode == 0, applied.stdout + applied.stderr
-    assert "Applied 2 change(s)." in applied.stdout
+    assert "Applied 2 changes." in applied.stdout
     now = by_name(sandbox)
     assert now["Billing"].audiences == ("https://b.example.com/*",)
     assert now["Spare 2"].id != spare_id and now["Spare 2"].client_secret == secret  # matched by name: new
@@ -198,7 +198,7 @@ def test_a_file_with_several_errors_reports_each_with_its_line(sandbox: Sandbox,
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert [line.split(": error: ")[0] for line in errors] == [f"{path}:5:20", f"{path}:13:5", f"{path}:14:3"]
     assert "ftp://" in errors[0] and "Audience URL 2" in errors[1] and "colour" in errors[2]
-    assert "3 error(s)" in result.stderr
+    assert "3 errors" in result.stderr
 
 
 def test_a_server_holding_a_name_twice_asks_for_an_id(sandbox: Sandbox, tmp_path: Path) -> None:

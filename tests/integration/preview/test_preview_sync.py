@@ -81,7 +81,7 @@ def test_a_forbidden_team_is_shown_without_losing_the_others(sandbox: Sandbox) -
         "legacy",
     }
     # in beta the user sees only its own command's URL: the rest is flagged, not silently dropped
-    assert "3 command(s) came back without a URL" in result.team_notes[beta.id]
+    assert "3 commands came back without a URL" in result.team_notes[beta.id]
     assert [r.trigger for r in result.preview(beta.id).rows()] == ["mine"]
     assert result.server_checked and not result.server_check_error
 
