@@ -53,7 +53,8 @@ def _error_line(exc: MattermostError, *, signing_in: bool) -> Line:
                 f"Sign-in refused (HTTP {exc.status}): the username or password is wrong, or the MFA code has "
                 "expired. Check them and test again."
             )
-        return Look.REFUSED, f"The token was refused (HTTP {exc.status}). {exc.advice}"
+        advice = exc.advice.removeprefix("The token was refused: ")  # said once, with its status
+        return Look.REFUSED, f"The token was refused (HTTP {exc.status}): {advice}"
     kind = Look.UNREACHABLE if exc.status is None else Look.REFUSED
     return kind, exc.user_message
 

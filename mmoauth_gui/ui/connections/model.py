@@ -126,9 +126,9 @@ class ConnectionsModel(RowsTableModel[Connection]):
             badge = self.badge(conn)
             if badge.checked_at is None:
                 return "Not validated from this app yet: select it and choose Validate, or Validate all."
-            where = {"desktop": "from this computer", "server": "by the server"}.get(badge.source, "")
+            where = {"desktop": " from this computer", "server": " by the server"}.get(badge.source, "")
             stamp = badge.checked_at.strftime("%Y-%m-%d %H:%M:%S")
-            return f"{badge.label} {where} at {stamp}" + (f"\n{badge.summary}" if badge.summary else "")
+            return f"Checked{where} at {stamp}: {badge.label}" + (f"\n{badge.summary}" if badge.summary else "")
         if column == CREATED and conn.create_at:
             who = "you" if conn.creator_id and conn.creator_id == self.current_user_id else conn.creator_id
             return f"Created {created_text(conn.create_at)}" + (f" by {who}" if who else "")

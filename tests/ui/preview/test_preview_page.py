@@ -263,7 +263,7 @@ def test_offline_copy_is_shown_with_its_age_when_the_server_is_unreachable(
 
     _window, page = open_window(qtbot, ctx)
     qtbot.waitUntil(lambda: page.preview_state.data is not None, timeout=5000)
-    assert page.subtitle.text() == f"Synced 5 minutes ago — offline copy · {sandbox.url} · not connected"
+    assert page.subtitle.text() == f"Synced 5 minutes ago — saved copy · {sandbox.url} · not connected"
     assert shown(page) == DEMO_STATUSES
     assert not page.sync_button.isEnabled() and page.export_button.isEnabled()
 

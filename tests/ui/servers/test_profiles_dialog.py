@@ -58,7 +58,7 @@ def test_add_test_and_save_a_token_profile(qtbot: Any, dialog: ProfilesDialog, s
 def test_refused_token_is_a_401_with_what_to_do(qtbot: Any, dialog: ProfilesDialog, sandbox: Sandbox) -> None:
     fill(qtbot, dialog, sandbox.url, "not-a-token")
     text = run_test(qtbot, dialog)
-    assert "The token was refused (HTTP 401)" in text
+    assert "The token was refused (HTTP 401): it has expired" in text and text.count("The token was refused") == 1
     assert "Personal Access Tokens" in text
 
 
