@@ -59,7 +59,8 @@ GRANT_HELP = (
     "which sends a username and password to the token endpoint."
 )
 SAVE_ANYWAY_TITLE = "Save Outgoing OAuth Connection"
-SAVE_ANYWAY_TEXT = "This connection has not been validated, Do you want to save anyway?"
+SAVE_ANYWAY_TEXT = "This connection has not been validated, Do you want to save anyway?"  # the product's words
+SAVE_REFUSED_TEXT = "This connection was refused when it was validated. Do you want to save it anyway?"
 AUDIENCE_CHANGE_TITLE = "Edit Outgoing OAuth Connection"
 AUDIENCE_CHANGE_TEXT = (
     "Your changes may break any existing integrations using this connection. Are you sure you would like to update it?"
@@ -480,7 +481,10 @@ class ConnectionForm(QWidget):
             return
         needs_validation = not self.editing or self.credentials_changed()
         if needs_validation and not self.validated:
-            if not await ask_async(self, SAVE_ANYWAY_TITLE, SAVE_ANYWAY_TEXT, "Save anyway"):
+            refused = self.validate_panel.state == ValidateState.FAILED
+            if not await ask_async(
+                self, SAVE_ANYWAY_TITLE, SAVE_REFUSED_TEXT if refused else SAVE_ANYWAY_TEXT, "Save anyway"
+            ):
                 return
         if self.editing and tuple(conn.audiences) != tuple(self.original.audiences):
             impact = await impact_of(self.affected_commands, self.original, conn)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from support.ui_helpers import answer
+
+from mmoauth_gui.sandbox import Sandbox
+from mmoauth_gui.ui.connection_form.form import SAVE_ANYWAY_TITLE, SAVE_REFUSED_TEXT
 from mmoauth_gui.ui.connections.controller import ConnectionsController
 
 
@@ -32,4 +36,23 @@ def test_a_client_id_of_spaces_is_warned_about_but_not_blocked(qtbot: Any, page:
     assert form.problems["client_id"].isVisible() and "only spaces" in client_id
     assert "ends with a space" in " ".join(form.problems["client_secret"].messages())
     assert form.save_button.isEnabled()  # the server stores it: a warning, not a blocker
+    dialog.done(0)
+
+
+def test_saving_a_refused_connection_says_it_was_refused(
+    qtbot: Any, page: ConnectionsController, sandbox: Sandbox
+) -> None:
+    dialog = page.add()
+    assert dialog is not None
+    form = dialog.form
+    qtbot.keyClicks(form.name, "Refused")
+    qtbot.keyClicks(form.client_id, sandbox.demo_clients[0]["client_id"])
+    qtbot.keyClicks(form.client_secret.edit, "wrong-secret")
+    qtbot.keyClicks(form.token_url, sandbox.token_url)
+    qtbot.keyClicks(form.audiences, "https://refused.example.com/hook")
+    form.validate()
+    qtbot.waitUntil(lambda: form.validate_panel.state == "failed", timeout=10_000)
+    form.save()
+    box = answer(qtbot, SAVE_ANYWAY_TITLE, "Cancel")
+    assert box.text() == SAVE_REFUSED_TEXT and "not been validated" not in box.text()
     dialog.done(0)
