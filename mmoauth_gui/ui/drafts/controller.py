@@ -264,7 +264,7 @@ class DraftsController(QObject):
         teams: dict[str, str] = {}
         if session is not None:
             names.setdefault(session.profile.name, session.profile.url)
-            teams = {t.id: t.label for t in session.teams}
+            teams = {key: t.label for t in session.teams for key in (t.name, t.id) if key}  # a draft names either
         self.model.set_profiles(names, teams)
         self.editing.set_server_choices([p.name for p in profiles])
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from support.ui_helpers import answer
+from support.ui_helpers import answer, run
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.profiles import Profile
@@ -151,3 +151,33 @@ def test_a_stored_token_is_not_sent_to_an_edited_address(qtbot: Any, ctx: AppCon
         assert "Signed in as sysadmin" in run_test(qtbot, dlg)
     finally:
         other.stop()
+
+
+def test_switching_to_a_password_moves_nothing_below(qtbot: Any, dialog: ProfilesDialog) -> None:
+    def top() -> int:
+        return dialog.test_button.mapTo(dialog, dialog.test_button.rect().topLeft()).y()
+
+    before = top()
+    qtbot.mouseClick(dialog.by_password, LEFT)
+    qtbot.waitUntil(dialog.username.isVisible)
+    for _ in range(5):  # let the layout settle, as a window does between frames
+        qtbot.wait(10)
+    assert top() == before
+    qtbot.mouseClick(dialog.by_token, LEFT)
+    qtbot.waitUntil(dialog.token.isVisible)
+    for _ in range(5):
+        qtbot.wait(10)
+    assert top() == before
+
+
+def test_the_team_reads_as_the_server_bar_shows_it(qtbot: Any, ctx: AppContext, sandbox: Sandbox) -> None:
+    team = sandbox.state.team_by_name("engineering")
+    assert team is not None
+    profile = Profile(name="Local", url=sandbox.url, team_id=team.id, team_name="engineering")
+    ctx.profiles.save(profile)
+    run(qtbot, ctx.connect_to(profile, sandbox.admin_token))
+    dlg = ProfilesDialog(ctx, select="Local")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitUntil(lambda: dlg._current is not None)
+    assert dlg.team.currentText() == "Engineering"
