@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
 
         self.session_status = SessionStatus()
         self.statusBar().addPermanentWidget(self.session_status)
+        self.statusBar().messageChanged.connect(lambda text: text or self.session_status.set_compact(False))
         self.statusBar().setSizeGripEnabled(True)
 
         self.actions_by_name: dict[str, QAction] = {}
@@ -143,7 +144,7 @@ class MainWindow(QMainWindow):
         self.connections.reconnect_requested.connect(self.servers.reconnect)
         ctx.session_changed.connect(self._show_session)
         ctx.connect_state_changed.connect(self._show_session)
-        ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        ctx.status_message.connect(self.show_status)
         self._fill_menus()
         if with_pages:
             self.load_pages()
@@ -316,6 +317,16 @@ class MainWindow(QMainWindow):
             title = f"{session.profile.name} — {title}"
         self.setWindowTitle(title)
 
+    def show_status(self, text: str) -> None:
+        """A message for a few seconds, shortened in the middle to the room the permanent fields leave (the whole
+        text in the tooltip)."""
+        bar = self.statusBar()
+        self.session_status.set_compact(True)  # back in full when the message goes
+        metrics = bar.fontMetrics()
+        room = bar.width() - self.session_status.sizeHint().width() - metrics.horizontalAdvance("M") * 3
+        bar.setToolTip(text)
+        bar.showMessage(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, max(room, 0)), 8000)
+
     def open_profiles(self, name: str = "") -> None:
         from mmoauth_gui.ui.servers.dialog import ProfilesDialog
 
@@ -335,7 +346,7 @@ class MainWindow(QMainWindow):
         folder = str(self.ctx.paths.logs)
         private_dir(self.ctx.paths.logs)
         if QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
-            self.statusBar().showMessage(f"Opened the log folder: {folder}", 8000)
+            self.show_status(f"Opened the log folder: {folder}")
             return
         QGuiApplication.clipboard().setText(folder)
         box = QMessageBox(QMessageBox.Icon.Information, "Log folder", LOG_FOLDER_NOT_OPENED, parent=self)

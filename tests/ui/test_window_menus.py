@@ -94,3 +94,20 @@ def test_window_titles_carry_no_appended_app_name(qapp: Any) -> None:
         assert qapp.applicationDisplayName() == APP_NAME  # Qt appends only a display name set apart from the name
     finally:
         qapp.setApplicationDisplayName(display)
+
+
+def test_a_long_status_message_fits_beside_the_permanent_fields(qtbot: Any, window: MainWindow) -> None:
+    run(qtbot, window.servers.start_demo(), timeout=15_000)
+    window.resize(900, 560)
+    qtbot.waitUntil(lambda: window.session_status.width() > 0)
+    text = "Exported 17 slash commands to /home/admin/Documents/" + "very-long-folder-name/" * 8 + "commands.csv."
+    window.ctx.status_message.emit(text)
+    bar = window.statusBar()
+    shown = bar.currentMessage()
+    room = bar.width() - window.session_status.width()
+    assert shown != text and shown.startswith("Exported 17") and shown.endswith("commands.csv.")
+    assert bar.fontMetrics().horizontalAdvance(shown) < room
+    assert bar.toolTip() == text
+    assert len(window.session_status.texts()) == 2  # server and feature only, while the message shows
+    bar.clearMessage()
+    assert len(window.session_status.texts()) == 5
