@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
 
         self.session_status = SessionStatus()
         self.statusBar().addPermanentWidget(self.session_status)
-        self.statusBar().messageChanged.connect(lambda text: text or self.session_status.set_compact(False))
+        self.statusBar().messageChanged.connect(lambda text: self.session_status.set_compact(bool(text)))
         self.statusBar().setSizeGripEnabled(True)
 
         self.actions_by_name: dict[str, QAction] = {}
@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
         """A message for a few seconds, shortened in the middle to the room the permanent fields leave (the whole
         text in the tooltip)."""
         bar = self.statusBar()
-        self.session_status.set_compact(True)  # back in full when the message goes
+        self.session_status.set_compact(True)  # back in full when the message goes (messageChanged)
         metrics = bar.fontMetrics()
         room = bar.width() - self.session_status.sizeHint().width() - metrics.horizontalAdvance("M") * 3
         bar.setToolTip(text)

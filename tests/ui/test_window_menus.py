@@ -104,9 +104,8 @@ def test_a_long_status_message_fits_beside_the_permanent_fields(qtbot: Any, wind
     window.ctx.status_message.emit(text)
     bar = window.statusBar()
     shown = bar.currentMessage()
-    room = bar.width() - window.session_status.width()
     assert shown != text and shown.startswith("Exported 17") and shown.endswith("commands.csv.")
-    assert bar.fontMetrics().horizontalAdvance(shown) < room
+    qtbot.waitUntil(lambda: bar.fontMetrics().horizontalAdvance(shown) < bar.width() - window.session_status.width())
     assert bar.toolTip() == text
     assert len(window.session_status.texts()) == 2  # server and feature only, while the message shows
     bar.clearMessage()
