@@ -36,7 +36,10 @@ class ConnectionDialog(QDialog):
         if self.demo_fill is not None:
             layout.addWidget(self.demo_fill)
         self.what_if, body = with_what_if(ctx, self.form, scroll)  # what saving would do to slash commands
-        layout.addWidget(body)
+        layout.addWidget(body, 1)
+        margin = self.fontMetrics().height() // 2
+        self.form.footer.setContentsMargins(margin, margin // 2, margin, margin)
+        layout.addWidget(self.form.footer)  # Save and Cancel stay in view however long the validation details
         self.form.cancelled.connect(self._close_now)
         self.form.saved.connect(lambda _c: self.accept())
         em = self.fontMetrics().horizontalAdvance("M")

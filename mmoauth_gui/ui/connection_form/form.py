@@ -182,12 +182,16 @@ class ConnectionForm(QWidget):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
 
+        self.footer = QWidget()  # what saving says and its buttons: a dialog keeps it in view, outside its scrolling
+        footer = QVBoxLayout(self.footer)
+        footer.setContentsMargins(0, 0, 0, 0)
+        footer.addWidget(self.save_error)
+        footer.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.notice)
         layout.addLayout(grid)
         layout.addStretch(1)
-        layout.addWidget(self.save_error)
-        layout.addLayout(buttons)
+        layout.addWidget(self.footer)
 
         for widget in (self.name, self.client_id, self.token_url, self.username):
             widget.textChanged.connect(self._edited)

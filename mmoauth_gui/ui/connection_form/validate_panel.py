@@ -28,7 +28,8 @@ from mmoauth_gui.ui.kit.style import status_css
 VALIDATE_TEXT = "Validate Connection"
 VALIDATING_TEXT = "Validating..."
 VALIDATED_TEXT = "Validated connection"
-NOT_VALIDATED_TEXT = "Connection not validated. Please check the server logs for details or try again."
+# The product adds "Please check the server logs for details or try again.": here the reason is shown instead.
+NOT_VALIDATED_TEXT = "Connection not validated."
 
 SIDE_BY_SIDE_EMS = 56  # narrower than this, the desktop and server details stack
 
@@ -148,7 +149,6 @@ class ValidatePanel(QWidget):
         self.status.setText(VALIDATED_TEXT if ok else NOT_VALIDATED_TEXT)
         self.status.setStyleSheet(status_css(Look.VALID if ok else Look.ERROR, self))
         self.reason.setText(self._reason_text(desktop, server))
-        self.reason.setVisible(bool(self.reason.text()))
         for box, outcome in ((self.desktop, desktop), (self.server, server)):
             box.setVisible(outcome is not None)
             if isinstance(outcome, ValidationResult):
@@ -157,6 +157,7 @@ class ValidatePanel(QWidget):
                 box.show_note(outcome)
         self.toggle.show()
         self.toggle.setChecked(True)
+        self.set_details_visible(True)
 
     def _reason_text(self, desktop: Outcome, server: Outcome) -> str:
         lines = []
@@ -176,6 +177,8 @@ class ValidatePanel(QWidget):
             self.side.setDirection(direction)
 
     def set_details_visible(self, on: bool) -> None:
+        """The details, or else their one-line summary (``reason``): the same refusal is said once."""
         self.details.setVisible(on)
+        self.reason.setVisible(not on and bool(self.reason.text()))
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
         self.toggle.setAccessibleName("Hide validation details" if on else "Show validation details")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from support.ui_helpers import answer
+from PySide6.QtCore import Qt
+from support.ui_helpers import answer, select
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.ui.connection_form.form import SAVE_ANYWAY_TITLE, SAVE_REFUSED_TEXT
 from mmoauth_gui.ui.connections.controller import ConnectionsController
+
+LEFT = Qt.MouseButton.LeftButton
 
 
 def test_a_long_audience_url_stays_on_one_line(qtbot: Any, page: ConnectionsController) -> None:
@@ -55,4 +58,24 @@ def test_saving_a_refused_connection_says_it_was_refused(
     form.save()
     box = answer(qtbot, SAVE_ANYWAY_TITLE, "Cancel")
     assert box.text() == SAVE_REFUSED_TEXT and "not been validated" not in box.text()
+    dialog.done(0)
+
+
+def test_a_refusal_is_said_once_and_save_stays_in_view(qtbot: Any, page: ConnectionsController) -> None:
+    select(page, "Standup Bot")  # stored with a secret the token endpoint refuses
+    dialog = page.edit_selected()
+    assert dialog is not None
+    dialog.resize(1000, 560)  # the dialog's own size: the details are taller than the room left
+    panel = dialog.form.validate_panel
+    qtbot.mouseClick(panel.button, LEFT)
+    qtbot.waitUntil(lambda: panel.state == "failed", timeout=10_000)
+    assert "server logs" not in panel.status.text()
+    assert panel.details.isVisible() and not panel.reason.isVisible()  # the details say why, once
+    qtbot.mouseClick(panel.toggle, LEFT)
+    assert not panel.details.isVisible() and panel.reason.isVisible()  # folded: their one-line summary
+    assert "invalid_client" in panel.reason.text()
+    qtbot.mouseClick(panel.toggle, LEFT)
+    for button in (dialog.form.save_button, dialog.form.cancel_button):
+        top = button.mapTo(dialog, button.rect().topLeft()).y()
+        assert button.isVisible() and 0 <= top and top + button.height() <= dialog.height()
     dialog.done(0)
