@@ -67,6 +67,8 @@ def apply_theme(theme: Theme) -> None:
     if not isinstance(app, QApplication):
         return
     if _System.style is None:
+        if theme == Theme.SYSTEM:
+            return  # never themed: the system's look is already on
         _System.style = app.style().name()
         _System.palette = QPalette(app.palette())
     if theme == Theme.SYSTEM:
