@@ -2,7 +2,8 @@
 
     python scripts/screenshots.py OUTDIR [--dark]
 
-Writes: connections-list.png (mixed validation badges), add-connection-validated.png (a successful
+Writes: connections-list.png (mixed validation badges), demo-sandbox.png (Help › Demo sandbox: this run's demo
+clients), add-connection-validated.png (a successful
 validation with its decoded claims), edit-connection-refused.png (a refused validation and why),
 server-profiles.png (a tested server profile), welcome.png (first run), config-plan.png (a file's plan),
 preview-webhooks.png, try-success.png and try-refused.png (webhooks and the Try dialog). Nothing is written
@@ -105,6 +106,9 @@ async def render(out: Path, suffix: str) -> list[Path]:
         controller.select(standup.id)
         await asyncio.sleep(0.2)
         written.append(await save(window, out, f"connections-list{suffix}.png"))
+        credentials = window.show_demo_credentials()  # Help › Demo sandbox
+        written.append(await save(credentials, out, f"demo-sandbox{suffix}.png"))
+        credentials.close()
 
         dialog = controller.add()
         assert dialog is not None
