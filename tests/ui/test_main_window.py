@@ -20,14 +20,6 @@ from mmoauth_gui.ui.runtime.tasks import alive
 from mmoauth_gui.ui.servers.dialog import ProfilesDialog
 
 
-@pytest.fixture
-def window(qtbot: Any, ctx: AppContext) -> MainWindow:
-    win = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
 def test_first_run_offers_the_demo_beside_add_server(qtbot: Any, window: MainWindow) -> None:
     run(qtbot, window.servers.start())
     view = window.connections_view

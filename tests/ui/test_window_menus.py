@@ -11,20 +11,11 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from support.ui_helpers import run
 
 from mmoauth_gui.ui.app import APP_NAME, name_application
-from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.kit.style import is_dark
 from mmoauth_gui.ui.kit.theme import THEME_KEY, Theme, apply_theme
 from mmoauth_gui.ui.main_window import LOG_FOLDER_NOT_OPENED, MainWindow
 from mmoauth_gui.ui.runtime.settings import ui_settings
 from mmoauth_gui.ui.servers.demo_credentials import DemoCredentialsDialog
-
-
-@pytest.fixture
-def window(qtbot: Any, ctx: AppContext) -> MainWindow:
-    win = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
-    qtbot.addWidget(win)
-    win.show()
-    return win
 
 
 @pytest.fixture

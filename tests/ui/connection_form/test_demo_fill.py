@@ -11,13 +11,9 @@ from mmoauth_gui.core.model import GrantType
 from mmoauth_gui.ui.connection_form.demo_fill import DEMO_FILL_BUTTON
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.main_window import MainWindow
-from mmoauth_gui.ui.runtime.settings import ui_settings
 
 
-def test_use_a_demo_client_fills_credentials_that_validate(qtbot: Any, ctx: AppContext) -> None:
-    window = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
-    qtbot.addWidget(window)
-    window.show()
+def test_use_a_demo_client_fills_credentials_that_validate(qtbot: Any, ctx: AppContext, window: MainWindow) -> None:
     run(qtbot, window.servers.start_demo(), timeout=15_000)
     qtbot.waitUntil(lambda: window.connections_view.model.rowCount() == 8, timeout=10_000)
     dialog = window.connections.add()
