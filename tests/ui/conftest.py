@@ -1,6 +1,6 @@
 """Widget tests: any Qt warning fails a test here. The fixtures (``loop``, ``ctx``, ``demo_ctx``) are in
-``tests/support/qt_fixtures.py``; ``page`` is the Connections page signed in to the demo sandbox, ``window`` the main window with that page
-only.
+``tests/support/qt_fixtures.py``; ``page`` is the Connections page signed in to the demo sandbox, ``window``
+the main window with that page only.
 """
 
 from __future__ import annotations
