@@ -43,6 +43,7 @@ class DemoCredentialsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setFocus()  # not a value, selected on opening
         self.resize(self.fontMetrics().horizontalAdvance("M") * 52, self.sizeHint().height())
 
     def _client_box(self, client: dict[str, Any], user: dict[str, str]) -> QGroupBox:
