@@ -338,7 +338,7 @@ def test_a_push_changing_audiences_asks_as_the_edit_dialog_does(
             page.controller.sync.push_selected()
             box = answer(qtbot, AUDIENCE_CHANGE_TITLE, button)
             assert box.text() == AUDIENCE_CHANGE_TEXT
-            assert box.informativeText() == "1 slash command would change: see the details."
+            assert box.informativeText() == "1 slash command would lose its token: /oncall (Engineering)."
             assert "/oncall" in box.detailedText()
 
         return start
