@@ -45,7 +45,7 @@ EMPTY_TEXT = (
     "Add one with “Add Outgoing OAuth Connection” (Ctrl+N): Mattermost then fetches an OAuth token from its "
     "token URL before calling the slash commands whose URL matches one of its audiences."
 )
-DELETE_TITLE = "Delete Outgoing OAuth Connection"
+DELETE_TITLE = "Delete Integration"  # the backstage's title (docs/MATTERMOST.md Appendix F.3)
 DELETE_WARNING = "Deleting this connection will break any integrations using it."
 # "Validate all" shows its results at most this often: a QProgressBar repaints synchronously (1.4-3.5 ms),
 # and each refresh also recounts the badges, so one refresh per result would stall the loop at high concurrency.

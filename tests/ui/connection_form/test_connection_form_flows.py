@@ -17,7 +17,7 @@ from mmoauth_gui.ui.connection_form.form import (
     SAVE_ANYWAY_TEXT,
     SAVE_ANYWAY_TITLE,
 )
-from mmoauth_gui.ui.connection_form.validate_panel import NOT_VALIDATED_TEXT, VALIDATED_TEXT
+from mmoauth_gui.ui.connection_form.validate_panel import NOT_VALIDATED_HTML, VALIDATED_TEXT
 from mmoauth_gui.ui.connections.controller import ConnectionsController
 
 LEFT = Qt.MouseButton.LeftButton
@@ -123,7 +123,7 @@ def test_refused_validation_shows_its_reason_and_editing_credentials_resets_it(
     form = dialog.form
     qtbot.mouseClick(form.validate_panel.button, LEFT)
     qtbot.waitUntil(lambda: form.validate_panel.state == "failed", timeout=10_000)
-    assert form.validate_panel.status.text() == NOT_VALIDATED_TEXT
+    assert form.validate_panel.status.text() == NOT_VALIDATED_HTML
     reason = form.validate_panel.reason.text()
     assert "invalid_client" in reason
     server_side = form.validate_panel.server.text()
@@ -131,8 +131,8 @@ def test_refused_validation_shows_its_reason_and_editing_credentials_resets_it(
     assert "Server detail" in server_side
     assert form.validate_panel.details.isVisible()
 
-    qtbot.mouseClick(form.client_secret.pencil, LEFT)  # replace the secret: back to idle
-    assert form.validate_panel.state == "idle"
+    qtbot.mouseClick(form.client_secret.pencil, LEFT)  # replace the secret: back to the button
+    assert form.validate_panel.state == "dirty"
     assert form.client_secret.edit.hasFocus() and form.client_secret.value() == ""
     assert not form.save_button.isEnabled()  # a replaced secret may not be empty
     qtbot.keyClicks(form.client_secret.edit, "still-wrong")
@@ -143,7 +143,7 @@ def test_refused_validation_shows_its_reason_and_editing_credentials_resets_it(
 
     form.client_secret.edit.clear()
     qtbot.keyClicks(form.client_secret.edit, sandbox.demo_clients[0]["client_secret"])
-    assert form.validate_panel.state == "idle"
+    assert form.validate_panel.state == "dirty"
     qtbot.mouseClick(form.validate_panel.button, LEFT)
     qtbot.waitUntil(lambda: form.validate_panel.state == "validated", timeout=10_000)
 

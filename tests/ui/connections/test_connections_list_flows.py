@@ -61,6 +61,7 @@ def test_delete_asks_names_the_connection_and_removes_it(
     qtbot.keyClick(page.view.table, Qt.Key.Key_Delete)
     box = answer(qtbot, DELETE_TITLE, "Cancel")
     assert box.text() == "Are you sure you want to delete Pager?"
+    assert box.windowTitle() == "Delete Integration"  # the backstage's own title
     assert sandbox.state.connection(conn.id) is not None
 
     qtbot.waitUntil(lambda: message_box(title=DELETE_TITLE) is None and page.view.delete_action.isEnabled())
