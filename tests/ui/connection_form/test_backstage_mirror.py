@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
-from support.ui_helpers import activate, answer, message_box, select
+from PySide6.QtWidgets import QLabel
+from support.ui_helpers import activate, answer, message_box, password_prompt, select
 
 from mmoauth_gui.sandbox import Sandbox
-from mmoauth_gui.ui.connection_form.password_prompt import PasswordPrompt
+from mmoauth_gui.ui.connection_form.setup_successful import RESTORED, USERNAME_LOST
 from mmoauth_gui.ui.connection_form.texts import HELP_LINK_URL, REQUIRED_TEXTS, SAVE_ANYWAY_TITLE
 from mmoauth_gui.ui.connection_form.validate_panel import TRY_AGAIN_LINK
 from mmoauth_gui.ui.connections.controller import ConnectionsController
@@ -94,13 +94,6 @@ def test_save_anyway_follows_the_backstage_on_edit(qtbot: Any, page: Connections
     assert any(c.name == "Standup Bot (renamed)" for c in sandbox.state.connections())
 
 
-def _prompt() -> PasswordPrompt | None:
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, PasswordPrompt) and widget.isVisible():
-            return widget
-    return None
-
-
 def test_validating_a_stored_password_grant_asks_for_the_password(
     qtbot: Any, page: ConnectionsController, sandbox: Sandbox
 ) -> None:
@@ -109,15 +102,15 @@ def test_validating_a_stored_password_grant_asks_for_the_password(
     assert dialog is not None
     panel = dialog.form.validate_panel
     qtbot.mouseClick(panel.button, LEFT)
-    qtbot.waitUntil(lambda: _prompt() is not None, timeout=5000)
-    prompt = _prompt()
+    qtbot.waitUntil(lambda: password_prompt() is not None, timeout=5000)
+    prompt = password_prompt()
     assert prompt is not None and not prompt.validate_button.isEnabled()
     qtbot.mouseClick(prompt.buttons.button(prompt.buttons.StandardButton.Cancel), LEFT)
     qtbot.waitUntil(lambda: panel.state == "idle")  # cancelled: nothing asked of the server
 
     qtbot.mouseClick(panel.button, LEFT)
-    qtbot.waitUntil(lambda: _prompt() is not None, timeout=5000)
-    prompt = _prompt()
+    qtbot.waitUntil(lambda: password_prompt() is not None, timeout=5000)
+    prompt = password_prompt()
     assert prompt is not None
     qtbot.keyClicks(prompt.password, "not-the-password")
     qtbot.mouseClick(prompt.validate_button, LEFT)
@@ -126,10 +119,47 @@ def test_validating_a_stored_password_grant_asks_for_the_password(
 
     panel.status.linkActivated.emit(TRY_AGAIN_LINK)
     qtbot.mouseClick(panel.button, LEFT)
-    qtbot.waitUntil(lambda: _prompt() is not None, timeout=5000)
-    prompt = _prompt()
+    qtbot.waitUntil(lambda: password_prompt() is not None, timeout=5000)
+    prompt = password_prompt()
     assert prompt is not None
     qtbot.keyClicks(prompt.password, sandbox.demo_user["password"])
     qtbot.keyClick(prompt.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: panel.state == "validated", timeout=10_000)
     assert dialog.form.password.kept  # the typed password went with the check only
+
+
+def test_a_username_lost_on_create_is_said_and_put_back(
+    qtbot: Any, page: ConnectionsController, sandbox: Sandbox
+) -> None:
+    sandbox.state.drop_credentials_on_create = True  # the open store's INSERT (docs/MATTERMOST.md §3)
+    dialog = page.add()
+    assert dialog is not None
+    form = dialog.form
+    qtbot.mouseClick(form.advanced_toggle, LEFT)
+    form.grant.setCurrentIndex(form.grant.findData("password"))
+    client = next(c for c in sandbox.demo_clients if c["client_id"] == "legacy-portal")
+    qtbot.keyClicks(form.name, "Portal")
+    qtbot.keyClicks(form.client_id, client["client_id"])
+    qtbot.keyClicks(form.client_secret.edit, client["client_secret"])
+    qtbot.keyClicks(form.token_url, sandbox.token_url)
+    qtbot.keyClicks(form.audiences, "https://portal.example.com/*")
+    qtbot.keyClicks(form.username, sandbox.demo_user["username"])
+    qtbot.keyClicks(form.password.edit, sandbox.demo_user["password"])
+    qtbot.mouseClick(form.save_button, LEFT)
+    answer(qtbot, SAVE_ANYWAY_TITLE, "Save anyway")
+    success = dialog.success
+    qtbot.waitUntil(lambda: success.restore_button.isVisible(), timeout=10_000)
+    assert success.warning.text() == USERNAME_LOST
+    created = next(c for c in sandbox.state.connections() if c.name == "Portal")
+    assert created.credentials_username == "" and created.credentials_password == ""
+
+    qtbot.mouseClick(success.restore_button, LEFT)
+    qtbot.waitUntil(lambda: success.warning.text() == RESTORED, timeout=10_000)
+    fixed = sandbox.state.connection(created.id)
+    assert fixed is not None
+    assert fixed.credentials_username == sandbox.demo_user["username"]
+    assert fixed.credentials_password == sandbox.demo_user["password"]
+    assert fixed.client_secret == client["client_secret"]  # the stored secret was kept
+    assert not success.restore_button.isVisible()
+    assert success.username.text() == f"<b>Username</b>: {sandbox.demo_user['username']}"
+    assert sandbox.demo_user["password"] not in " ".join(w.text() for w in success.findChildren(QLabel))

@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from PySide6.QtCore import Qt
-from support.ui_helpers import activate, answer, message_box, run, select
+from PySide6.QtWidgets import QApplication, QLabel
+from support.ui_helpers import activate, answer, finish_setup, message_box, run, select
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.services.validation.server import validate_stored_on_server
@@ -58,9 +59,22 @@ def test_add_validate_save(qtbot: Any, page: ConnectionsController, sandbox: San
     assert "client_secret_post" in desktop
     assert form.validate_panel.server.result is not None and form.validate_panel.server.result.ok
 
+    dialog = page.dialog
+    QApplication.clipboard().setText("left alone")
     qtbot.mouseClick(form.save_button, LEFT)  # validated: no "Save anyway" question
-    qtbot.waitUntil(lambda: page.dialog is None)
+    qtbot.waitUntil(lambda: dialog.showing_success, timeout=10_000)
     assert message_box(title=SAVE_ANYWAY_TITLE) is None
+    success = dialog.success
+    shown = " ".join(w.text() for w in success.findChildren(QLabel) if w.isVisible())
+    assert success.title.text() == "Setup Successful" and "Your Outgoing OAuth 2.0 Connection is set up." in shown
+    assert f"<b>Client ID</b>: {client['client_id']}" in shown and "<b>Client Secret</b>: ********" in shown
+    assert f"<b>Token URL</b>: <code>{sandbox.token_url}</code>" in shown
+    assert "<b>Audience URL(s)</b>: <code>http://weather.example.net/slash</code>" in shown
+    assert client["client_secret"] not in shown and not success.copy_username.isVisible()  # no password grant
+    assert QApplication.clipboard().text() == "left alone"  # nothing copied unasked
+    assert success.done_button.hasFocus()
+    qtbot.keyClick(success.done_button, Qt.Key.Key_Return)  # Enter is Done, as in the backstage
+    qtbot.waitUntil(lambda: page.dialog is None)
     saved = next(c for c in page.model.connections() if c.name == "Weather bot")
     assert sandbox.state.connection(saved.id).client_secret == client["client_secret"]
     assert page.model.badge(saved).kind == "valid"
@@ -169,7 +183,7 @@ def test_save_anyway_when_not_validated(qtbot: Any, page: ConnectionsController,
     form.name.setFocus()
     qtbot.keyClick(form.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S
     answer(qtbot, SAVE_ANYWAY_TITLE, "Save anyway")
-    qtbot.waitUntil(lambda: page.dialog is None)
+    finish_setup(qtbot, dialog)
     assert any(c.name == "Unvalidated" for c in sandbox.state.connections())
     saved = next(c for c in page.model.connections() if c.name == "Unvalidated")
     assert page.model.badge(saved).kind == "unchecked"
@@ -215,6 +229,13 @@ def test_password_grant_behind_advanced(qtbot: Any, page: ConnectionsController,
     qtbot.mouseClick(form.validate_panel.button, LEFT)
     qtbot.waitUntil(lambda: form.validate_panel.state == "validated", timeout=10_000)
     qtbot.mouseClick(form.save_button, LEFT)
-    qtbot.waitUntil(lambda: page.dialog is None)
+    qtbot.waitUntil(lambda: dialog.showing_success, timeout=10_000)
+    shown = dialog.success.username.text()
+    assert shown == f"<b>Username</b>: {sandbox.demo_user['username']}" and dialog.success.copy_username.isVisible()
+    assert dialog.success.password.text() == "<b>Password</b>: ********"
+    qtbot.mouseClick(dialog.success.copy_username, LEFT)  # asked: the username (never a secret) is copied
+    assert QApplication.clipboard().text() == sandbox.demo_user["username"]
+    assert not dialog.success.warning.isVisible()  # the username survived the create
+    finish_setup(qtbot, dialog)
     saved = next(c for c in sandbox.state.connections() if c.name == "Portal")
     assert saved.grant_type == "password" and saved.credentials_username == sandbox.demo_user["username"]

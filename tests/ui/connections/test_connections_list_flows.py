@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QToolButton
-from support.ui_helpers import activate, answer, message_box, run, select
+from support.ui_helpers import activate, answer, message_box, password_prompt, run, select
 
 from mmoauth_gui.core.model import Command, Connection
 from mmoauth_gui.core.preview.build import Preview
@@ -177,3 +177,23 @@ def test_unavailable_feature_says_which_setting(
     qtbot.waitUntil(lambda: view.showing_state() == "" and view.model.rowCount() == 8)
     session = demo_ctx.session
     assert session is not None and session.feature.available
+
+
+def test_validating_a_password_grant_connection_asks_for_its_password(
+    qtbot: Any, page: ConnectionsController, sandbox: Sandbox
+) -> None:
+    select(page, "Legacy Portal")
+    conn = page.selected()
+    assert conn is not None
+    task = page.validate_selected()
+    assert task is not None
+    qtbot.waitUntil(lambda: password_prompt() is not None, timeout=5000)
+    prompt = password_prompt()
+    assert prompt is not None
+    qtbot.keyClicks(prompt.password, sandbox.demo_user["password"])
+    qtbot.mouseClick(prompt.validate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(task.done, timeout=10_000)
+    assert page.model.badge(conn).kind == "valid"
+    qtbot.waitUntil(lambda: server_key(sandbox.url, conn.id) in page.ctx.validations.all())
+    stored = page.ctx.validations.all()  # what is kept says nothing of the password
+    assert sandbox.demo_user["password"] not in repr(stored)
