@@ -61,6 +61,7 @@ class SetupSuccessful(QWidget):
         self.client_id = self._rich()
         self.client_secret = self._rich(_row("Client Secret", MASK))
         self.username = self._rich()
+        self.username.setWordWrap(False)  # short, and the Copy button sits right after it
         self.copy_username = QPushButton("Copy Username")
         self.copy_username.setAccessibleName("Copy Username")
         self.copy_username.clicked.connect(self._copy_username)
@@ -84,10 +85,13 @@ class SetupSuccessful(QWidget):
         self._username = ""
 
         username_row = QHBoxLayout()
-        username_row.addWidget(self.username, 1)
+        username_row.addWidget(self.username)
         username_row.addWidget(self.copy_username)
+        username_row.addStretch(1)
+        restore_row = QHBoxLayout()
+        restore_row.addWidget(self.restore_button)
+        restore_row.addStretch(1)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
         buttons.addWidget(self.done_button)
         layout = QVBoxLayout(self)
@@ -98,6 +102,7 @@ class SetupSuccessful(QWidget):
         layout.addLayout(username_row)
         for widget in (self.password, self.token_url, self.audiences, self.warning):
             layout.addWidget(widget)
+        layout.addLayout(restore_row)
         layout.addStretch(1)
         layout.addLayout(buttons)
 
@@ -112,7 +117,7 @@ class SetupSuccessful(QWidget):
         """``conn`` as the server returned it after the create."""
         self._username = conn.credentials_username
         self.client_id.setText(_row("Client ID", escape(conn.client_id)))
-        self.username.setText(_row("Username", escape(conn.credentials_username)))
+        self.username.setText(_row("Username", escape(conn.credentials_username) or "<i>none returned</i>"))
         self.token_url.setText(_row("Token URL", f"<code>{escape(conn.oauth_token_url)}</code>"))
         self.audiences.setText(_row("Audience URL(s)", f"<code>{escape(', '.join(conn.audiences))}</code>"))
         password_grant = conn.uses_password_grant
