@@ -79,7 +79,7 @@ async def shoot_backstage(window: Any, sandbox: Any, out_dir: Path, suffix: str 
     await _close(window, dialog)
 
     sandbox.state.drop_credentials_on_create = True  # the open store's INSERT (docs/MATTERMOST.md §3)
-    dialog = await _add(window, sandbox, "Partner portal", "https://portal.example.com/*", password_grant=True)
+    dialog = await _add(window, sandbox, "Partner portal", "https://partners.example.com/portal/*", password_grant=True)
     dialog.form.save()
     await until(lambda: dialog.success.restore_button.isVisible())
     shots.append(await grab(dialog, out_dir / f"setup-username-lost{suffix}.png"))

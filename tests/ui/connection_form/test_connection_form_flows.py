@@ -217,7 +217,7 @@ def test_password_grant_behind_advanced(qtbot: Any, page: ConnectionsController,
     qtbot.keyClicks(form.client_id, client["client_id"])
     qtbot.keyClicks(form.client_secret.edit, client["client_secret"])
     qtbot.keyClicks(form.token_url, sandbox.token_url)
-    qtbot.keyClicks(form.audiences, "https://portal.example.com/*")
+    qtbot.keyClicks(form.audiences, "https://partners.example.com/portal/*")
     assert not form.save_button.isEnabled()
     assert form.todo.text() == "To save, fix: Username, Password."  # untouched fields: said once, by the button
     qtbot.keyClicks(form.username, "x")
