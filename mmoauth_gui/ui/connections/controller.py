@@ -72,6 +72,7 @@ class ConnectionsController(QObject):
         self.bulk: BulkValidation[str] | None = None
         self.bulk_concurrency = SERVER_CONCURRENCY
         self._bulk_task: asyncio.Task[Any] | None = None
+        self._bulk_skipped = 0
         self._load_task: asyncio.Task[Any] | None = None
         self._stored: dict[str, StoredValidation] = {}
         self._emitting = False
@@ -432,9 +433,12 @@ class ConnectionsController(QObject):
 
     def validate_all(self) -> asyncio.Task[Any] | None:
         session = self.ctx.session
-        connections = self.model.connections()
-        if session is None or not connections or is_running(self._bulk_task):
+        everything = self.model.connections()
+        if session is None or not everything or is_running(self._bulk_task):
             return None
+        # the server fills in a stored secret but never a stored password: those are checked one by one
+        connections = [c for c in everything if not c.uses_password_grant]
+        self._bulk_skipped = len(everything) - len(connections)
         view = self.view
         bulk = bulk_on_server(
             session.client,
@@ -520,6 +524,8 @@ class ConnectionsController(QObject):
             message = f"Validation cancelled after {len(results)} of {bulk.total}" + (f": {tally}." if tally else ".")
         else:
             message = f"Validated {len(results)} connections: {tally}."
+        if self._bulk_skipped:
+            message += f" {self._bulk_skipped} not checked (password grant: Validate it alone to type the password)."
         self.ctx.status_message.emit(message)
         self.view.progress_label.setText(message)
         self._update_actions()
