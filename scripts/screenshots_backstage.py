@@ -17,14 +17,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
 from PySide6.QtWidgets import QWidget  # noqa: E402
-
-
-async def until(condition: Any, seconds: float = 20.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError("the screen did not reach the expected state")
-        await asyncio.sleep(0.02)
+from screenshots_webhooks import grab as grab_settled  # noqa: E402
+from screenshots_webhooks import until  # noqa: E402
 
 
 async def grab(widget: QWidget, path: Path) -> Path:
@@ -32,11 +26,7 @@ async def grab(widget: QWidget, path: Path) -> Path:
     if getattr(dialog, "showing_success", False):  # the page, not the form's height
         await asyncio.sleep(0.1)
         widget.resize(widget.width(), dialog.success.sizeHint().height() + 24)
-    await asyncio.sleep(0.3)  # let layouts and paints settle
-    if not widget.grab().save(str(path)):
-        raise OSError(f"could not write {path}")
-    print(path)
-    return path
+    return await grab_settled(widget, path)
 
 
 async def _add(window: Any, sandbox: Any, name: str, audiences: str, *, password_grant: bool = False) -> Any:

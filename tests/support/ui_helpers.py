@@ -81,3 +81,13 @@ def password_prompt() -> PasswordPrompt | None:
         if isinstance(widget, PasswordPrompt) and widget.isVisible():
             return widget
     return None
+
+
+def type_connection(qtbot: Any, form: Any, sandbox: Any, name: str, audiences: str, client_id: str) -> None:
+    """Type a new connection for the sandbox's demo client ``client_id`` into an Add form, key by key."""
+    client = sandbox.demo_client(client_id)
+    qtbot.keyClicks(form.name, name)
+    qtbot.keyClicks(form.client_id, client.client_id)
+    qtbot.keyClicks(form.client_secret.edit, client.client_secret)
+    qtbot.keyClicks(form.token_url, sandbox.token_url)
+    qtbot.keyClicks(form.audiences, audiences)

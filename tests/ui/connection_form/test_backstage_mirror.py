@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from support.ui_helpers import activate, answer, message_box, password_prompt, select
+from support.ui_helpers import activate, answer, message_box, password_prompt, select, type_connection
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.ui.connection_form.setup_successful import RESTORED, USERNAME_LOST
@@ -137,12 +137,7 @@ def test_a_username_lost_on_create_is_said_and_put_back(
     form = dialog.form
     qtbot.mouseClick(form.advanced_toggle, LEFT)
     form.grant.setCurrentIndex(form.grant.findData("password"))
-    client = next(c for c in sandbox.demo_clients if c["client_id"] == "legacy-portal")
-    qtbot.keyClicks(form.name, "Portal")
-    qtbot.keyClicks(form.client_id, client["client_id"])
-    qtbot.keyClicks(form.client_secret.edit, client["client_secret"])
-    qtbot.keyClicks(form.token_url, sandbox.token_url)
-    qtbot.keyClicks(form.audiences, "https://partners.example.com/portal/*")
+    type_connection(qtbot, form, sandbox, "Portal", "https://partners.example.com/portal/*", "legacy-portal")
     qtbot.keyClicks(form.username, sandbox.demo_user["username"])
     qtbot.keyClicks(form.password.edit, sandbox.demo_user["password"])
     qtbot.mouseClick(form.save_button, LEFT)
@@ -159,7 +154,7 @@ def test_a_username_lost_on_create_is_said_and_put_back(
     assert fixed is not None
     assert fixed.credentials_username == sandbox.demo_user["username"]
     assert fixed.credentials_password == sandbox.demo_user["password"]
-    assert fixed.client_secret == client["client_secret"]  # the stored secret was kept
+    assert fixed.client_secret == sandbox.demo_client("legacy-portal").client_secret  # the stored secret was kept
     assert not success.restore_button.isVisible()
     assert success.username.text() == f"<b>Username</b>: {sandbox.demo_user['username']}"
     assert sandbox.demo_user["password"] not in " ".join(w.text() for w in success.findChildren(QLabel))

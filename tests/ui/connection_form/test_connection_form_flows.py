@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
-from support.ui_helpers import activate, answer, finish_setup, message_box, run, select
+from support.ui_helpers import activate, answer, finish_setup, message_box, run, select, type_connection
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.services.validation.server import validate_stored_on_server
@@ -212,12 +212,7 @@ def test_password_grant_behind_advanced(qtbot: Any, page: ConnectionsController,
     assert form.grant.isVisible() and not form.username.isVisible()
     form.grant.setCurrentIndex(form.grant.findData("password"))
     assert form.username.isVisible() and form.password.isVisible()
-    client = next(c for c in sandbox.demo_clients if c["client_id"] == "legacy-portal")
-    qtbot.keyClicks(form.name, "Portal")
-    qtbot.keyClicks(form.client_id, client["client_id"])
-    qtbot.keyClicks(form.client_secret.edit, client["client_secret"])
-    qtbot.keyClicks(form.token_url, sandbox.token_url)
-    qtbot.keyClicks(form.audiences, "https://partners.example.com/portal/*")
+    type_connection(qtbot, form, sandbox, "Portal", "https://partners.example.com/portal/*", "legacy-portal")
     assert not form.save_button.isEnabled()
     assert form.todo.text() == "To save, fix: Username, Password."  # untouched fields: said once, by the button
     qtbot.keyClicks(form.username, "x")
