@@ -83,8 +83,10 @@ async def shoot_backstage(window: Any, sandbox: Any, out_dir: Path, suffix: str 
     dialog = await _add(window, sandbox, "CI Hooks (second)", taken)
     dialog.form.save()
     await until(lambda: dialog.form.save_error.isVisible())
-    await asyncio.sleep(0.1)
-    dialog.resize(1040, dialog.form.layout().totalMinimumSize().height() + 40)
+    dialog.form.validate_panel.toggle.setChecked(False)  # the refusal is the subject, not the validation
+    from screenshots import fit  # the main script's: tall enough that nothing scrolls
+
+    await fit(dialog)
     shots.append(await grab(dialog, out_dir / f"save-refused-explained{suffix}.png"))
     await _close(window, dialog)
     return shots
