@@ -2,8 +2,8 @@
 
 It edits a ``Connection`` value and emits signals; saving is injected (``save_action``), so the same form
 serves connections on a server and offline drafts; the widgets themselves are laid out in ``form_view``.
-Validation runs on this computer (token client) and,
-when ``server_validator`` is set, on the server too, side by side.
+Validation runs on this computer (token client) and, when ``server_validator`` is set, on the server too,
+side by side.
 """
 
 from __future__ import annotations

@@ -125,6 +125,9 @@ class ConnectionFormView(QWidget):
         self.help_link = QLabel(HELP_LINK_HTML)
         self.help_link.setObjectName("helpLink")
         self.help_link.setTextFormat(Qt.TextFormat.RichText)  # the app's own text and link
+        self.help_link.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
         self.help_link.linkActivated.connect(lambda url: QDesktopServices.openUrl(QUrl(url)))
         self.help_link.setAccessibleName("Get help with configuring outgoing OAuth connections")
 
