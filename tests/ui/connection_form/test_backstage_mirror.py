@@ -8,8 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from support.ui_helpers import activate, answer, message_box, password_prompt, select, type_connection
 
+from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox import Sandbox
-from mmoauth_gui.ui.connection_form.setup_successful import RESTORED, USERNAME_LOST
+from mmoauth_gui.ui.connection_form.setup_successful import RESTORED, USERNAME_LOST, SetupSuccessful
 from mmoauth_gui.ui.connection_form.texts import HELP_LINK_URL, REQUIRED_TEXTS, SAVE_ANYWAY_TITLE
 from mmoauth_gui.ui.connection_form.validate_panel import TRY_AGAIN_LINK
 from mmoauth_gui.ui.connections.controller import ConnectionsController
@@ -158,3 +159,21 @@ def test_a_username_lost_on_create_is_said_and_put_back(
     assert not success.restore_button.isVisible()
     assert success.username.text() == f"<b>Username</b>: {sandbox.demo_user['username']}"
     assert sandbox.demo_user["password"] not in " ".join(w.text() for w in success.findChildren(QLabel))
+
+
+def test_setup_successful_shows_outside_text_as_text(qtbot: Any) -> None:
+    page = SetupSuccessful()
+    qtbot.addWidget(page)
+    hostile = '<a href="file:///etc/passwd">x</a>'
+    page.show_connection(
+        Connection(
+            name="n",
+            client_id=hostile,
+            oauth_token_url="https://h.example.com/t",
+            audiences=(hostile,),
+            grant_type="password",
+            credentials_username=hostile,
+        )
+    )
+    for label in (page.client_id, page.audiences, page.username):
+        assert "&lt;a href=" in label.text() and "<a href" not in label.text()
