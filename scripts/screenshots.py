@@ -6,7 +6,8 @@ Writes: connections-list.png (mixed validation badges), demo-sandbox.png (Help â
 clients), add-connection-validated.png (a successful
 validation with its decoded claims), edit-connection-refused.png (a refused validation and why),
 server-profiles.png (a tested server profile), welcome.png (first run), config-plan.png (a file's plan),
-preview-webhooks.png, try-success.png and try-refused.png (webhooks and the Try dialog). Nothing is written
+preview-webhooks.png, try-success.png and try-refused.png (webhooks and the Try dialog), setup-successful.png,
+setup-username-lost.png and save-refused-explained.png (the backstage mirror). Nothing is written
 outside OUTDIR: the app's data folder is a temporary one.
 """
 
@@ -99,8 +100,10 @@ async def render(out: Path, suffix: str) -> list[Path]:
         await wait_for(lambda: view.model.rowCount() == 8 and not controller.loading, "the demo connections")
         sandbox = ctx.demo_sandbox
         controller.validate_all()
+        password_grant = sum(c.uses_password_grant for c in view.model.connections())  # checked one by one
         await wait_for(
-            lambda: not controller.bulk_running() and view.model.badge_counts().get("unchecked", 0) == 0, "validate all"
+            lambda: not controller.bulk_running() and view.model.badge_counts().get("unchecked", 0) <= password_grant,
+            "validate all",
         )
         standup = next(c for c in view.model.connections() if c.name == "Standup Bot")
         controller.select(standup.id)
@@ -159,6 +162,7 @@ async def render(out: Path, suffix: str) -> list[Path]:
         written += await preview_screens(window, out, suffix)
         written += await config_screens(window, out, suffix)
         written += await webhook_screens(window, sandbox, out, suffix)
+        written += await backstage_screens(window, sandbox, out, suffix)
     finally:
         window.close()
         await ctx.aclose()
@@ -195,6 +199,14 @@ async def webhook_screens(window: Any, sandbox: Any, out: Path, suffix: str) -> 
     from screenshots_webhooks import shoot_webhooks
 
     return await shoot_webhooks(window, sandbox, out, suffix)
+
+
+async def backstage_screens(window: Any, sandbox: Any, out: Path, suffix: str) -> list[Path]:
+    """setup-successful.png, setup-username-lost.png, save-refused-explained.png: scripts/screenshots_backstage.py."""
+    sys.path.insert(0, str(SCRIPTS_DIR))
+    from screenshots_backstage import shoot_backstage
+
+    return await shoot_backstage(window, sandbox, out, suffix)
 
 
 def main(argv: list[str] | None = None) -> int:

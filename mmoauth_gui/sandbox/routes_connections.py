@@ -131,6 +131,8 @@ class ConnectionRoutes:
         reason = first_rule_error(draft.with_changes(id=new_id(), create_at=stamp, update_at=stamp))
         if reason is not None:
             raise AppError(f"{_PREFIX}.create_connection.app_error", 500, reason)
+        if self.state.drop_credentials_on_create:
+            draft = draft.with_changes(credentials_username="", credentials_password="")
         stored = self.state.insert_connection(draft, user.id)
         return Response.json(201, self._json(stored))
 

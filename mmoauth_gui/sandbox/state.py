@@ -42,6 +42,9 @@ class State:
         self.audience_miss: AudienceMiss = "empty"
         # Which of several matching connections ``?audience=`` and the integrations get (the sandbox's choice).
         self.audience_rule: AudienceRule = DEFAULT_AUDIENCE_RULE
+        # The open store's INSERT leaves the password-grant credentials out; whether the closed layer
+        # puts them back is unknown (§3), so the sandbox keeps them unless a test asks for the quirk.
+        self.drop_credentials_on_create = False
         # Early 9.x servers blanked client_id and credentials_username in responses (docs/MATTERMOST.md §3).
         self.blank_client_ids = False
         self._users: dict[str, User] = {}

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from mmoauth_gui.core.drafts.model import Draft
 from mmoauth_gui.services.drafts_sync import DraftSync, detect_conflict
-from mmoauth_gui.ui.connection_form.form import AUDIENCE_CHANGE_TEXT, AUDIENCE_CHANGE_TITLE
+from mmoauth_gui.ui.connection_form.texts import AUDIENCE_CHANGE_TEXT, AUDIENCE_CHANGE_TITLE
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.drafts.destination import Destination
 from mmoauth_gui.ui.kit.impact_confirm import confirm_impact, impact_of

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QToolButton
-from support.ui_helpers import activate, answer, message_box, run, select
+from support.ui_helpers import activate, answer, message_box, password_prompt, run, select
 
 from mmoauth_gui.core.model import Command, Connection
 from mmoauth_gui.core.preview.build import Preview
@@ -61,6 +61,7 @@ def test_delete_asks_names_the_connection_and_removes_it(
     qtbot.keyClick(page.view.table, Qt.Key.Key_Delete)
     box = answer(qtbot, DELETE_TITLE, "Cancel")
     assert box.text() == "Are you sure you want to delete Pager?"
+    assert box.windowTitle() == "Delete Integration"  # the backstage's own title
     assert sandbox.state.connection(conn.id) is not None
 
     qtbot.waitUntil(lambda: message_box(title=DELETE_TITLE) is None and page.view.delete_action.isEnabled())
@@ -109,7 +110,10 @@ def test_validate_all_shows_progress_and_mixed_badges(
         assert page.view.progress_row.isVisible()
         assert not page.view.validate_all_action.isEnabled()
     results = finished.args[0]
-    assert len(results) == 8
+    assert len(results) == 7  # all but the password-grant one, which needs its password typed
+    portal = next(c for c in page.model.connections() if c.name == "Legacy Portal")
+    assert portal.id not in results and page.model.badge(portal).kind == "unchecked"
+    assert "1 not checked (password grant: Validate it alone" in page.view.progress_label.text()
     counts = page.model.badge_counts()
     assert counts["valid"] >= 4 and counts["refused"] >= 1 and counts["unreachable"] == 1
     assert not page.view.progress_row.isVisible() and page.view.validate_all_action.isEnabled()
@@ -179,3 +183,23 @@ def test_unavailable_feature_says_which_setting(
     session = demo_ctx.session
     assert session is not None and session.feature.available
     assert view.add_button.isEnabled() and view.subtitle.text().startswith("8 connections")
+
+
+def test_validating_a_password_grant_connection_asks_for_its_password(
+    qtbot: Any, page: ConnectionsController, sandbox: Sandbox
+) -> None:
+    select(page, "Legacy Portal")
+    conn = page.selected()
+    assert conn is not None
+    task = page.validate_selected()
+    assert task is not None
+    qtbot.waitUntil(lambda: password_prompt() is not None, timeout=5000)
+    prompt = password_prompt()
+    assert prompt is not None
+    qtbot.keyClicks(prompt.password, sandbox.demo_user["password"])
+    qtbot.mouseClick(prompt.validate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(task.done, timeout=10_000)
+    assert page.model.badge(conn).kind == "valid"
+    qtbot.waitUntil(lambda: server_key(sandbox.url, conn.id) in page.ctx.validations.all())
+    stored = page.ctx.validations.all()  # what is kept says nothing of the password
+    assert sandbox.demo_user["password"] not in repr(stored)
