@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from mmoauth_gui.core.diagnosis.untrusted import ALLOWED_UNTRUSTED_INTERNAL
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox.auth import require_user
 from mmoauth_gui.sandbox.connection_json import BodyError, decode_connection, first_rule_error, patch
@@ -17,7 +18,7 @@ from mmoauth_gui.sandbox.permissions import MANAGE_OUTGOING_WEBHOOKS, MANAGE_SLA
 from mmoauth_gui.sandbox.records import User
 from mmoauth_gui.sandbox.router import Router
 from mmoauth_gui.sandbox.state import State
-from mmoauth_gui.sandbox.token_fetch import ALLOWED_UNTRUSTED_INTERNAL, fetch_token
+from mmoauth_gui.sandbox.token_fetch import fetch_token
 
 BASE = "/api/v4/oauth/outgoing_connections"
 _PREFIX = "api.context.outgoing_oauth_connection"
