@@ -13,6 +13,7 @@ from mmoauth_gui.sandbox.integrations.routes_posts import PostRoutes
 from mmoauth_gui.sandbox.integrations.routes_webhooks import WebhookRoutes
 from mmoauth_gui.sandbox.router import Router
 from mmoauth_gui.sandbox.routes_commands import CommandRoutes
+from mmoauth_gui.sandbox.routes_config import ConfigRoutes
 from mmoauth_gui.sandbox.routes_connections import ConnectionRoutes
 from mmoauth_gui.sandbox.routes_users import UserRoutes
 from mmoauth_gui.sandbox.state import State
@@ -26,7 +27,7 @@ class SandboxApp:
     def __init__(self, state: State, token_endpoint: TokenEndpoint) -> None:
         self.state = state
         self.router = Router()
-        for routes in (UserRoutes(state), ConnectionRoutes(state), CommandRoutes(state)):
+        for routes in (UserRoutes(state), ConnectionRoutes(state), CommandRoutes(state), ConfigRoutes(state)):
             routes.register(self.router)
         token_endpoint.register(self.router)
         for more in (WebhookRoutes(state), ExecuteRoutes(state), PostRoutes(state)):

@@ -21,6 +21,7 @@ from mmoauth_gui.sandbox.state import State
 from mmoauth_gui.sandbox.token_fetch import fetch_token
 
 BASE = "/api/v4/oauth/outgoing_connections"
+VALIDATE_FAILED = "Failed to retrieve token while validating outgoing oauth connection"  # Appendix E.3
 _PREFIX = "api.context.outgoing_oauth_connection"
 DEFAULT_LIMIT = 10
 _GO_INT = re.compile(r"^[+-]?[0-9]{1,18}$")  # what strconv.Atoi accepts (no spaces, no underscores)
@@ -184,5 +185,6 @@ class ConnectionRoutes:
                 conn = conn.with_changes(credentials_password=stored.credentials_password)
         outcome = fetch_token(conn, allowed_internal=self.state.settings.get(ALLOWED_UNTRUSTED_INTERNAL, ""))
         if not outcome.ok:
+            self.state.integrations.log("error", VALIDATE_FAILED, error=outcome.detail)
             raise AppError(error_id, outcome.status, outcome.detail)
         return status_ok()

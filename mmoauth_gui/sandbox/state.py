@@ -38,6 +38,7 @@ class State:
         self.commands_enabled = True
         self.settings: dict[str, str] = {}  # server settings by "Section.Key" (sandbox/token_fetch.py), as text
         self.version_id = DEFAULT_VERSION_ID
+        self.license_sku = "enterprise"  # the licence's SkuShortName while the feature is licensed
         # How ``?audience=`` answers when no connection matches; servers differ (docs/MATTERMOST.md §4).
         self.audience_miss: AudienceMiss = "empty"
         # Which of several matching connections ``?audience=`` and the integrations get (the sandbox's choice).

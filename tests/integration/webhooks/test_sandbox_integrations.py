@@ -240,3 +240,17 @@ def test_a_form_webhook_fires_only_in_its_channel_with_seconds(
     assert set(form) == WEBHOOK_FIELDS
     assert form["trigger_word"] == "build"  # trigger_when 1: the first word starts with it
     assert abs(int(form["timestamp"]) - time.time()) < 60  # seconds for a form
+
+
+def test_internal_integration_refused_unless_allowed(
+    hooks_sandbox: Sandbox, admin: httpx.Client, recorder: Recorder
+) -> None:
+    sb = hooks_sandbox
+    sb.state.settings["ServiceSettings.AllowedUntrustedInternalConnections"] = "10.0.0.0/8"
+    channel = _channel(sb, "eng", "town-square")
+    answer = admin.post("/api/v4/commands/execute", json={"channel_id": channel, "command": "/plain"})
+    assert answer.status_code == 500 and answer.json()["id"] == "api.command.execute_command.failed.app_error"
+    assert recorder.requests == []
+    sb.state.settings["ServiceSettings.AllowedUntrustedInternalConnections"] = "127.0.0.1"  # the host itself
+    assert admin.post("/api/v4/commands/execute", json={"channel_id": channel, "command": "/plain"}).status_code == 200
+    assert len(recorder.requests) == 1
