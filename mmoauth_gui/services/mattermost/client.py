@@ -474,6 +474,11 @@ class MattermostClient:
         _, answer = await self._call("POST", f"{API}/commands/execute", operation=operation, body=body)
         return _expect_object(answer, operation)
 
+    async def get_json(self, path: str, *, operation: str, params: Mapping[str, str] | None = None) -> Any:
+        """``GET`` a route below ``/api/v4`` this client has no method for; typed errors as for every call."""
+        _, body = await self._call("GET", f"{API}{path}", operation=operation, params=params)
+        return body
+
     async def server_log(self, lines: int = 1000) -> list[str]:
         """``GET /api/v4/logs``: the newest raw lines (system admins; docs/MATTERMOST.md Appendix G)."""
         operation = "read the server log"
