@@ -36,11 +36,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PAGE_TITLES = {PageName.CONNECTIONS: "&Connections", PageName.PREVIEW: "S&lash commands", PageName.DRAFTS: "&Drafts"}
+PAGE_TITLES = {
+    PageName.CONNECTIONS: "&Connections",
+    PageName.PREVIEW: "S&lash commands",
+    PageName.DRAFTS: "&Drafts",
+    PageName.HEALTH: "H&ealth",
+}
 PLACEHOLDERS = {
     PageName.CONNECTIONS: "Starting…",
     PageName.PREVIEW: "Which slash commands will carry which connection's token will be shown here.",
     PageName.DRAFTS: "Connections drafted offline, to validate and push to a server later, will be shown here.",
+    PageName.HEALTH: "The server's settings, outgoing rules and its own logged failures will be checked here.",
 }
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
@@ -177,12 +183,14 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self._pages[PageName(name)])
 
     def load_pages(self) -> None:
-        """The Slash commands and Drafts pages (imported here: the window's first paint does not wait for them)."""
+        """The Slash commands, Drafts and Health pages (imported here: the first paint does not wait for them)."""
         from mmoauth_gui.ui.drafts.page import create_page as create_drafts_page
+        from mmoauth_gui.ui.health.page import create_page as create_health_page
         from mmoauth_gui.ui.preview.page import create_page as create_preview_page
 
         self.set_page(PageName.PREVIEW, create_preview_page(self.ctx, self))
         self.set_page(PageName.DRAFTS, create_drafts_page(self.ctx, self))
+        self.set_page(PageName.HEALTH, create_health_page(self.ctx, self))
         from mmoauth_gui.ui.config.actions import add_config_actions
 
         self.config_actions = add_config_actions(self)

@@ -42,7 +42,7 @@ def test_first_run_offers_the_demo_beside_add_server(qtbot: Any, window: MainWin
 
 def test_pages_plug_in_by_name(qtbot: Any, window: MainWindow) -> None:
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["&Connections", "S&lash commands", "&Drafts"]
+    assert titles == ["&Connections", "S&lash commands", "&Drafts", "H&ealth"]
     page = QLabel("preview goes here")
     window.set_page("preview", page)
     assert window.tabs.widget(1) is page and window.page("preview") is page

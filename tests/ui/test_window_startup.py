@@ -65,7 +65,7 @@ def test_shell_first_then_attach_builds_the_pages(qtbot: Any, ctx: AppContext) -
     assert time.monotonic() - started < FIRST_PAINT_WAIT_S  # it painted, it did not time out
 
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["&Connections", "S&lash commands", "&Drafts"]
+    assert titles == ["&Connections", "S&lash commands", "&Drafts", "H&ealth"]
     assert window.page("connections").accessibleName() == PLACEHOLDERS["connections"] == "Starting…"
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
     assert tuple(menus) == MENU_TITLES == ("&File", "&Connection", "&View", "&Help")
