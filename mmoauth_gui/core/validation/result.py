@@ -134,6 +134,14 @@ class ValidationResult:
             c.ok is False for c in self.expectations
         )
 
+    @property
+    def refusal_reason(self) -> str:
+        """Why the integration would refuse the token, in one sentence ("" when it would not)."""
+        if self.verification is not None and self.verification.failed:
+            return "its signature does not check out."
+        unmet = [c for c in self.expectations if c.ok is False]
+        return (unmet[0].why or f"the {unmet[0].what} is not {unmet[0].expected}.") if unmet else ""
+
     # -- reading -------------------------------------------------------------------------------
 
     @property
@@ -162,6 +170,8 @@ class ValidationResult:
             line = f"Token obtained{by}{extra}{took}."
             if self.mattermost_compatible is False:
                 line += " Only with HTTP Basic: Mattermost's own request would fail."
+            if self.integration_would_refuse:
+                line += f" The integration would refuse it: {self.refusal_reason}"
             return line
         reason = self.error or (f"HTTP {self.http_status}" if self.http_status else "")
         head = f"{self.label}" + (f" ({reason})" if reason else "")

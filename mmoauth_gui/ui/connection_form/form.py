@@ -24,6 +24,8 @@ from mmoauth_gui.core.rules import FIELD_LABELS, Problem, check_connection, has_
 from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.token.client import AuthChoice, validate_locally
+from mmoauth_gui.services.token.verify import check_as_integration
+from mmoauth_gui.ui.connection_form.expectation_fields import store_of
 from mmoauth_gui.ui.connection_form.form_view import ConnectionFormView
 from mmoauth_gui.ui.connection_form.password_prompt import ask_password
 from mmoauth_gui.ui.connection_form.texts import (
@@ -141,6 +143,9 @@ class ConnectionForm(ConnectionFormView):
         self.validate_panel.set_idle()
         self._show_grant()
         self._refresh()
+        if (store := store_of(self.ctx)) is not None:
+            load = self.expect.load(store, conn.oauth_token_url, conn.client_id)
+            self.ctx.tasks.start(load, owner=self, name="read expectations")
 
     def value(self) -> Connection:
         """The connection as typed; a kept (masked) secret is "" so the server keeps the stored one."""
@@ -321,11 +326,18 @@ class ConnectionForm(ConnectionFormView):
                 return
             conn, password_kept = conn.with_changes(credentials_password=password), False
         desktop_secret = bool(conn.client_secret) and not password_kept
+        expectations = self.expect.value()
+        if (store := store_of(self.ctx)) is not None:
+            try:
+                await self.expect.save(store, conn.oauth_token_url, conn.client_id)
+            except OSError as exc:
+                log.warning("the expectations could not be kept: %s", exc)
 
         async def desktop() -> ValidationResult | str:
             if not desktop_secret:
                 return DESKTOP_NEEDS_SECRET if not conn.client_secret else DESKTOP_NEEDS_PASSWORD
-            return await validate_locally(self.ctx.http, conn, auth=AuthChoice.AUTO.value)
+            result = await validate_locally(self.ctx.http, conn, auth=AuthChoice.AUTO.value)
+            return await check_as_integration(self.ctx.http, result, expectations)
 
         async def server() -> ValidationResult | None:
             if self.server_validator is None:

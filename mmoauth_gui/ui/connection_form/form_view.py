@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mmoauth_gui.core.model import GrantType
+from mmoauth_gui.ui.connection_form.expectation_fields import ExpectationFields
 from mmoauth_gui.ui.connection_form.texts import (
     AUDIENCES_HELP,
     AUDIENCES_LABEL,
@@ -94,6 +95,9 @@ class ConnectionFormView(QWidget):
         self._add_field("grant_type", "Grant type", self.grant, GRANT_HELP)
         self._add_field("credentials_username", "Username", self.username)
         self._add_field("credentials_password", "Password", self.password)
+        self.expect = ExpectationFields()
+        for field, label, widget, help_text in self.expect.rows():
+            self._add_field(field, label, widget, help_text)
         self._grid, self._row = grid, outer_row
         grid.addWidget(self.advanced, self._row, 0, 1, 2)
         self._row += 1
@@ -157,7 +161,10 @@ class ConnectionFormView(QWidget):
             (self.grant, self.username),
             (self.username, self.password.edit),
             (self.password.edit, self.password.pencil),
-            (self.password.pencil, self.cancel_button),
+            (self.password.pencil, self.expect.audience),
+            (self.expect.audience, self.expect.scopes),
+            (self.expect.scopes, self.expect.issuer),
+            (self.expect.issuer, self.cancel_button),
             (self.cancel_button, self.save_button),
         ):
             self.setTabOrder(a, b)

@@ -234,3 +234,40 @@ def test_password_grant_behind_advanced(qtbot: Any, page: ConnectionsController,
     finish_setup(qtbot, dialog)
     saved = next(c for c in sandbox.state.connections() if c.name == "Portal")
     assert saved.grant_type == "password" and saved.credentials_username == sandbox.demo_user["username"]
+
+
+def test_expectations_in_advanced_say_the_integration_would_refuse(
+    qtbot: Any, page: ConnectionsController, sandbox: Sandbox
+) -> None:
+    qtbot.mouseClick(page.view.add_button, LEFT)
+    assert page.dialog is not None
+    form = page.dialog.form
+    client = sandbox.demo_clients[0]
+    qtbot.keyClicks(form.name, "Tasks")
+    qtbot.keyClicks(form.client_id, client["client_id"])
+    qtbot.keyClicks(form.client_secret.edit, client["client_secret"])
+    qtbot.keyClicks(form.token_url, sandbox.token_url)
+    qtbot.keyClicks(form.audiences, "https://tasks.example.com/slash")
+    qtbot.mouseClick(form.advanced_toggle, LEFT)
+    assert form.expect.audience.isVisible()
+    qtbot.keyClicks(form.expect.audience, "https://tasks.example.com/")
+    qtbot.keyClicks(form.expect.scopes, "tasks.write")
+
+    qtbot.mouseClick(form.validate_panel.button, LEFT)
+    qtbot.waitUntil(lambda: form.validate_panel.state in ("validated", "failed"), timeout=10_000)
+    desktop = form.validate_panel.desktop.text()
+    assert "The integration would refuse this token." in desktop
+    assert "Signature cannot be verified" in desktop and "without the shared key" in desktop  # HS256
+    assert "expects audience https://tasks.example.com/ — The token is for mattermost-integrations" in desktop
+    assert "The integration would refuse it" in form.validate_panel.reason.text()
+    form.cancelled.emit()
+    qtbot.waitUntil(lambda: page.dialog is None)
+
+    qtbot.mouseClick(page.view.add_button, LEFT)  # the same client at the same token URL: recorded
+    assert page.dialog is not None
+    form = page.dialog.form
+    qtbot.keyClicks(form.client_id, client["client_id"])
+    qtbot.keyClicks(form.token_url, sandbox.token_url)
+    page.dialog.form.load(form.value(), editing=False)
+    qtbot.waitUntil(lambda: form.expect.audience.text() == "https://tasks.example.com/")
+    assert form.expect.scopes.text() == "tasks.write"
