@@ -89,7 +89,7 @@ def _group_title(what: str, key: str, preflight: Preflight) -> str:
         return f"Connection {name} ({key})" if name else f"Connection {key}"
     if what == "webhook":
         return f"Webhook {preflight.webhook_names.get(key, key)} ({key})"
-    return f"Command {key}"
+    return f"Command {key}" if what == "command" else f"Other: {key}"
 
 
 def render(preflight: Preflight, failures: list[Failure]) -> str:

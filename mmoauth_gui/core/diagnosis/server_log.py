@@ -42,6 +42,7 @@ TOKEN_KINDS = ("token", "lookup", "validate")
 MAX_FAILURES = 500  # the feed keeps at most this many, newest first
 MAX_ERROR_CHARS = 500
 UNIDENTIFIED_COMMAND = "slash command (unidentified)"
+UNTIED = "validations through the server (connection not named in the log)"
 _ID = re.compile(r"\b[a-z0-9]{26}\b")
 
 
@@ -185,7 +186,7 @@ class Group:
 
 
 def group(failures: Iterable[Failure]) -> list[Group]:
-    """By connection, then command, then webhook; each group newest first; a failure may sit in two groups."""
+    """By connection, then command, then webhook, then the rest; each newest first; a failure may sit in two."""
     buckets: dict[tuple[str, str], list[Failure]] = {}
     for f in failures:
         if f.connection_id:
@@ -196,7 +197,9 @@ def group(failures: Iterable[Failure]) -> list[Group]:
             buckets.setdefault(("command", f.command_id), []).append(f)
         elif f.kind in ("token", "lookup", "command_timeout") and not f.connection_id:
             buckets.setdefault(("command", UNIDENTIFIED_COMMAND), []).append(f)
-    order = {"connection": 0, "command": 1, "webhook": 2}
+        elif not f.connection_id:
+            buckets.setdefault(("other", UNTIED), []).append(f)
+    order = {"connection": 0, "command": 1, "webhook": 2, "other": 3}
     groups = [
         Group(key, what, tuple(sorted(items, key=lambda f: f.at or datetime.min.replace(tzinfo=UTC), reverse=True)))
         for (what, key), items in buckets.items()

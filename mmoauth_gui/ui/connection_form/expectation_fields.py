@@ -7,6 +7,7 @@ GUI thread; every validation then checks the token against them (``services/toke
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from typing import Any
 
 from PySide6.QtWidgets import QLineEdit
@@ -30,11 +31,13 @@ class ExpectationFields:
         self.issuer = QLineEdit()
         self.issuer.setPlaceholderText("https://auth.example.com/ (the iss the integration trusts)")
         self._edited = False
+        self._showing = False
         for edit in (self.audience, self.scopes, self.issuer):
-            edit.textEdited.connect(self._mark_edited)
+            edit.textChanged.connect(self._mark_edited)
 
     def _mark_edited(self, _text: str) -> None:
-        self._edited = True
+        if not self._showing:
+            self._edited = True
 
     def rows(self) -> list[tuple[str, str, QLineEdit, str]]:
         """(field, label, widget, help) for the form's Advanced grid."""
@@ -52,16 +55,24 @@ class ExpectationFields:
         )
 
     def show(self, expectations: Expectations) -> None:
-        self.audience.setText(expectations.audience)
-        self.scopes.setText(" ".join(expectations.scopes))
-        self.issuer.setText(expectations.issuer)
+        self._showing = True
+        try:
+            self.audience.setText(expectations.audience)
+            self.scopes.setText(" ".join(expectations.scopes))
+            self.issuer.setText(expectations.issuer)
+        finally:
+            self._showing = False
 
-    async def load(self, store: ExpectationStore, token_url: str, client_id: str) -> None:
-        """Show what was recorded for this token, unless the user typed meanwhile."""
-        self._edited = False
-        recorded = await asyncio.to_thread(store.get, token_key(token_url, client_id))
-        if not self._edited:
-            self.show(recorded)
+    def load(self, store: ExpectationStore, token_url: str, client_id: str) -> Coroutine[Any, Any, None]:
+        """Show what was recorded for this token, unless the user types before it is read."""
+        self._edited = False  # now, not when the coroutine first runs: typing may come in between
+
+        async def read() -> None:
+            recorded = await asyncio.to_thread(store.get, token_key(token_url, client_id))
+            if not self._edited:
+                self.show(recorded)
+
+        return read()
 
     async def save(self, store: ExpectationStore, token_url: str, client_id: str) -> None:
         await asyncio.to_thread(store.put, token_key(token_url, client_id), self.value())

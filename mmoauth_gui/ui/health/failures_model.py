@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from mmoauth_gui.core.diagnosis.server_log import Failure, Group, group
 from mmoauth_gui.ui.kit.table_model import RowsTableModel
 
-WHAT = {"connection": "Connection", "command": "Command", "webhook": "Webhook"}
+WHAT = {"connection": "Connection", "command": "Command", "webhook": "Webhook", "other": "Other:"}
 
 
 @dataclass(frozen=True)

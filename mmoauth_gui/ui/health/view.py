@@ -54,7 +54,7 @@ class HealthView(QWidget):
         self.failures_model = FailuresModel(self)
         self.failures = rows_table("serverFailures", "The server's own failures", self.failures_model, 0)
         self.failures.setSortingEnabled(False)
-        _wrapping(self.failures, (260, 170, 60))
+        _wrapping(self.failures, (280, 200, 60))
         self.failures_label = QLabel("The server's own failures (from its log, newest first)")
         self.failures_label.setTextFormat(Qt.TextFormat.PlainText)
 

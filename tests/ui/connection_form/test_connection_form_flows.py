@@ -260,6 +260,7 @@ def test_expectations_in_advanced_say_the_integration_would_refuse(
     assert "Signature cannot be verified" in desktop and "without the shared key" in desktop  # HS256
     assert "expects audience https://tasks.example.com/ — The token is for mattermost-integrations" in desktop
     assert "The integration would refuse it" in form.validate_panel.reason.text()
+    assert form.expect.audience.text() == "https://tasks.example.com/"  # what was typed stays
     form.cancelled.emit()
     qtbot.waitUntil(lambda: page.dialog is None)
 

@@ -96,3 +96,9 @@ def test_feed_adds_pages_until_the_overlap_and_keeps_a_cap() -> None:
     assert feed.add_page(newer) is True  # reached lines already read: stop paging
     assert feed.lines_read == 7
     assert [f.time[-8:-2] for f in feed.failures] == ["09.000", "04.000", "03.000"]
+
+
+def test_a_failed_validation_without_a_connection_still_shows() -> None:
+    failure = parse_line(line("Failed to retrieve token while validating outgoing oauth connection", 4, error="x"))
+    assert failure is not None
+    assert [(g.what, len(g.failures)) for g in group([failure])] == [("other", 1)]
