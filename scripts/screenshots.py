@@ -6,13 +6,9 @@ Writes: connections-list.png (mixed validation badges), demo-sandbox.png (Help â
 clients), add-connection-validated.png (a successful
 validation with its decoded claims), edit-connection-refused.png (a refused validation and why),
 server-profiles.png (a tested server profile), welcome.png (first run), config-plan.png (a file's plan),
-<<<<<<< HEAD
 preview-webhooks.png, try-success.png and try-refused.png (webhooks and the Try dialog), setup-successful.png,
-setup-username-lost.png and save-refused-explained.png (the backstage mirror). Nothing is written
-=======
-preview-webhooks.png, try-success.png and try-refused.png (webhooks and the Try dialog), health.png and
+setup-username-lost.png and save-refused-explained.png (the backstage mirror), health.png and
 validation-integration-refuses.png (the Health page, a token the integration would refuse). Nothing is written
->>>>>>> e4b578d (Screenshots of the Health page and of a validation the integration would refuse (scripts/screenshots_health.py); failures the log does not tie to anything still show (Other); expectations typed before the stored ones are read are kept; README: the Health page and token checks)
 outside OUTDIR: the app's data folder is a temporary one.
 """
 
@@ -167,11 +163,8 @@ async def render(out: Path, suffix: str) -> list[Path]:
         written += await preview_screens(window, out, suffix)
         written += await config_screens(window, out, suffix)
         written += await webhook_screens(window, sandbox, out, suffix)
-<<<<<<< HEAD
         written += await backstage_screens(window, sandbox, out, suffix)
-=======
         written += await health_screens(window, sandbox, out, suffix)
->>>>>>> e4b578d (Screenshots of the Health page and of a validation the integration would refuse (scripts/screenshots_health.py); failures the log does not tie to anything still show (Other); expectations typed before the stored ones are read are kept; README: the Health page and token checks)
     finally:
         window.close()
         await ctx.aclose()
@@ -210,21 +203,20 @@ async def webhook_screens(window: Any, sandbox: Any, out: Path, suffix: str) -> 
     return await shoot_webhooks(window, sandbox, out, suffix)
 
 
-<<<<<<< HEAD
 async def backstage_screens(window: Any, sandbox: Any, out: Path, suffix: str) -> list[Path]:
     """setup-successful.png, setup-username-lost.png, save-refused-explained.png: scripts/screenshots_backstage.py."""
     sys.path.insert(0, str(SCRIPTS_DIR))
     from screenshots_backstage import shoot_backstage
 
     return await shoot_backstage(window, sandbox, out, suffix)
-=======
+
+
 async def health_screens(window: Any, sandbox: Any, out: Path, suffix: str) -> list[Path]:
     """health.png and validation-integration-refuses.png, by scripts/screenshots_health.py."""
     sys.path.insert(0, str(SCRIPTS_DIR))
     from screenshots_health import shoot_health
 
-    return await shoot_health(window, sandbox, out, suffix)
->>>>>>> e4b578d (Screenshots of the Health page and of a validation the integration would refuse (scripts/screenshots_health.py); failures the log does not tie to anything still show (Other); expectations typed before the stored ones are read are kept; README: the Health page and token checks)
+    return await shoot_health(window, sandbox, out, suffix, fit)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,6 @@
 """The Health page and a validation the integration would refuse, for scripts/screenshots.py.
 
-``shoot_health(window, sandbox, out_dir, suffix)`` renders, with the window that script signed in to the demo
+``shoot_health(window, sandbox, out_dir, suffix, fit)`` renders, with the window that script signed in to the demo
 sandbox: health.png (checks and the server's own failures after a real failing webhook) and
 validation-integration-refuses.png (a token the recorded expectations would refuse).
 """
@@ -46,7 +46,8 @@ async def _fail_a_webhook(sandbox: Any) -> None:
     await until(lambda: len(sandbox.state.integrations.deliveries()) > before)
 
 
-async def shoot_health(window: Any, sandbox: Any, out: Path, suffix: str) -> list[Path]:
+async def shoot_health(window: Any, sandbox: Any, out: Path, suffix: str, fit: Any) -> list[Path]:
+    """``fit``: screenshots.py's way of making a connection dialog show its whole form."""
     from mmoauth_gui.ui.pages import PageName
 
     written: list[Path] = []
@@ -72,11 +73,6 @@ async def shoot_health(window: Any, sandbox: Any, out: Path, suffix: str) -> lis
     form.expect.scopes.setText("tasks.write")
     form.validate()
     await until(lambda: form.validate_panel.state in ("validated", "failed"))
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from screenshots import fit
-
     await fit(dialog)
     written.append(await grab(dialog, out / f"validation-integration-refuses{suffix}.png"))
     form.cancelled.emit()
