@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from authserver import AUDIENCE, SECRET, AuthServer
+from validation_support import FaultServer
 
 from mmoauth_gui.core.validation.expectations import Expectations
 from mmoauth_gui.core.validation.result import ValidationResult
@@ -111,3 +112,12 @@ def test_expectations_unmet_say_why_and_what_to_configure(auth: AuthServer) -> N
         "why": audience.why,
     }
     assert ValidationResult.from_json(body).expectations == result.expectations
+
+
+def test_throttling_keeps_retry_after_and_says_mattermost_does_not_cache(faults: FaultServer) -> None:
+    result = checked(faults.url + "/throttled", "any", "secret", Expectations())
+
+    assert not result.ok and result.http_status == 429 and result.retry_after == "30"
+    assert result.verification is None and result.expectations == []
+    assert any("does not cache tokens" in w and "wait 30" in w for w in result.warnings)
+    assert result.to_json()["retry_after"] == "30"
