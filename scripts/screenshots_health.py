@@ -7,7 +7,6 @@ validation-integration-refuses.png (a token the recorded expectations would refu
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 from typing import Any
@@ -16,23 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
 import httpx  # noqa: E402
-from PySide6.QtWidgets import QWidget  # noqa: E402
-
-
-async def until(condition: Any, seconds: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError("the screen did not reach the expected state")
-        await asyncio.sleep(0.05)
-
-
-async def grab(widget: QWidget, path: Path) -> Path:
-    await asyncio.sleep(0.3)  # let layouts and paints settle
-    if not widget.grab().save(str(path)):
-        raise OSError(f"could not write {path}")
-    print(path)
-    return path
+from screenshots_webhooks import grab, until  # noqa: E402  (scripts/ is on the path, as for every helper)
 
 
 async def _fail_a_webhook(sandbox: Any) -> None:
