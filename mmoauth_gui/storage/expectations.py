@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from mmoauth_gui.core.validation.expectations import Expectations
 from mmoauth_gui.storage.atomic import CorruptFileError, read_json_file, write_json_atomic
 from mmoauth_gui.storage.paths import AppPaths
+from mmoauth_gui.storage.process_lock import ProcessLock
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +27,13 @@ def token_key(token_url: str, client_id: str) -> str:
 
 
 class ExpectationStore:
-    """Read-modify-write of ``paths.expectations_file``; every write atomic. Blocking: call off the GUI thread."""
+    """Read-modify-write of ``paths.expectations_file``; every write atomic, under the lock every process of
+    the app shares. Blocking: call off the GUI thread."""
 
     def __init__(self, paths: AppPaths) -> None:
         self._path = paths.expectations_file
         self._lock = threading.RLock()
+        self._update = ProcessLock(self._path)
         self.problem: CorruptFileError | None = None
 
     def get(self, key: str) -> Expectations:
@@ -38,7 +41,7 @@ class ExpectationStore:
             return self._read().get(key, Expectations())
 
     def put(self, key: str, expectations: Expectations) -> None:
-        with self._lock:
+        with self._lock, self._update:
             entries = self._read()
             if expectations.empty:
                 if key not in entries:
