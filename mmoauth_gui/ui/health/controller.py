@@ -43,7 +43,7 @@ class HealthController(QObject):
         self._logs_readable = False
         self.timer = QTimer(self)
         self.timer.setInterval(AUTO_REFRESH_MS)
-        self.timer.timeout.connect(self.refresh_failures)
+        self.timer.timeout.connect(self._tick)
         view.run_button.clicked.connect(self.run)
         view.refresh_button.clicked.connect(self.refresh_failures)
         ctx.session_changed.connect(self._session_changed)
@@ -93,6 +93,13 @@ class HealthController(QObject):
             self._logs_readable = False
             if LOGS_NEED_ADMIN not in self.preflight.checks:
                 self.preflight.checks.append(LOGS_NEED_ADMIN)
+
+    def _tick(self) -> None:
+        """The minute's refresh, only while the page is on screen (no log reads for a hidden tab)."""
+        if self.view.isVisible():
+            self.refresh_failures()
+        else:
+            self.timer.stop()
 
     def refresh_failures(self) -> None:
         session = self.ctx.session
