@@ -32,7 +32,9 @@ def statuses(model: ChecksModel) -> dict[str, str]:
     return {f"{c.id} {c.subject}": c.status.value for c in model.rows()}
 
 
-def test_run_checks_shows_checks_failures_and_the_badge(qtbot: Any, demo_ctx: AppContext, sandbox: Sandbox) -> None:
+def test_run_checks_shows_checks_failures_and_the_badge(
+    qtbot: Any, qtmodeltester: Any, demo_ctx: AppContext, sandbox: Sandbox
+) -> None:
     before = len(sandbox.state.integrations.deliveries())
     post(sandbox, "standup today")  # the Standup digest webhook: its connection's secret is refused
     sandbox.state.integrations.wait_deliveries(before + 1)
@@ -57,6 +59,8 @@ def test_run_checks_shows_checks_failures_and_the_badge(qtbot: Any, demo_ctx: Ap
     assert rows and rows[0].about == f"Connection Standup Bot ({standup.id})"
     assert rows[0].failure.message == TOKEN_FAILED
     assert any(r.about.startswith("Webhook Standup digest") for r in rows)
+    qtmodeltester.check(page.checks_model, force_py=True)
+    qtmodeltester.check(page.failures_model, force_py=True)
     row = connections.row_of(standup.id)
     assert connections.index(row, VALIDATION).data().endswith("— 1 token failure in the last hour")
 
