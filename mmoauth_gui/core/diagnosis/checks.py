@@ -42,11 +42,3 @@ class Check:
             "hint": self.hint,
         }
 
-
-def worst(checks: list[Check]) -> CheckStatus:
-    """The status a summary shows: any failure, else any warning, else ok (unknowns do not hide an ok)."""
-    statuses = {c.status for c in checks}
-    for status in (CheckStatus.FAIL, CheckStatus.WARN, CheckStatus.OK):
-        if status in statuses:
-            return status
-    return CheckStatus.UNKNOWN
