@@ -41,4 +41,3 @@ class Check:
             "message": self.message,
             "hint": self.hint,
         }
-
