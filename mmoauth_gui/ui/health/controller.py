@@ -3,6 +3,7 @@ give the connections list its failure badge. Network work runs as tasks (``ctx.t
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -16,6 +17,7 @@ from mmoauth_gui.services.mattermost.errors import MattermostError, PermissionDe
 from mmoauth_gui.services.session import Session
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.health.view import HealthView
+from mmoauth_gui.ui.runtime.tasks import is_running
 
 BADGE_WINDOW = timedelta(hours=1)
 AUTO_REFRESH_MS = 60_000
@@ -41,6 +43,7 @@ class HealthController(QObject):
         self.preflight: Preflight | None = None
         self._feeds: dict[str, FailureFeed] = {}  # by server URL: each server's log read once, then by increments
         self._logs_readable = False
+        self._log_task: asyncio.Task[None] | None = None  # one log read at a time: the feed is not shared
         self.timer = QTimer(self)
         self.timer.setInterval(AUTO_REFRESH_MS)
         self.timer.timeout.connect(self._tick)
@@ -67,11 +70,13 @@ class HealthController(QObject):
 
     def run(self) -> None:
         session = self.ctx.session
+        if is_running(self._log_task):
+            return
         if session is None:
             self.view.status.setText("Sign in to a server first (the server bar above), then Run checks.")
             return
         self.view.status.setText(f"Checking {self._url(session)}…")
-        self.ctx.tasks.start(
+        self._log_task = self.ctx.tasks.start(
             self._run(session), owner=self.view, button=self.view.run_button, on_error=self._failed, name="health"
         )
 
@@ -103,7 +108,7 @@ class HealthController(QObject):
 
     def refresh_failures(self) -> None:
         session = self.ctx.session
-        if session is None or self.preflight is None or not self._logs_readable:
+        if session is None or self.preflight is None or not self._logs_readable or is_running(self._log_task):
             return
         feed = self._feeds.setdefault(self._url(session), FailureFeed())
 
@@ -112,7 +117,7 @@ class HealthController(QObject):
             if self.ctx.session is session:
                 self._show()
 
-        self.ctx.tasks.start(
+        self._log_task = self.ctx.tasks.start(
             again(), owner=self.view, button=self.view.refresh_button, on_error=self._failed, name="server log"
         )
 
