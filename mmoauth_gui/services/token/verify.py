@@ -84,7 +84,8 @@ async def verify_token(
     if alg.upper().startswith("HS"):
         return _status(VerificationStatus.NOT_VERIFIABLE, HMAC_REASON.format(alg=alg), **fields)
     if alg not in ASYMMETRIC_ALGS:
-        return _status(VerificationStatus.NOT_VERIFIABLE, f"The signing algorithm {alg} is not one this app checks.")
+        why = f"The signing algorithm {alg} is not one this app checks."
+        return _status(VerificationStatus.NOT_VERIFIABLE, why, **fields)
     key_issuer = issuer or token_iss
     fields["issuer"] = key_issuer or None
     if not key_issuer:
