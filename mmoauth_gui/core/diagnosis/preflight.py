@@ -186,7 +186,7 @@ def _modes(facts: ServerFacts) -> list[Check]:
     return out
 
 
-def _timeout_s(facts: ServerFacts) -> tuple[float, bool]:
+def outgoing_timeout_s(facts: ServerFacts) -> tuple[float, bool]:
     """The outgoing request deadline, and whether it was read (else the default is assumed)."""
     service = _service(facts)
     value = service.get("OutgoingIntegrationRequestsTimeout") if service is not None else None
@@ -282,7 +282,7 @@ def _internal_check(endpoint: Endpoint, resolution: Resolution | None, allowed: 
 
 
 def _latency_checks(facts: ServerFacts) -> list[Check]:
-    timeout, read = _timeout_s(facts)
+    timeout, read = outgoing_timeout_s(facts)
     assumed = "" if read else f" (the default {DEFAULT_TIMEOUT_S} s is assumed: the setting could not be read)"
     out: list[Check] = []
     for url, ms in sorted(facts.latency_ms.items()):

@@ -20,12 +20,12 @@ import httpx
 
 from mmoauth_gui.core.diagnosis.checks import Check
 from mmoauth_gui.core.diagnosis.preflight import (
-    DEFAULT_TIMEOUT_S,
     Endpoint,
     EndpointKind,
     Resolution,
     ServerFacts,
     evaluate,
+    outgoing_timeout_s,
 )
 from mmoauth_gui.core.diagnosis.server_log import Attribution
 from mmoauth_gui.core.model import Connection
@@ -93,12 +93,6 @@ async def time_token_endpoint(http: httpx.AsyncClient, url: str, deadline_s: flo
     return int((time.monotonic() - started) * 1000)
 
 
-def _timeout_of(config: Any) -> float:
-    service = config.get("ServiceSettings") if isinstance(config, dict) else None
-    value = service.get("OutgoingIntegrationRequestsTimeout") if isinstance(service, dict) else None
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else 30.0
-
-
 async def run_preflight(client: MattermostClient, *, measure_latency: bool = True) -> Preflight:
     """Every check for the server behind ``client``. Raises ``Unreachable`` / ``NotAuthenticated`` only."""
     info = await client.ping()
@@ -127,7 +121,7 @@ async def run_preflight(client: MattermostClient, *, measure_latency: bool = Tru
     resolved = await asyncio.gather(*(resolve(h) for h in sorted(hosts)))
     facts.resolutions = dict(zip(sorted(hosts), resolved, strict=True))
     if measure_latency:
-        deadline = min(_timeout_of(facts.config) + 5, LATENCY_CAP_S) if facts.config else DEFAULT_TIMEOUT_S + 5
+        deadline = min(outgoing_timeout_s(facts)[0] + 5, LATENCY_CAP_S)
         token_urls = sorted({e.url for e in facts.endpoints if e.kind is EndpointKind.TOKEN})
         timings = await asyncio.gather(*(time_token_endpoint(client.http, u, deadline) for u in token_urls))
         for url, outcome in zip(token_urls, timings, strict=True):
