@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from mmoauth_gui.core.diagnosis.untrusted import ALLOWED_UNTRUSTED_INTERNAL
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox.auth import require_user
 from mmoauth_gui.sandbox.connection_json import BodyError, decode_connection, first_rule_error, patch
@@ -17,6 +16,7 @@ from mmoauth_gui.sandbox.ids import is_valid_id, new_id, now_ms
 from mmoauth_gui.sandbox.permissions import MANAGE_OUTGOING_WEBHOOKS, MANAGE_SLASH_COMMANDS, SYSTEM_MANAGE_CONNECTIONS
 from mmoauth_gui.sandbox.records import User
 from mmoauth_gui.sandbox.router import Router
+from mmoauth_gui.sandbox.server_model.untrusted import ALLOWED_UNTRUSTED_INTERNAL
 from mmoauth_gui.sandbox.state import State
 from mmoauth_gui.sandbox.token_fetch import fetch_token
 

@@ -32,12 +32,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
-from mmoauth_gui.core.diagnosis.untrusted import ALLOWED_UNTRUSTED_INTERNAL
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox.demo_clients import DEMO_CLIENT_IDS
 from mmoauth_gui.sandbox.integrations.store import DEFAULT_CHANNELS
 from mmoauth_gui.sandbox.permissions import TEAM_ROLES, TeamRole
 from mmoauth_gui.sandbox.server_model import is_valid_http_url, refusal_on_create
+from mmoauth_gui.sandbox.server_model.untrusted import ALLOWED_UNTRUSTED_INTERNAL
 from mmoauth_gui.sandbox.state import State
 from mmoauth_gui.sandbox.token_fetch import LOOPBACK_ALLOWED, SettingError, check_setting_key
 

@@ -17,16 +17,16 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
-from mmoauth_gui.core.diagnosis.untrusted import (
+from mmoauth_gui.core.model import Connection
+from mmoauth_gui.logs import redact
+from mmoauth_gui.sandbox.server_model import GoUrlError, parse_request_uri
+from mmoauth_gui.sandbox.server_model.untrusted import (
     ADDRESS_FORBIDDEN,
     ALLOWED_UNTRUSTED_INTERNAL,
     allowed_entries,
     parse_addresses,
     refused,
 )
-from mmoauth_gui.core.model import Connection
-from mmoauth_gui.logs import redact
-from mmoauth_gui.sandbox.server_model import GoUrlError, parse_request_uri
 
 # ---- the server's rule for its own outbound requests to untrusted URLs, and the settings that steer it ----
 # Mattermost's untrusted HTTP client (server/platform/services/httpservice/httpservice.go and client.go)

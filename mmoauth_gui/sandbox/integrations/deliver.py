@@ -15,12 +15,12 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
-from mmoauth_gui.core.diagnosis.untrusted import ALLOWED_UNTRUSTED_INTERNAL
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox.ids import new_token
 from mmoauth_gui.sandbox.integrations.outbound import OutboundError, OutboundResponse, send
 from mmoauth_gui.sandbox.integrations.store import Channel, IntegrationStore, OutgoingHook, Post
 from mmoauth_gui.sandbox.records import SlashCommand, Team, User
+from mmoauth_gui.sandbox.server_model.untrusted import ALLOWED_UNTRUSTED_INTERNAL
 from mmoauth_gui.sandbox.state import State
 from mmoauth_gui.sandbox.token_fetch import FetchOutcome, fetch_token, requests_timeout
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from mmoauth_gui.core.diagnosis.untrusted import ALLOWED_UNTRUSTED_INTERNAL
 from mmoauth_gui.sandbox.auth import request_token, require_user
 from mmoauth_gui.sandbox.errors import AppError, permission_error
 from mmoauth_gui.sandbox.http_types import Request, Response
 from mmoauth_gui.sandbox.records import User
 from mmoauth_gui.sandbox.router import Router
+from mmoauth_gui.sandbox.server_model.untrusted import ALLOWED_UNTRUSTED_INTERNAL
 from mmoauth_gui.sandbox.state import State
 from mmoauth_gui.sandbox.token_fetch import (
     ENABLE_DEVELOPER,

@@ -12,9 +12,9 @@ import pytest
 from sandbox_helpers import CONNECTIONS, client, new_connection
 
 from mmoauth_gui.cli.main import main
-from mmoauth_gui.core.diagnosis.untrusted import ADDRESS_FORBIDDEN, ALLOWED_UNTRUSTED_INTERNAL
 from mmoauth_gui.sandbox import Sandbox, SeedError
 from mmoauth_gui.sandbox.server import MAX_BODY
+from mmoauth_gui.sandbox.server_model.untrusted import ADDRESS_FORBIDDEN, ALLOWED_UNTRUSTED_INTERNAL
 from mmoauth_gui.sandbox.token_fetch import forbidden_reason
 
 VALIDATE = f"{CONNECTIONS}/validate"
