@@ -230,6 +230,26 @@ def test_update_keeps_the_stored_secret_unless_a_new_one_is_given(sandbox: Any) 
     assert_clean(refused, "rotated-secret-7")
 
 
+def test_update_renames_a_password_grant_connection_keeping_its_credentials(empty_sandbox: Any) -> None:
+    sb = empty_sandbox
+    user, portal = sb.demo_user, sb.demo_client("legacy-portal")
+    conn = sb.state.add_connection(
+        "Portal",
+        portal.client_id,
+        portal.client_secret,
+        sb.token_url,
+        ["https://portal.example.com/*"],
+        "password",
+        credentials_username=user["username"],
+        credentials_password=user["password"],
+    )
+    result = cli("update", conn.id, "--server", sb.url, "--name", "Portal 2", token=sb.admin_token)
+    assert result.returncode == 0, result.stderr
+    stored = sb.state.connection(conn.id)
+    assert stored.name == "Portal 2"
+    assert (stored.credentials_username, stored.credentials_password) == (user["username"], user["password"])
+
+
 def test_update_checks_rules_and_needs_a_change(sandbox: Any, closed_port: int) -> None:
     ci = by_name(sandbox)["CI Hooks"]
     nothing = cli("update", ci.id, "--server", sandbox.url, token=sandbox.admin_token)

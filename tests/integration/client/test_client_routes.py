@@ -231,6 +231,34 @@ def test_update_with_empty_secret_keeps_the_stored_secret(empty_sandbox: Any) ->
     assert sb.state.connection(updated.id).client_secret == creds["client_secret"]
 
 
+def test_rename_of_a_stored_password_grant_connection_needs_no_retyping(empty_sandbox: Any) -> None:
+    sb = empty_sandbox
+    user = sb.demo_user
+    portal = sb.demo_client("legacy-portal")
+    sb.state.add_connection(
+        "Portal",
+        portal.client_id,
+        portal.client_secret,
+        sb.token_url,
+        ["https://portal.example.com/hook"],
+        "password",
+        credentials_username=user["username"],
+        credentials_password=user["password"],
+    )
+
+    async def scenario(c: MattermostClient) -> Any:
+        (listed,) = await c.list_connections()
+        # as read from the server: no secret, no password, the username kept
+        assert listed.client_secret == "" and listed.credentials_password == ""
+        return await c.update_connection(listed.with_changes(name="Portal renamed"))
+
+    renamed = run(scenario, sb.url, sb.admin_token)
+    stored = sb.state.connection(renamed.id)
+    assert stored.name == "Portal renamed"
+    assert (stored.credentials_username, stored.credentials_password) == (user["username"], user["password"])
+    assert stored.client_secret == portal.client_secret
+
+
 def test_update_with_a_new_secret_replaces_it(empty_sandbox: Any) -> None:
     sb = empty_sandbox
 
