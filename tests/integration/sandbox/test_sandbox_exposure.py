@@ -29,7 +29,7 @@ def _validate(sb: Sandbox) -> Any:
 @pytest.fixture
 def file_seeded(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
     seed, settings = request.param
-    with Sandbox(seed=seed, settings=settings) as sb:
+    with Sandbox(seed=seed, settings=settings, errors="developer") as sb:
         yield sb
 
 
