@@ -179,14 +179,57 @@ class NotFound(MattermostError):
 
 
 class RuleViolated(MattermostError):
-    """The server's HTTP 500 for a connection that breaks a model rule; the reason is in ``detailed_error``."""
+    """The server's HTTP 500 for a connection that breaks a model rule.
+
+    The reason is the server's ``detailed_error`` when it sends one (developer mode), else ``reasons``:
+    what the app's own check of the sent connection finds.
+    """
 
     default_advice = "Correct the connection and save again."
+
+    def __init__(self, message: str = "", *, reasons: Iterable[str] = (), **kwargs: Any) -> None:
+        self.reasons = tuple(reasons)
+        super().__init__(message, **kwargs)
 
     @property
     def headline(self) -> str:
         what = f"The server refused to {self.operation}" if self.operation else "The server refused the connection"
         return _sentence(f"{what}: it breaks a connection rule")
+
+    @property
+    def user_message(self) -> str:
+        if not self.reasons:
+            return super().user_message
+        found = " ".join(_sentence(r) for r in self.reasons)
+        checked = f"The server does not say which; the app's check of what was sent finds: {found}"
+        return f"{self.headline} {checked} {self.advice}"
+
+
+class AudienceTaken(RuleViolated):
+    """HTTP 500 on create/update because another connection already has one of the audiences (§3)."""
+
+    def __init__(self, message: str = "", *, audience: str, holder_name: str, holder_id: str, **kwargs: Any) -> None:
+        self.audience = audience
+        self.holder_name = holder_name
+        self.holder_id = holder_id
+        kwargs.setdefault(
+            "advice",
+            "Current Mattermost servers refuse an audience that another connection already has: use another "
+            f"audience URL here, or take it off “{holder_name}” first.",
+        )
+        super().__init__(message, **kwargs)
+
+    @property
+    def headline(self) -> str:
+        what = f"The server refused to {self.operation}" if self.operation else "The server refused the connection"
+        return _sentence(
+            f"{what}: the audience {self.audience} is already used by connection “{self.holder_name}” "
+            f"({self.holder_id})"
+        )
+
+    @property
+    def user_message(self) -> str:
+        return f"{self.headline} {self.advice}"
 
 
 class BadRequest(MattermostError):
