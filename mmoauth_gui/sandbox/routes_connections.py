@@ -68,11 +68,11 @@ class ConnectionRoutes:
             return
         taken = self.state.audience_taken(conn.audiences, excluding_id=conn.id)
         if taken is not None:
+            where = "SaveConnection" if action == "create" else "UpdateConnection"
             raise AppError(
                 f"{_PREFIX}.{action}_connection.app_error",
                 500,
-                f"{'Save' if action == 'create' else 'Update'}Connection: There is already an outgoing oauth connection for the provided "
-                f"audience: {taken[0]}",
+                f"{where}: There is already an outgoing oauth connection for the provided audience: {taken[0]}",
             )
 
     def _writer(self, request: Request) -> User:

@@ -48,9 +48,9 @@ class ConnectionReader(Protocol):
     async def list_connections(self, team_id: str | None = None) -> list[Connection]: ...
 
 
-def where_to_look(error: MattermostError, action: Action) -> str:
+def where_to_look_for(action: Action, request_id: str = "") -> str:
     """The server log line (and request id) that holds the reason, and the setting that would show it."""
-    request = f" with request_id {error.request_id}" if error.request_id else ""
+    request = f" with request_id {request_id}" if request_id else ""
     return (
         f"The reason is in the server's log: look for “{LOG_MESSAGES[action]}”{request}. A server with "
         "ServiceSettings.EnableDeveloper = true sends it back (detailed_error); production servers do not."
@@ -81,7 +81,9 @@ def _patched(stored: Connection, sent: Connection) -> Connection:
 
 def _unknown(error: MattermostError, action: Action, checked: str) -> ServerError:
     hidden = f"{HARDENED_NOTE} " if not error.error_id else ""
-    return ServerError(error.message, **_fields(error), advice=f"{hidden}{checked} {where_to_look(error, action)}")
+    return ServerError(
+        error.message, **_fields(error), advice=f"{hidden}{checked} {where_to_look_for(action, error.request_id)}"
+    )
 
 
 async def explain_refusal(
