@@ -87,6 +87,7 @@ def _log(sb: Sandbox) -> list[dict[str, object]]:
 
 def test_listing_follows_the_permission_rules_and_pages(hooks_sandbox: Sandbox, admin: httpx.Client) -> None:
     sb = hooks_sandbox
+    sb.errors = "developer"  # the 403 names the permission in detailed_error
     eng = _team(sb, "eng")
     hooks = admin.get("/api/v4/hooks/outgoing", params={"team_id": eng}).json()
     assert sorted(h["display_name"] for h in hooks) == ["Form hook", "Notifier"]
@@ -170,6 +171,7 @@ def test_an_integration_refusal_is_failed_resp_with_its_body(
     hooks_sandbox: Sandbox, admin: httpx.Client, recorder: Recorder
 ) -> None:
     recorder.status = 403
+    hooks_sandbox.errors = "developer"  # the integration's body travels in detailed_error
     answer = admin.post(
         "/api/v4/commands/execute",
         json={"channel_id": _channel(hooks_sandbox, "eng", "town-square"), "command": "/deploy"},
