@@ -110,7 +110,7 @@ class AppError(Exception):
 
 def permission_error(user_id: str, *permissions: str) -> AppError:
     """What ``c.SetPermissionError`` answers: 403 naming the user and the permissions missing."""
-    return AppError("api.context.permissions.app_error", 403, f"userId={user_id}, permission={' '.join(permissions)}")
+    return AppError("api.context.permissions.app_error", 403, f"userId={user_id}, permission={','.join(permissions)}")
 
 
 def session_expired(detail: str = "UserRequired") -> AppError:

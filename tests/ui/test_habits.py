@@ -103,6 +103,8 @@ def test_duplicate_starts_a_new_connection_without_the_secret(
     assert not form.save_button.isEnabled()  # the secret must be typed again
     reports = next(c for c in sandbox.demo_clients if c["client_id"] == "reports-bot")
     qtbot.keyClicks(form.client_secret.edit, reports["client_secret"])
+    form.audiences.clear()  # current servers refuse an audience another connection already has
+    qtbot.keyClicks(form.audiences, "https://reports-copy.example.com/*")
 
     sandbox.latency_ms = 300  # long enough to see the busy state
     form.save()

@@ -28,7 +28,7 @@ VALIDATE_502_ADVICE = (
     "the server can resolve and connect to it — firewall, proxy, and the server's trust of its TLS certificate."
 )
 
-_PERMISSION_RE = re.compile(r"permission=([A-Za-z0-9_ ]+)")
+_PERMISSION_RE = re.compile(r"permission=([A-Za-z0-9_, ]+)")
 _NOT_FOUND_RE = re.compile(r"(?i)not found|no rows in result set")
 
 
@@ -346,7 +346,7 @@ def _permission_error(
     message: str, detailed: str, *, listing: bool, commands: bool, fields: dict[str, Any]
 ) -> PermissionDenied:
     found = _PERMISSION_RE.search(detailed)
-    permission = " ".join(found.group(1).split()) if found else ""
+    permission = " ".join(found.group(1).replace(",", " ").split()) if found else ""
     if listing:
         advice = (
             f"Listing connections needs the system permission {CONNECTIONS_PERMISSION}, or "

@@ -131,6 +131,7 @@ def test_edit_keeps_the_masked_secret(qtbot: Any, page: ConnectionsController, s
 def test_refused_validation_shows_its_reason_and_editing_credentials_resets_it(
     qtbot: Any, page: ConnectionsController, sandbox: Sandbox
 ) -> None:
+    sandbox.errors = "developer"  # a server that sends its reason: the form shows it
     select(page, "Standup Bot")  # stored with a secret the token endpoint does not know
     dialog = page.edit_selected()
     assert dialog is not None
