@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 import pytest
+from support.sandboxes import add_password_grant_connection
 
 from mmoauth_gui.core.model import Connection
 
@@ -232,17 +233,8 @@ def test_update_keeps_the_stored_secret_unless_a_new_one_is_given(sandbox: Any) 
 
 def test_update_renames_a_password_grant_connection_keeping_its_credentials(empty_sandbox: Any) -> None:
     sb = empty_sandbox
-    user, portal = sb.demo_user, sb.demo_client("legacy-portal")
-    conn = sb.state.add_connection(
-        "Portal",
-        portal.client_id,
-        portal.client_secret,
-        sb.token_url,
-        ["https://portal.example.com/*"],
-        "password",
-        credentials_username=user["username"],
-        credentials_password=user["password"],
-    )
+    user = sb.demo_user
+    conn = add_password_grant_connection(sb, "Portal", "https://portal.example.com/*")
     result = cli("update", conn.id, "--server", sb.url, "--name", "Portal 2", token=sb.admin_token)
     assert result.returncode == 0, result.stderr
     stored = sb.state.connection(conn.id)

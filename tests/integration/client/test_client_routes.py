@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from support.sandboxes import add_password_grant_connection
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.services.http import make_http_client
@@ -235,16 +236,7 @@ def test_rename_of_a_stored_password_grant_connection_needs_no_retyping(empty_sa
     sb = empty_sandbox
     user = sb.demo_user
     portal = sb.demo_client("legacy-portal")
-    sb.state.add_connection(
-        "Portal",
-        portal.client_id,
-        portal.client_secret,
-        sb.token_url,
-        ["https://portal.example.com/hook"],
-        "password",
-        credentials_username=user["username"],
-        credentials_password=user["password"],
-    )
+    add_password_grant_connection(sb, "Portal", "https://portal.example.com/hook")
 
     async def scenario(c: MattermostClient) -> Any:
         (listed,) = await c.list_connections()
