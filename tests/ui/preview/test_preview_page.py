@@ -243,7 +243,7 @@ def test_a_team_that_cannot_be_read_is_shown_without_losing_the_rest(
     problems = page.problems.accessibleDescription()
     assert "Customer Support: Could not list the team's slash commands (HTTP 403)" in problems
     assert "manage_own_slash_commands" in problems
-    assert "Engineering: 7 commands came back without a URL" in problems
+    # current servers leave the others' commands out for this user (docs/MATTERMOST.md D.1): only its own come
     assert set(shown(page)) == {"standup", "weather"}  # Engineering's commands still shown
     support = page.team_combo.findText("Customer Support (could not be read)")
     assert support > 0
