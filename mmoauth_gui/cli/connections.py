@@ -184,22 +184,25 @@ def _create(args: argparse.Namespace) -> int:
 
 
 async def _create_async(args: argparse.Namespace, access: ServerAccess, conn: Connection) -> int:
-    from mmoauth_gui.services.connection_readback import lost_username, lost_username_warning, store_credentials
+    from mmoauth_gui.services.password_grant import restore_credentials, username_survived
 
     async with connect(access) as client:
         team_id = await resolve_team_id(client, access.team)
         created = await client.create_connection(conn, team_id)
-        if await lost_username(client, conn, created, team_id):
-            print(f"warning: {lost_username_warning(created, conn.credentials_username)}", file=sys.stderr)
+        username = conn.credentials_username
+        if conn.uses_password_grant and not await username_survived(client, created, username, team_id):
+            print(
+                f"warning: the server stored connection “{created.name}” without its username {username!r} (some "
+                "servers leave the password-grant credentials out when creating); its token request will fail.",
+                file=sys.stderr,
+            )
             if args.fix_credentials:
-                created = await store_credentials(
-                    client, created, conn.credentials_username, conn.credentials_password, team_id
-                )
+                created = await restore_credentials(client, created, username, conn.credentials_password, team_id)
                 print("warning: fixed: the username and password are now stored.", file=sys.stderr)
             else:
                 print(
-                    f"  mmoauth-gui connections update {created.id} --username {conn.credentials_username} "
-                    f"--new-password   (password from {PASSWORD_ENV}), or create with --fix-credentials",
+                    f"  fix: mmoauth-gui connections update {created.id} --username {username} --new-password "
+                    f"(password from {PASSWORD_ENV}), or create with --fix-credentials",
                     file=sys.stderr,
                 )
     if args.json:
