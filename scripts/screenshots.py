@@ -2,10 +2,13 @@
 
     python scripts/screenshots.py OUTDIR [--dark]
 
-Writes: connections-list.png (mixed validation badges), add-connection-validated.png (a successful
+Writes: connections-list.png (mixed validation badges), demo-sandbox.png (Help › Demo sandbox: this run's demo
+clients), add-connection-validated.png (a successful
 validation with its decoded claims), edit-connection-refused.png (a refused validation and why),
 server-profiles.png (a tested server profile), welcome.png (first run), config-plan.png (a file's plan),
-preview-webhooks.png, try-success.png and try-refused.png (webhooks and the Try dialog). Nothing is written
+preview-webhooks.png, try-success.png and try-refused.png (webhooks and the Try dialog), setup-successful.png,
+setup-username-lost.png and save-refused-explained.png (the backstage mirror), health.png and
+validation-integration-refuses.png (the Health page, a token the integration would refuse). Nothing is written
 outside OUTDIR: the app's data folder is a temporary one.
 """
 
@@ -26,7 +29,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
 import qasync  # noqa: E402
-from PySide6.QtGui import QColor, QPalette  # noqa: E402
+from PySide6.QtGui import QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 
@@ -66,29 +69,10 @@ async def fit(dialog: Any) -> None:
 
 
 def dark_palette() -> QPalette:
-    palette = QPalette()
-    roles = {
-        QPalette.ColorRole.Window: "#202124",
-        QPalette.ColorRole.WindowText: "#e8eaed",
-        QPalette.ColorRole.Base: "#171717",
-        QPalette.ColorRole.AlternateBase: "#26282b",
-        QPalette.ColorRole.Text: "#e8eaed",
-        QPalette.ColorRole.Button: "#2d2f33",
-        QPalette.ColorRole.ButtonText: "#e8eaed",
-        QPalette.ColorRole.Highlight: "#3d6bd6",
-        QPalette.ColorRole.HighlightedText: "#ffffff",
-        QPalette.ColorRole.ToolTipBase: "#2d2f33",
-        QPalette.ColorRole.ToolTipText: "#e8eaed",
-        QPalette.ColorRole.PlaceholderText: "#9aa0a6",
-        QPalette.ColorRole.Mid: "#5f6368",
-        QPalette.ColorRole.Link: "#8ab4ff",
-    }
-    for role, color in roles.items():
-        palette.setColor(role, QColor(color))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#7f8388"))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#7f8388"))
-    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#7f8388"))
-    return palette
+    """The app's own View › Theme › Dark."""
+    from mmoauth_gui.ui.kit.theme import Theme, theme_palette
+
+    return theme_palette(Theme.DARK)
 
 
 async def render(out: Path, suffix: str) -> list[Path]:
@@ -117,13 +101,18 @@ async def render(out: Path, suffix: str) -> list[Path]:
         await wait_for(lambda: view.model.rowCount() == 8 and not controller.loading, "the demo connections")
         sandbox = ctx.demo_sandbox
         controller.validate_all()
+        password_grant = sum(c.uses_password_grant for c in view.model.connections())  # checked one by one
         await wait_for(
-            lambda: not controller.bulk_running() and view.model.badge_counts().get("unchecked", 0) == 0, "validate all"
+            lambda: not controller.bulk_running() and view.model.badge_counts().get("unchecked", 0) <= password_grant,
+            "validate all",
         )
         standup = next(c for c in view.model.connections() if c.name == "Standup Bot")
         controller.select(standup.id)
         await asyncio.sleep(0.2)
         written.append(await save(window, out, f"connections-list{suffix}.png"))
+        credentials = window.show_demo_credentials()  # Help › Demo sandbox
+        written.append(await save(credentials, out, f"demo-sandbox{suffix}.png"))
+        credentials.close()
 
         dialog = controller.add()
         assert dialog is not None
@@ -174,6 +163,8 @@ async def render(out: Path, suffix: str) -> list[Path]:
         written += await preview_screens(window, out, suffix)
         written += await config_screens(window, out, suffix)
         written += await webhook_screens(window, sandbox, out, suffix)
+        written += await backstage_screens(window, sandbox, out, suffix)
+        written += await health_screens(window, sandbox, out, suffix)
     finally:
         window.close()
         await ctx.aclose()
@@ -210,6 +201,22 @@ async def webhook_screens(window: Any, sandbox: Any, out: Path, suffix: str) -> 
     from screenshots_webhooks import shoot_webhooks
 
     return await shoot_webhooks(window, sandbox, out, suffix)
+
+
+async def backstage_screens(window: Any, sandbox: Any, out: Path, suffix: str) -> list[Path]:
+    """setup-successful.png, setup-username-lost.png, save-refused-explained.png: scripts/screenshots_backstage.py."""
+    sys.path.insert(0, str(SCRIPTS_DIR))
+    from screenshots_backstage import shoot_backstage
+
+    return await shoot_backstage(window, sandbox, out, suffix)
+
+
+async def health_screens(window: Any, sandbox: Any, out: Path, suffix: str) -> list[Path]:
+    """health.png and validation-integration-refuses.png, by scripts/screenshots_health.py."""
+    sys.path.insert(0, str(SCRIPTS_DIR))
+    from screenshots_health import shoot_health
+
+    return await shoot_health(window, sandbox, out, suffix, fit)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,7 @@
 """A real OAuth 2.0 authorization server on loopback, built on Authlib, for the validation tests.
 
-It issues RFC 9068 JWT access tokens through the client-credentials and password grants. Clients:
+It issues RFC 9068 JWT access tokens (RS256, key id in the header, keys published at the ``jwks_uri`` its
+RFC 8414 metadata names) through the client-credentials and password grants. Clients:
 
 - ``post-client``: form authentication only (client_secret_post), the way Mattermost asks;
 - ``basic-client``: HTTP Basic only (client_secret_basic) — Mattermost would fail with it;
@@ -37,6 +38,8 @@ BASIC = "client_secret_basic"
 SECRET = "s3cr+t/with:odd% chars"
 PASSWORD = "pa ss+word/%:"
 TOKEN_PATH = "/oauth/token"
+JWKS_PATH = "/oauth/jwks.json"
+AUDIENCE = "https://integration.example.com/"
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -167,7 +170,7 @@ class JwtAccessTokens(JWTBearerTokenGenerator):  # type: ignore[misc]
         return self._key
 
     def get_audiences(self, client: Client, user: Any, scope: str) -> str:
-        return "https://integration.example.com/"
+        return AUDIENCE
 
 
 class AuthServer(LoopbackServer):
@@ -178,7 +181,10 @@ class AuthServer(LoopbackServer):
         self.clients = default_clients()
         self.users = {"alice": User("alice", PASSWORD)}
         self.requests: list[dict[str, Any]] = []
-        self._tokens = JwtAccessTokens("", RSAKey.generate_key(2048, private=True))
+        key = RSAKey.generate_key(2048, private=True)
+        key.ensure_kid()
+        self.signing_key = key
+        self._tokens = JwtAccessTokens("", key)
         super().__init__(self._build_app(), ssl_context=ssl_context)
         self._tokens.issuer = self.url
         self.issuer = self.url
@@ -216,6 +222,11 @@ class AuthServer(LoopbackServer):
                 if self.password_grant
                 else ["client_credentials"],
                 token_endpoint_auth_methods_supported=[BASIC, POST],
+                jwks_uri=self.url + JWKS_PATH,
             )
+
+        @app.get(JWKS_PATH)
+        def jwks() -> Any:
+            return jsonify(keys=[self.signing_key.as_dict(private=False)])
 
         return app

@@ -19,6 +19,7 @@ from mmoauth_gui.cli.support import Exit, fail, print_json
 from mmoauth_gui.core.config.document import document_from_connections, render_document
 from mmoauth_gui.core.config.parse import ParseResult, parse_config
 from mmoauth_gui.core.config.plan import Action, Change, Plan
+from mmoauth_gui.core.plural import counted
 from mmoauth_gui.services.config_apply import (
     ApplyReport,
     NeededSecret,
@@ -87,7 +88,7 @@ def _export(args: argparse.Namespace) -> int:
                 write_atomic(Path(args.out), text, mode=0o644)
             except OSError as exc:
                 fail(f"Cannot write {args.out}: {exc.strerror or exc}.", Exit.USAGE)
-            print(f"Wrote {len(connections)} connection(s) to {args.out}.", file=sys.stderr)
+            print(f"Wrote {counted(len(connections), 'connection')} to {args.out}.", file=sys.stderr)
         else:
             sys.stdout.write(text)
         return int(Exit.OK)
@@ -112,7 +113,9 @@ def read_file(path: str) -> ParseResult:
     if result.unreadable:
         fail(f"{path} could not be read as a connections file.", Exit.USAGE)
     if result.errors:
-        fail(f"{path}: {len(result.errors)} error(s); nothing was compared with the server.", Exit.CHECK_FAILED)
+        fail(
+            f"{path}: {counted(len(result.errors), 'error')}; nothing was compared with the server.", Exit.CHECK_FAILED
+        )
     return result
 
 
@@ -222,7 +225,7 @@ def _apply(args: argparse.Namespace) -> int:
                 print_plan(plan, access.url)
             if not args.yes:
                 answer = await asyncio.to_thread(
-                    input, f"Apply these {len(plan.changes)} change(s) to {access.url}? [y/N] "
+                    input, f"Apply {counted(len(plan.changes), 'change')} to {access.url}? [y/N] "
                 )
                 if answer.strip().lower() not in ("y", "yes"):
                     print("Nothing applied.", file=sys.stderr)
@@ -280,8 +283,8 @@ def print_report(report: ApplyReport) -> None:
         print(line)
     applied = len(report.of(StepState.APPLIED))
     if report.ok:
-        print(f"Applied {applied} change(s).")
+        print(f"Applied {counted(applied, 'change')}.")
     elif report.cancelled:
-        print(f"Cancelled after {applied} of {len(report.steps)} change(s).")
+        print(f"Cancelled after {applied} of {counted(len(report.steps), 'change')}.")
     else:
-        print(f"Stopped at the first failure: {applied} of {len(report.steps)} change(s) applied.")
+        print(f"Stopped at the first failure: {applied} of {counted(len(report.steps), 'change')} applied.")

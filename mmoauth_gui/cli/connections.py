@@ -72,6 +72,11 @@ def register(subparsers: Any) -> None:
         f"standard input; for the password grant the password from {PASSWORD_ENV} or the next line.",
     )
     add_connection_flags(create, required=True)
+    create.add_argument(
+        "--fix-credentials",
+        action="store_true",
+        help="password grant: if the read-back shows the server dropped the username, store it with an update",
+    )
     create.set_defaults(func=_create)
 
     update = actions.add_parser(
@@ -113,6 +118,8 @@ def register(subparsers: Any) -> None:
         "validate",
         parents=[common],
         help="ask the server to get a token with stored connections (exit 1 when any is refused)",
+        description="The server fills in a stored connection's client secret but never its password: for "
+        f"password-grant connections the password comes from {PASSWORD_ENV} or standard input.",
     )
     validate.add_argument("ids", metavar="ID", nargs="*")
     validate.add_argument("--all", action="store_true", help="validate every connection on the server")
@@ -177,9 +184,27 @@ def _create(args: argparse.Namespace) -> int:
 
 
 async def _create_async(args: argparse.Namespace, access: ServerAccess, conn: Connection) -> int:
+    from mmoauth_gui.services.password_grant import restore_credentials, username_survived
+
     async with connect(access) as client:
         team_id = await resolve_team_id(client, access.team)
         created = await client.create_connection(conn, team_id)
+        username = conn.credentials_username
+        if conn.uses_password_grant and not await username_survived(client, created, username, team_id):
+            print(
+                f"warning: the server stored connection “{created.name}” without its username {username!r} (some "
+                "servers leave the password-grant credentials out when creating); its token request will fail.",
+                file=sys.stderr,
+            )
+            if args.fix_credentials:
+                created = await restore_credentials(client, created, username, conn.credentials_password, team_id)
+                print("warning: fixed: the username and password are now stored.", file=sys.stderr)
+            else:
+                print(
+                    f"  fix: mmoauth-gui connections update {created.id} --username {username} --new-password "
+                    f"(password from {PASSWORD_ENV}), or create with --fix-credentials",
+                    file=sys.stderr,
+                )
     if args.json:
         print_json(created.public_dict())
     else:
@@ -304,7 +329,14 @@ async def _validate_async(args: argparse.Namespace, access: ServerAccess) -> int
         connections = await _connections_to_validate(client, args, team_id)
         limit = asyncio.Semaphore(VALIDATE_CONCURRENCY)
 
+        password = ""
+        if any(c.uses_password_grant for c in connections):
+            # The server fills in the stored client secret only, never the password (docs/MATTERMOST.md C.2).
+            password = read_secret(PASSWORD_ENV, "Password for the password-grant connections", required=False)
+
         async def one(conn: Connection) -> Any:
+            if conn.uses_password_grant and password:
+                conn = conn.with_changes(credentials_password=password)
             async with limit:
                 return await validate_stored_on_server(client, conn, team_id=team_id)
 

@@ -40,7 +40,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     if not with_commands:  # opening the GUI: importing every command would only slow the first window
         parser.set_defaults(command=None)
         return parser
-    from mmoauth_gui.cli import config, connections, preview, sandbox, tryit, validate
+    from mmoauth_gui.cli import config, connections, doctor, preview, sandbox, tryit, validate
     from mmoauth_gui.cli.drafts import parser as drafts
 
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -52,6 +52,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         drafts.register,
         config.register,
         tryit.register,
+        doctor.register,
     ):
         register(subparsers)
     return parser

@@ -22,6 +22,7 @@ from mmoauth_gui.cli.server_access import (
 from mmoauth_gui.cli.support import Exit, fail, print_json
 from mmoauth_gui.cli.terminal import raw_stderr, safe_text
 from mmoauth_gui.core.model import Connection, IntegrationKind
+from mmoauth_gui.core.plural import counted
 from mmoauth_gui.core.preview.build import Preview, PreviewRow, Status
 from mmoauth_gui.core.preview.report import preview_csv, preview_document, preview_warnings, sync_problems
 from mmoauth_gui.core.preview.snapshot import SyncResult
@@ -84,14 +85,14 @@ def handle(args: argparse.Namespace) -> int:
             preview_document(result, preview, rows, team_id=team_id, offline=args.offline, drafts_applied=applied)
         )
     elif args.csv:
-        sys.stdout.write(preview_csv(preview, rows))
+        sys.stdout.write(preview_csv(preview, rows, result))
         _report_problems(result, team_id)
     else:
         _print_table(result, preview, rows, team_id, applied, args.offline)
     if args.strict:
         bad = [r for r in rows if r.status in (Status.AMBIGUOUS, Status.MISMATCH)]
         if bad:
-            print(f"mmoauth-gui: {len(bad)} command(s) ambiguous or mismatched (--strict).", file=sys.stderr)
+            print(f"mmoauth-gui: {counted(len(bad), 'command')} ambiguous or mismatched (--strict).", file=sys.stderr)
             return int(Exit.CHECK_FAILED)
     return int(Exit.OK)
 
@@ -222,7 +223,9 @@ def _print_table(
 ) -> None:
     source = f"cached {result.age_text()}" if offline else "just synced"
     hooks = sum(1 for r in rows if r.kind is IntegrationKind.WEBHOOK)
-    what = f"{len(rows) - hooks} command(s), {hooks} webhook callback(s)" if hooks else f"{len(rows)} command(s)"
+    what = counted(len(rows) - hooks, "command")
+    if hooks:
+        what += ", " + counted(hooks, "webhook callback")
     print(f"{result.server_url} — {what}, {source}")
     if applied:
         print("As if these drafts were saved: " + ", ".join(f"“{d['name']}”" for d in applied))

@@ -14,7 +14,9 @@ import threading
 from types import FrameType
 
 from mmoauth_gui.cli.support import Exit, fail
+from mmoauth_gui.sandbox.errors import ERROR_MODES
 from mmoauth_gui.sandbox.server_model import DEFAULT_AUDIENCE_RULE, AudienceRule
+from mmoauth_gui.sandbox.state import DUPLICATE_AUDIENCES, LICENCES
 from mmoauth_gui.sandbox.token_fetch import SettingError, parse_setting
 
 
@@ -72,6 +74,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="which connection answers a URL several connections match (the real server's choice is closed code): "
         "the oldest (default, the sandbox's own choice), the newest, or the one with the longest matching audience",
     )
+    parser.add_argument(
+        "--errors",
+        choices=ERROR_MODES,
+        default="production",
+        help="what an error body keeps: production (no detailed_error, as a real server), developer (with it), "
+        'hardened (every 5xx: id "", "Internal Server Error", status 500)',
+    )
+    parser.add_argument(
+        "--duplicate-audiences",
+        choices=DUPLICATE_AUDIENCES,
+        default="reject",
+        help="reject (current servers: an audience another connection has is refused) or allow (older servers)",
+    )
+    parser.add_argument(
+        "--licence",
+        choices=LICENCES,
+        default="enterprise",
+        help="the licence's SKU: only enterprise passes the server's gate (advanced, professional, none: 501)",
+    )
     parser.add_argument("--latency-ms", type=int, default=0, metavar="N", help="delay every API response by N ms")
     parser.add_argument(
         "--faults",
@@ -122,6 +143,9 @@ def run(args: argparse.Namespace) -> int:
             port=args.port,
             settings=settings,
             audience_rule=args.audience_rule,
+            errors=args.errors,
+            licence=args.licence,
+            duplicate_audiences=args.duplicate_audiences,
         )
     except SeedError as exc:
         fail(f"{exc}.", Exit.USAGE)

@@ -2,7 +2,8 @@
 
 The client secret comes from ``MMOAUTH_CLIENT_SECRET`` or the first line of standard input, the password
 (password grant) from ``MMOAUTH_PASSWORD`` or the next line; never from the command line. Exit 0 when a
-token was obtained, 1 when not (whatever the reason), 2 for a usage error.
+token was obtained and the integration would accept it, 1 when not (no token, a failed signature, an unmet
+``--expect-*``), 2 for a usage error.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from mmoauth_gui.cli.connection_flags import read_client_secrets
 from mmoauth_gui.cli.support import CLIENT_SECRET_ENV, PASSWORD_ENV, Exit, add_json_flag, fail, print_json
 from mmoauth_gui.core.model import GrantType
 from mmoauth_gui.core.validation import hints as hints
+from mmoauth_gui.core.validation.expectations import Expectations
 from mmoauth_gui.core.validation.jwt_inspect import format_duration
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.http import DEFAULT_TIMEOUT, make_http_client, ssl_context
 from mmoauth_gui.services.token.client import AuthChoice, TokenRequest, request_token
 from mmoauth_gui.services.token.discovery import HTTP_ENDPOINT_WARNING, DiscoveryResult, discover
+from mmoauth_gui.services.token.verify import check_as_integration
 
 WIDTH = 100
 AUTH_WORDS = {
@@ -38,7 +41,9 @@ def register(subparsers: Any) -> None:
         description="Request a token from an OAuth token URL exactly as Mattermost does (form POST with "
         "grant_type, client_id and client_secret) and explain the outcome. The client secret comes from "
         f"{CLIENT_SECRET_ENV} or standard input, the password from {PASSWORD_ENV} or the next line of it. "
-        "Exit status: 0 token obtained, 1 not obtained, 2 usage error.",
+        "A JWT access token is verified against its issuer's published keys and checked against the "
+        "--expect-* options. Exit status: 0 token obtained and acceptable, 1 not obtained, signature failed or "
+        "an expectation unmet, 2 usage error.",
     )
     parser.add_argument("--token-url", metavar="URL", help="the connection's OAuth Token URL")
     parser.add_argument("--client-id", metavar="ID", required=True, help="the connection's Client ID")
@@ -67,6 +72,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--reveal-token", action="store_true", help="print the access token itself (it is masked otherwise)"
     )
+    parser.add_argument(
+        "--expect-audience", metavar="URL", default="", help="the audience the integration checks (aud claim)"
+    )
+    parser.add_argument(
+        "--expect-scope", metavar="S", action="append", default=[], help="a scope the integration needs (repeatable)"
+    )
+    parser.add_argument("--expect-issuer", metavar="URL", default="", help="the issuer the integration trusts (iss)")
     add_json_flag(parser)
     parser.set_defaults(func=handle)
 
@@ -100,7 +112,7 @@ def handle(args: argparse.Namespace) -> int:
         print_json(body)
     else:
         sys.stdout.write(render(result, discovery, reveal=args.reveal_token))
-    return Exit.OK if result.ok else Exit.CHECK_FAILED
+    return Exit.OK if result.ok and not result.integration_would_refuse else Exit.CHECK_FAILED
 
 
 async def _validate(
@@ -136,6 +148,8 @@ async def _validate(
             timeout=args.timeout,
         )
         result = await request_token(http, request)
+        expect = Expectations(args.expect_audience.strip(), tuple(args.expect_scope), args.expect_issuer.strip())
+        result = await check_as_integration(http, result, expect, timeout_s=args.timeout)
         return result.adding_warnings(*extra), discovery
 
 
@@ -161,6 +175,29 @@ def _claim_value(name: str, value: Any, result: ValidationResult) -> str:
         left = result.jwt_time_left_s
         return f"{date} ({'expires in ' + format_duration(left) if left > 0 else 'expired'})"
     return date
+
+
+VERIFICATION_WORDS = {
+    "verified": "signature verified",
+    "failed": "VERIFICATION FAILED",
+    "not_verifiable": "cannot be verified",
+    "not_jwt": "opaque token",
+}
+
+
+def _integration_lines(result: ValidationResult) -> list[str]:
+    """The token as the integration will see it: the signature check and each expectation."""
+    lines: list[str] = []
+    if result.verification is not None:
+        v = result.verification
+        lines += _wrap("Signature:", f"{VERIFICATION_WORDS.get(v.status, v.status)} — {v.reason}")
+    for c in result.expectations:
+        mark = {True: "met", False: "NOT MET", None: "unknown"}[c.ok]
+        text = f"{c.what} {c.expected}: {mark}" + (f" — {c.why}" if c.why else "")
+        lines += _wrap("Expected:", text)
+    if result.integration_would_refuse:
+        lines += _wrap("Verdict:", "the integration would refuse this token.")
+    return lines
 
 
 def render(result: ValidationResult, discovery: DiscoveryResult | None = None, *, reveal: bool = False) -> str:
@@ -210,8 +247,14 @@ def render(result: ValidationResult, discovery: DiscoveryResult | None = None, *
         lines.append("  Warnings:")
         for warning in result.warnings:
             lines += _fill(warning, "    - ", "      ")
+    lines += _integration_lines(result)
     if result.claims:
-        lines.append("  Access token claims (decoded for inspection only, the signature was NOT verified):")
+        verified = result.verification is not None and result.verification.status == "verified"
+        lines.append(
+            "  Access token claims (signature verified):"
+            if verified
+            else "  Access token claims (decoded for inspection only, the signature was NOT verified):"
+        )
         for name, value in result.claims.items():
             lines += _fill(f"{name}: {_claim_value(name, value, result)}", "    ", "      ")
     elif result.jwt_note and result.ok:

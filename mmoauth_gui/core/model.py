@@ -123,9 +123,16 @@ class Connection:
         return body
 
     def update_payload(self) -> dict[str, Any]:
-        """Body of ``PUT …/{id}``: the server applies only non-empty fields, so an empty secret keeps it."""
+        """Body of ``PUT …/{id}``: the server applies only non-empty fields, so an empty secret keeps it.
+
+        The credentials are the exception: the server applies them whenever present, even as ``""``, which
+        erases a stored password (docs/MATTERMOST.md, Appendix C.1). An empty one is left out to keep it.
+        """
         body = self.create_payload()
         body["id"] = self.id
+        for key in ("credentials_username", "credentials_password"):
+            if not body.get(key):
+                body.pop(key, None)
         return body
 
     def validate_payload(self) -> dict[str, Any]:

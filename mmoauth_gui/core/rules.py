@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from mmoauth_gui.core.audience import AudienceIndex, UrlSet, audience_prefix, is_wildcard
 from mmoauth_gui.core.model import Connection, GrantType
+from mmoauth_gui.core.request_uri import http_url_error, parse_request_uri
 
 NAME_MAX = 64
 CLIENT_ID_MAX = 255
@@ -81,43 +82,105 @@ def _length_problems(field: str, value: str, maximum: int, required_message: str
     return []
 
 
+def _scheme_problem(url: str, what: str) -> str | None:
+    """Why ``url`` does not start the way the server requires (lowercase ``http://``/``https://``), or None."""
+    if url.startswith("http://") or url.startswith("https://"):
+        return None
+    lowered = url.lower()
+    if lowered.startswith("http://") or lowered.startswith("https://"):
+        return f"{what} must start with lowercase http:// or https:// — Mattermost is case-sensitive here."
+    if "://" in url:
+        return f"{what} must use http:// or https://, not {url.split('://', 1)[0]}://."
+    return f"{what} must start with http:// or https://."
+
+
 def url_problems(url: str, what: str) -> list[str]:
-    """Why ``url`` is not a URL Mattermost accepts (lowercase http(s) scheme, parses, has a host)."""
-    problems: list[str] = []
-    if not (url.startswith("http://") or url.startswith("https://")):
-        lowered = url.lower()
-        if lowered.startswith("http://") or lowered.startswith("https://"):
-            problems.append(
-                f"{what} must start with lowercase http:// or https:// — Mattermost is case-sensitive here."
-            )
-        elif "://" in url:
-            scheme = url.split("://", 1)[0]
-            problems.append(f"{what} must use http:// or https://, not {scheme}://.")
-        else:
-            problems.append(f"{what} must start with http:// or https://.")
-        return problems
+    """Why ``url`` is not a URL a request can go to (lowercase http(s) scheme, parses, a host, a real port).
+
+    Stricter than the server's rule: for the URLs the app itself calls. A connection's URLs are checked
+    with the server's own rule by ``connection_url_problems``.
+    """
+    scheme = _scheme_problem(url, what)
+    if scheme is not None:
+        return [scheme]
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
-        problems.append(f"{what} contains a control character.")
-        return problems
+        return [f"{what} contains a control character."]
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
         reason = str(exc)
         if "Port" in reason or "port" in reason:
-            problems.append(f"{what} has a port that is not a number between 0 and 65535.")
-        else:
-            problems.append(f"{what} is not a valid URL ({reason}).")
-        return problems
+            return [f"{what} has a port that is not a number between 0 and 65535."]
+        return [f"{what} is not a valid URL ({reason})."]
     del port
-    host = parts.hostname or ""
-    if not parts.netloc or not host:
-        problems.append(f"{what} has no host name after the scheme.")
-    elif any(ch.isspace() for ch in parts.netloc):
-        problems.append(f"{what} has a space in its host name.")
+    if not parts.netloc or not parts.hostname:
+        return [f"{what} has no host name after the scheme."]
+    if any(ch.isspace() for ch in parts.netloc):
+        return [f"{what} has a space in its host name."]
+    if any(ch.isspace() for ch in url):
+        return [f"{what} contains a space; encode it as %20."]
+    return []
+
+
+def _go_refusal(reason: str, what: str) -> str:
+    """Go's reason for refusing a URL, in words an admin can act on."""
+    if "control character" in reason:
+        return f"{what} contains a control character (a tab, a line break, …)."
+    if reason.startswith("invalid URL escape"):
+        escape = reason.removeprefix("invalid URL escape ")
+        return f"{what} has a broken %-escape {escape}: a % must be followed by two hex digits (write % as %25)."
+    if reason.startswith("invalid character"):
+        if '" "' in reason:
+            return f"{what} has a space in its host name."
+        char = reason.removeprefix("invalid character ").removesuffix(" in host name")
+        return f"{what} has the character {char} in its host name, which the server refuses."
+    if reason.startswith("invalid port"):
+        return f"{what} has a port that is not a number."
+    if reason == "missing ']' in host":
+        return f"{what} opens an IPv6 address with [ but never closes it with ]."
+    if reason == "net/url: invalid userinfo":
+        return f"{what} has characters the server refuses in the user name or password before the @."
+    if reason == "has no host":
+        return f"{what} has no host name after the scheme."
+    return f"{what} is not a URL the server accepts ({reason})."
+
+
+def _stored_url_warnings(url: str, what: str) -> list[str]:
+    """What is odd about a URL the server accepts and stores (docs/MATTERMOST.md, Appendix B.3)."""
+    parsed = parse_request_uri(url)
+    out: list[str] = []
+    if url != url.strip():
+        out.append(f"{what} starts or ends with a space: the server keeps it as part of the URL.")
     elif any(ch.isspace() for ch in url):
-        problems.append(f"{what} contains a space; encode it as %20.")
-    return problems
+        out.append(f"{what} contains a space: the server stores it as is; write it as %20.")
+    host, port = parsed.host, ""
+    if not host.startswith("["):
+        host, _, port = host.rpartition(":") if ":" in host else (host, "", "")
+        if ":" in host:
+            out.append(
+                f"{what} has more than one : after the host: servers built with another Go version may refuse it."
+            )
+    else:
+        port = host.rpartition("]")[2].removeprefix(":")
+    if host in ("", "[]"):
+        out.append(f"{what} has a port but no host name: the server stores it, but no request can reach it.")
+    if port and int(port) > 65535:
+        out.append(f"{what} has port {port}, beyond 65535: the server stores it, but no request can reach it.")
+    if "#" in url.partition("?")[0]:
+        out.append(f"{what} has a #: the server takes it and what follows as part of the path, not as a fragment.")
+    return out
+
+
+def connection_url_problems(field: str, url: str, what: str, line: int | None = None) -> list[Problem]:
+    """The server's ``IsValidHTTPURL`` exactly: errors for what it refuses, warnings for odd URLs it stores."""
+    reason = _scheme_problem(url, what)
+    if reason is None:
+        refusal = http_url_error(url)
+        if refusal is None:
+            return [Problem(field, m, Severity.WARNING, line=line) for m in _stored_url_warnings(url, what)]
+        reason = _go_refusal(refusal, what)
+    return [Problem(field, reason, line=line)]
 
 
 def check_connection(conn: Connection, *, require_secret: bool = True) -> list[Problem]:
@@ -135,7 +198,7 @@ def check_connection(conn: Connection, *, require_secret: bool = True) -> list[P
     if url == "":
         out.append(Problem("oauth_token_url", "OAuth Token URL is required."))
     else:
-        out += [Problem("oauth_token_url", m) for m in url_problems(url, "The token URL")]
+        out += connection_url_problems("oauth_token_url", url, "The token URL")
         if len(url) > TOKEN_URL_MAX:
             out.append(
                 Problem(
@@ -163,7 +226,35 @@ def check_connection(conn: Connection, *, require_secret: bool = True) -> list[P
             out.append(Problem("credentials_password", "Password is required for the password grant."))
 
     out += audience_problems(conn.audiences)
+    out += space_warnings(conn)
+    return _in_form_order(out)
+
+
+SPACED_FIELDS = ("name", "client_id", "client_secret", "credentials_username", "credentials_password")
+
+
+def space_warnings(conn: Connection) -> list[Problem]:
+    """Values the server stores as typed (it only checks for empty) but that are most likely a pasting slip."""
+    out: list[Problem] = []
+    for field in SPACED_FIELDS:
+        value = getattr(conn, field)
+        label = FIELD_LABELS[field]
+        if not value:
+            continue
+        if not value.strip():
+            message = f"{label} is only spaces: the server stores it, but it is almost certainly not meant."
+        elif value != value.strip():
+            ends = [where for where, cut in (("starts", value.lstrip()), ("ends", value.rstrip())) if cut != value]
+            message = f"{label} {' and '.join(ends)} with a space, which is kept as part of it."
+        else:
+            continue
+        out.append(Problem(field, message, Severity.WARNING))
     return out
+
+
+def _in_form_order(problems: list[Problem]) -> list[Problem]:
+    order = {field: i for i, field in enumerate(FIELD_LABELS)}
+    return sorted(problems, key=lambda p: order.get(p.field, len(order)))
 
 
 def audience_problems(audiences: Sequence[str]) -> list[Problem]:
@@ -173,7 +264,7 @@ def audience_problems(audiences: Sequence[str]) -> list[Problem]:
     seen: dict[str, int] = {}
     for i, aud in enumerate(audiences):
         label = f"Audience URL {i + 1}"
-        out += [Problem("audiences", m, line=i) for m in url_problems(aud, label)]
+        out += connection_url_problems("audiences", aud, label, line=i)
         if wildcard_inside(aud):
             out.append(
                 Problem(

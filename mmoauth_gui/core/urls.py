@@ -59,3 +59,21 @@ def is_loopback_url(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def is_internal_url(url: str) -> bool:
+    """True when ``url``'s host is an IP literal in a private, loopback or link-local range, or ``localhost``.
+
+    Host names are not resolved (core does no I/O): a name that resolves to an internal address is not seen.
+    """
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    if is_loopback_url(url):
+        return True
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower()
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_link_local or address.is_loopback

@@ -16,6 +16,7 @@ from mmoauth_gui.sandbox.routes_commands import CommandRoutes
 from mmoauth_gui.sandbox.routes_connections import ConnectionRoutes
 from mmoauth_gui.sandbox.routes_users import UserRoutes
 from mmoauth_gui.sandbox.state import State
+from mmoauth_gui.sandbox.system.routes_config import ConfigRoutes
 from mmoauth_gui.sandbox.token_endpoint import TokenEndpoint
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ class SandboxApp:
     def __init__(self, state: State, token_endpoint: TokenEndpoint) -> None:
         self.state = state
         self.router = Router()
-        for routes in (UserRoutes(state), ConnectionRoutes(state), CommandRoutes(state)):
+        for routes in (UserRoutes(state), ConnectionRoutes(state), CommandRoutes(state), ConfigRoutes(state)):
             routes.register(self.router)
         token_endpoint.register(self.router)
         for more in (WebhookRoutes(state), ExecuteRoutes(state), PostRoutes(state)):
@@ -41,12 +42,18 @@ class SandboxApp:
         try:
             response = self.router.dispatch(request)
         except AppError as exc:
-            response = Response.json(exc.status, exc.body(request.request_id))
+            response = self.error_response(exc, request.request_id)
         except Exception:
             log.exception("sandbox route %s %s failed", request.method, request.path)
-            error = AppError("api.context.500.app_error", 500, "see the sandbox log")
-            response = Response.json(500, error.body(request.request_id))
+            response = self.error_response(
+                AppError("api.context.500.app_error", 500, "see the sandbox log"), request.request_id
+            )
         response.headers.append(("X-Request-Id", request.request_id))
         if is_api:
             response.headers.append(("X-Version-Id", self.state.version_id))
         return response
+
+    def error_response(self, error: AppError, request_id: str) -> Response:
+        """``error`` as the server writes it in the sandbox's error mode (docs/MATTERMOST.md, Appendix A.4)."""
+        mode = self.state.errors
+        return Response.json(error.status_line(mode), error.body(request_id, mode))

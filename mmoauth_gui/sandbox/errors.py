@@ -1,8 +1,16 @@
-"""Mattermost ``AppError``: the JSON body every failing API call carries (docs/MATTERMOST.md §1)."""
+"""Mattermost ``AppError``: the JSON body every failing API call carries (docs/MATTERMOST.md §1, Appendix A).
+
+English messages are the server's ``en.json`` texts (Appendix A); the ids the public code does not show
+carry the sandbox's own text.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
+
+# What web/handlers.go does to an error before writing it (docs/MATTERMOST.md, Appendix A.4).
+ErrorMode = Literal["production", "developer", "hardened"]
+ERROR_MODES: tuple[str, ...] = ("production", "developer", "hardened")
 
 MESSAGES: dict[str, str] = {
     "api.context.session_expired.app_error": "Invalid or expired session, please login again.",
@@ -13,27 +21,29 @@ MESSAGES: dict[str, str] = {
     "api.context.invalid_param.app_error": "Invalid {name} parameter.",
     "api.context.invalid_url_param.app_error": "Invalid or missing {name} parameter in request URL.",
     "api.context.outgoing_oauth_connection.not_available.configuration_disabled": (
-        "Outgoing OAuth connections are disabled: enable them in the System Console."
+        "Outgoing OAuth connections are not available on this server."
     ),
     "api.license.upgrade_needed.app_error": "Feature requires an upgrade to Enterprise Edition.",
     "api.context.outgoing_oauth_connection.list_connections.input_error": "Invalid input parameters.",
     "api.context.outgoing_oauth_connection.list_connections.app_error": (
-        "There was an error retrieving the outgoing OAuth connections."
+        "There was an error while listing outgoing OAuth connections."
     ),
     "api.context.outgoing_oauth_connection.create_connection.input_error": "Invalid input parameters.",
     "api.context.outgoing_oauth_connection.create_connection.app_error": (
-        "There was an error creating the outgoing OAuth connection."
+        "There was an error while creating the outgoing OAuth connection."
     ),
     "api.context.outgoing_oauth_connection.update_connection.input_error": "Invalid input parameters.",
     "api.context.outgoing_oauth_connection.update_connection.app_error": (
-        "There was an error updating the outgoing OAuth connection."
+        "There was an error while updating the outgoing OAuth connection."
     ),
     "api.context.outgoing_oauth_connection.delete_connection.app_error": (
-        "There was an error deleting the outgoing OAuth connection."
+        "There was an error while deleting the outgoing OAuth connection."
     ),
-    "api.context.outgoing_oauth_connection.validate_connection_credentials.input_error": "Invalid input parameters.",
+    "api.context.outgoing_oauth_connection.validate_connection_credentials.input_error": (
+        "Couldn't retrieve credentials with the specified connection configuration."
+    ),
     "api.context.outgoing_oauth_connection.validate_connection_credentials.app_error": (
-        "There was an error validating the outgoing OAuth connection credentials."
+        "There was an error while validating the outgoing OAuth connection credentials."
     ),
     "api.command.disabled.app_error": "Commands have been disabled by the system admin.",
     "api.user.login.invalid_credentials_email_username": "Enter a valid email or username and/or password.",
@@ -63,29 +73,44 @@ MESSAGES: dict[str, str] = {
 
 
 class AppError(Exception):
-    """Raised by a route; the server turns it into the AppError JSON body with ``status``."""
+    """Raised by a route; the server turns it into the AppError JSON body with ``status``.
 
-    def __init__(self, error_id: str, status: int, detailed_error: str = "", **params: str) -> None:
+    ``status_line_first``: the handler wrote the status line itself before the framework wrote the body
+    (validate does), so hardened mode changes the body's ``status_code`` but not the status line.
+    """
+
+    def __init__(
+        self, error_id: str, status: int, detailed_error: str = "", *, status_line_first: bool = False, **params: str
+    ) -> None:
         template = MESSAGES.get(error_id, error_id)
         self.error_id = error_id
         self.status = status
         self.message = template.format(**params) if params else template
         self.detailed_error = detailed_error
+        self.status_line_first = status_line_first
         super().__init__(f"{status} {error_id}")
 
-    def body(self, request_id: str) -> dict[str, Any]:
+    def hardened(self, mode: str) -> bool:
+        return mode == "hardened" and self.status >= 500
+
+    def status_line(self, mode: str) -> int:
+        return 500 if self.hardened(mode) and not self.status_line_first else self.status
+
+    def body(self, request_id: str, mode: str = "developer") -> dict[str, Any]:
+        """The JSON written for ``mode``: ``detailed_error`` only in developer mode; hardened 5xx anonymous."""
+        hidden = self.hardened(mode)
         return {
-            "id": self.error_id,
-            "message": self.message,
-            "detailed_error": self.detailed_error,
+            "id": "" if hidden else self.error_id,
+            "message": "Internal Server Error" if hidden else self.message,
+            "detailed_error": self.detailed_error if mode == "developer" else "",
             "request_id": request_id,
-            "status_code": self.status,
+            "status_code": 500 if hidden else self.status,
         }
 
 
 def permission_error(user_id: str, *permissions: str) -> AppError:
     """What ``c.SetPermissionError`` answers: 403 naming the user and the permissions missing."""
-    return AppError("api.context.permissions.app_error", 403, f"userId={user_id}, permission={' '.join(permissions)}")
+    return AppError("api.context.permissions.app_error", 403, f"userId={user_id}, permission={','.join(permissions)}")
 
 
 def session_expired(detail: str = "UserRequired") -> AppError:

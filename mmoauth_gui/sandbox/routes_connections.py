@@ -16,10 +16,12 @@ from mmoauth_gui.sandbox.ids import is_valid_id, new_id, now_ms
 from mmoauth_gui.sandbox.permissions import MANAGE_OUTGOING_WEBHOOKS, MANAGE_SLASH_COMMANDS, SYSTEM_MANAGE_CONNECTIONS
 from mmoauth_gui.sandbox.records import User
 from mmoauth_gui.sandbox.router import Router
+from mmoauth_gui.sandbox.server_model.untrusted import ALLOWED_UNTRUSTED_INTERNAL
 from mmoauth_gui.sandbox.state import State
-from mmoauth_gui.sandbox.token_fetch import ALLOWED_UNTRUSTED_INTERNAL, fetch_token
+from mmoauth_gui.sandbox.token_fetch import fetch_token
 
 BASE = "/api/v4/oauth/outgoing_connections"
+VALIDATE_FAILED = "Failed to retrieve token while validating outgoing oauth connection"  # Appendix E.3
 _PREFIX = "api.context.outgoing_oauth_connection"
 DEFAULT_LIMIT = 10
 _GO_INT = re.compile(r"^[+-]?[0-9]{1,18}$")  # what strconv.Atoi accepts (no spaces, no underscores)
@@ -56,8 +58,22 @@ class ConnectionRoutes:
         feature = self.state.feature
         if feature == "off":
             raise AppError(f"{_PREFIX}.not_available.configuration_disabled", 501)
-        if feature == "unlicensed":
+        # The public gate compares the SKU short name exactly with "enterprise" (docs/MATTERMOST.md §1).
+        if feature == "unlicensed" or self.state.license_sku != "enterprise":
             raise AppError("api.license.upgrade_needed.app_error", 501)
+
+    def _refuse_duplicate(self, conn: Connection, action: str) -> None:
+        """Current servers refuse an audience another connection has (docs/MATTERMOST.md §3, Appendix A.3)."""
+        if self.state.duplicate_audiences != "reject":
+            return
+        taken = self.state.audience_taken(conn.audiences, excluding_id=conn.id)
+        if taken is not None:
+            where = "SaveConnection" if action == "create" else "UpdateConnection"
+            raise AppError(
+                f"{_PREFIX}.{action}_connection.app_error",
+                500,
+                f"{where}: There is already an outgoing oauth connection for the provided audience: {taken[0]}",
+            )
 
     def _writer(self, request: Request) -> User:
         user = require_user(request, self.state)
@@ -124,14 +140,22 @@ class ConnectionRoutes:
             decoded = decode_connection(request.body)
         except BodyError as exc:
             raise AppError(f"{_PREFIX}.create_connection.input_error", 400, str(exc)) from None
-        if decoded.connection.id:
-            raise AppError(f"{_PREFIX}.create_connection.input_error", 400, "a new connection must not carry an id")
+        # No open code refuses a client-chosen id: PreSave keeps it, IsValid checks its form (Appendix B.1).
         draft = decoded.connection.with_changes(creator_id=user.id)
+        error_id = f"{_PREFIX}.create_connection.app_error"
+        if draft.id and not is_valid_id(draft.id):
+            raise AppError(error_id, 500, f"OutgoingOAuthConnection.IsValid: Invalid id., id={draft.id}")
         stamp = now_ms()  # the server checks after PreSave set the id and the times
-        reason = first_rule_error(draft.with_changes(id=new_id(), create_at=stamp, update_at=stamp))
+        reason = first_rule_error(draft.with_changes(id=draft.id or new_id(), create_at=stamp, update_at=stamp))
         if reason is not None:
-            raise AppError(f"{_PREFIX}.create_connection.app_error", 500, reason)
-        stored = self.state.insert_connection(draft, user.id)
+            raise AppError(error_id, 500, reason)
+        self._refuse_duplicate(draft, "create")
+        if self.state.drop_credentials_on_create:
+            draft = draft.with_changes(credentials_username="", credentials_password="")
+        try:
+            stored = self.state.insert_connection(draft, user.id)
+        except KeyError:
+            raise AppError(error_id, 500, "SaveConnection: duplicate key value violates unique constraint") from None
         return Response.json(201, self._json(stored))
 
     def get(self, request: Request) -> Response:
@@ -147,12 +171,13 @@ class ConnectionRoutes:
         except BodyError as exc:
             raise AppError(f"{_PREFIX}.update_connection.input_error", 400, str(exc)) from None
         if decoded.connection.id != connection_id:
-            raise AppError("api.context.invalid_param.app_error", 400, name="id")
+            raise AppError("api.context.invalid_body_param.app_error", 400, name="id")
         current = self._stored(connection_id, f"{_PREFIX}.update_connection.app_error")
         patched = patch(current, decoded)
         reason = first_rule_error(patched)
         if reason is not None:
             raise AppError(f"{_PREFIX}.update_connection.app_error", 500, reason)
+        self._refuse_duplicate(patched, "update")
         try:
             stored = self.state.replace_connection(patched)
         except KeyError:
@@ -175,11 +200,10 @@ class ConnectionRoutes:
             raise AppError(f"{_PREFIX}.validate_connection_credentials.input_error", 400, str(exc)) from None
         conn = decoded.connection
         if conn.id and not conn.client_secret:
-            stored = self._stored(conn.id, error_id)
-            conn = conn.with_changes(client_secret=stored.client_secret)
-            if conn.uses_password_grant and "credentials_password" not in decoded.present:
-                conn = conn.with_changes(credentials_password=stored.credentials_password)
+            # api4 fills in the stored secret and nothing else (docs/MATTERMOST.md, Appendix C.2).
+            conn = conn.with_changes(client_secret=self._stored(conn.id, error_id).client_secret)
         outcome = fetch_token(conn, allowed_internal=self.state.settings.get(ALLOWED_UNTRUSTED_INTERNAL, ""))
         if not outcome.ok:
-            raise AppError(error_id, outcome.status, outcome.detail)
+            self.state.integrations.log("error", VALIDATE_FAILED, error=outcome.detail)
+            raise AppError(error_id, outcome.status, outcome.detail, status_line_first=True)
         return status_ok()

@@ -17,12 +17,20 @@ from typing import Any, cast
 
 from mmoauth_gui.sandbox.app import SandboxApp
 from mmoauth_gui.sandbox.demo_clients import DemoClient, make_demo_clients, make_demo_user
+from mmoauth_gui.sandbox.errors import ERROR_MODES, ErrorMode
 from mmoauth_gui.sandbox.faults import Faults
 from mmoauth_gui.sandbox.records import User
 from mmoauth_gui.sandbox.seed import UNREACHABLE_TOKEN_URL, Placeholders, Seed, apply_seed, load_seed
 from mmoauth_gui.sandbox.server import SandboxHTTPServer
 from mmoauth_gui.sandbox.server_model import DEFAULT_AUDIENCE_RULE, RULE_LABELS, AudienceRule
-from mmoauth_gui.sandbox.state import FEATURES, Feature, State
+from mmoauth_gui.sandbox.state import (
+    DUPLICATE_AUDIENCES,
+    FEATURES,
+    LICENCES,
+    DuplicateAudiences,
+    Feature,
+    State,
+)
 from mmoauth_gui.sandbox.token_endpoint import TokenEndpoint
 
 MFA_CODE = "123456"  # the MFA user's fixed one-time code
@@ -43,6 +51,10 @@ class Sandbox:
         port: int = 0,
         settings: Mapping[str, str] | None = None,
         audience_rule: str = DEFAULT_AUDIENCE_RULE.value,
+        *,
+        errors: str = "production",
+        licence: str = "enterprise",
+        duplicate_audiences: str = "reject",
     ) -> None:
         self._seed: Seed = load_seed(seed)  # a bad seed fails here, before anything listens
         self.state = State()
@@ -51,6 +63,9 @@ class Sandbox:
         self.latency_ms = latency_ms
         self.faults = Faults()  # off; a soak sets ``sb.faults.rate`` (read on every request)
         self.audience_rule = audience_rule
+        self.errors = errors
+        self.licence = licence
+        self.duplicate_audiences = duplicate_audiences
         self._host = host
         self._port = port
         self._clients = make_demo_clients()
@@ -78,6 +93,34 @@ class Sandbox:
         if value not in FEATURES:
             raise ValueError(f"feature must be one of {', '.join(FEATURES)}, not {value!r}")
         self.state.feature = cast(Feature, value)
+
+    @property
+    def errors(self) -> str:
+        """production (no detailed_error), developer (with it) or hardened (5xx anonymous): Appendix A.4."""
+        return self.state.errors
+
+    @errors.setter
+    def errors(self, value: str) -> None:
+        self.state.errors = cast(ErrorMode, _one_of(value, ERROR_MODES, "errors"))
+
+    @property
+    def licence(self) -> str:
+        """The licence's SKU short name, or none: only enterprise passes the public gate (§1)."""
+        return self.state.license_sku
+
+    @licence.setter
+    def licence(self, value: str) -> None:
+        self.state.license_sku = _one_of(value, LICENCES, "licence")
+
+    @property
+    def duplicate_audiences(self) -> str:
+        return self.state.duplicate_audiences
+
+    @duplicate_audiences.setter
+    def duplicate_audiences(self, value: str) -> None:
+        self.state.duplicate_audiences = cast(
+            DuplicateAudiences, _one_of(value, DUPLICATE_AUDIENCES, "duplicate_audiences")
+        )
 
     @property
     def latency_ms(self) -> int:
@@ -168,6 +211,9 @@ class Sandbox:
             "mfa_user": {"login_id": self.mfa_user.username, "password": self.mfa_user.password, "mfa_code": MFA_CODE},
             "teams": [{"id": t.id, "name": t.name, "display_name": t.display_name} for t in self.state.teams()],
             "feature": self.feature,
+            "errors": self.errors,
+            "licence": self.licence,
+            "duplicate_audiences": self.duplicate_audiences,
             "latency_ms": self.latency_ms,
             "version": self.state.version_id,
             "audience_rule": self.audience_rule,
@@ -238,3 +284,9 @@ class Sandbox:
 
     def __repr__(self) -> str:
         return f"Sandbox(url={self.url!r}, feature={self.feature!r}, running={self.running})"
+
+
+def _one_of(value: str, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        raise ValueError(f"{what} must be one of {', '.join(allowed)}, not {value!r}")
+    return value

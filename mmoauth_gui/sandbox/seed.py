@@ -37,13 +37,9 @@ from mmoauth_gui.sandbox.demo_clients import DEMO_CLIENT_IDS
 from mmoauth_gui.sandbox.integrations.store import DEFAULT_CHANNELS
 from mmoauth_gui.sandbox.permissions import TEAM_ROLES, TeamRole
 from mmoauth_gui.sandbox.server_model import is_valid_http_url, refusal_on_create
+from mmoauth_gui.sandbox.server_model.untrusted import ALLOWED_UNTRUSTED_INTERNAL
 from mmoauth_gui.sandbox.state import State
-from mmoauth_gui.sandbox.token_fetch import (
-    ALLOWED_UNTRUSTED_INTERNAL,
-    LOOPBACK_ALLOWED,
-    SettingError,
-    check_setting_key,
-)
+from mmoauth_gui.sandbox.token_fetch import LOOPBACK_ALLOWED, SettingError, check_setting_key
 
 DEMO_SEED_FILE = "demo_seed.json"
 UNREACHABLE_TOKEN_URL = "https://127.0.0.1:1/oauth2/token"
@@ -163,7 +159,8 @@ def _object(value: Any, where: str, allowed: set[str]) -> Mapping[str, Any]:
         raise SeedError(f"{where} must be a JSON object")
     unknown = sorted(set(value) - allowed)
     if unknown:
-        raise SeedError(f"{where} has unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+        keys = "key" if len(unknown) == 1 else "keys"
+        raise SeedError(f"{where} has unknown {keys} {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
     return value
 
 

@@ -8,9 +8,8 @@ import struct
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Protocol
 
 from mmoauth_gui.logs import redact
 from mmoauth_gui.sandbox.errors import AppError
@@ -20,7 +19,13 @@ from mmoauth_gui.sandbox.ids import new_token
 
 log = logging.getLogger(__name__)
 
-App = Callable[[Request], Response]
+
+class App(Protocol):
+    def __call__(self, request: Request) -> Response: ...
+
+    def error_response(self, error: AppError, request_id: str) -> Response: ...
+
+
 IDLE_TIMEOUT_SECONDS = 120
 MAX_BODY = 8 * 1024 * 1024
 
@@ -88,12 +93,12 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             self.close_connection = True
             error = AppError("api.context.invalid_body_param.app_error", 400, "unreadable request body", name="body")
-            self._send(Response.json(400, error.body(request_id), [("X-Request-Id", request_id)]))
+            self._send_error(error, request_id)
             return
         if body is None:
             self.close_connection = True
             error = AppError("api.context.request_body_too_large.app_error", 413, f"limit {MAX_BODY} bytes")
-            self._send(Response.json(413, error.body(request_id), [("X-Request-Id", request_id)]))
+            self._send_error(error, request_id)
             return
         parts = urllib.parse.urlsplit(self.path)
         request = Request(
@@ -116,6 +121,11 @@ class _Handler(BaseHTTPRequestHandler):
             response = Response(200, GARBAGE_BODY, [("Content-Type", "application/json")])
         if fault is Fault.TRICKLE:
             return self._trickle(response)
+        self._send(response)
+
+    def _send_error(self, error: AppError, request_id: str) -> None:
+        response = self.server.app.error_response(error, request_id)
+        response.headers.append(("X-Request-Id", request_id))
         self._send(response)
 
     def _cut(self) -> None:

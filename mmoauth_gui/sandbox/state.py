@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any, Literal
 
 from mmoauth_gui.core.model import Connection, GrantType
+from mmoauth_gui.sandbox.errors import ErrorMode
 from mmoauth_gui.sandbox.ids import new_id, new_token, now_ms
 from mmoauth_gui.sandbox.integrations.store import IntegrationStore
 from mmoauth_gui.sandbox.permissions import TeamRole, role_permits
@@ -20,6 +21,10 @@ from mmoauth_gui.sandbox.server_model import DEFAULT_AUDIENCE_RULE, AudienceRule
 Feature = Literal["on", "off", "unlicensed"]
 FEATURES: tuple[str, ...] = ("on", "off", "unlicensed")
 AudienceMiss = Literal["empty", "null", "error"]
+# The licence's SkuShortName; the public gate lets only "enterprise" through (docs/MATTERMOST.md §1).
+LICENCES: tuple[str, ...] = ("enterprise", "advanced", "professional", "none")
+DuplicateAudiences = Literal["reject", "allow"]
+DUPLICATE_AUDIENCES: tuple[str, ...] = ("reject", "allow")
 
 DEFAULT_VERSION_ID = "9.11.0.9.11.0.7c9e3a1b5d2f.true"
 
@@ -38,10 +43,17 @@ class State:
         self.commands_enabled = True
         self.settings: dict[str, str] = {}  # server settings by "Section.Key" (sandbox/token_fetch.py), as text
         self.version_id = DEFAULT_VERSION_ID
-        # How ``?audience=`` answers when no connection matches; servers differ (docs/MATTERMOST.md §4).
-        self.audience_miss: AudienceMiss = "empty"
+        self.license_sku = "enterprise"  # the licence's SkuShortName ("none": no licence); only enterprise passes
+        # How ``?audience=`` answers when no connection matches: the api4 code path gives [null] (§4).
+        self.audience_miss: AudienceMiss = "null"
+        self.errors: ErrorMode = "production"  # what handlers.go leaves of an error (Appendix A.4)
+        # Current servers refuse an audience another connection has; the exact rule is closed code (§3).
+        self.duplicate_audiences: DuplicateAudiences = "reject"
         # Which of several matching connections ``?audience=`` and the integrations get (the sandbox's choice).
         self.audience_rule: AudienceRule = DEFAULT_AUDIENCE_RULE
+        # The open store's INSERT leaves the password-grant credentials out; whether the closed layer
+        # puts them back is unknown (§3), so the sandbox keeps them unless a test asks for the quirk.
+        self.drop_credentials_on_create = False
         # Early 9.x servers blanked client_id and credentials_username in responses (docs/MATTERMOST.md §3).
         self.blank_client_ids = False
         self._users: dict[str, User] = {}
@@ -222,7 +234,9 @@ class State:
         """Store ``conn`` as new, without checking rules (the routes check them the server's way)."""
         with self._lock:
             stamp = now_ms()
-            stored = replace(conn, id=new_id(), creator_id=creator_id, create_at=stamp, update_at=stamp)
+            stored = replace(conn, id=conn.id or new_id(), creator_id=creator_id, create_at=stamp, update_at=stamp)
+            if stored.id in self._connections:
+                raise KeyError(stored.id)
             self._connections[stored.id] = stored
             return stored
 
@@ -256,6 +270,18 @@ class State:
         with self._lock:
             ids = sorted(k for k in self._connections if k > from_id)[:limit]
             return [self._connections[k] for k in ids]
+
+    def audience_taken(self, audiences: Iterable[str], excluding_id: str = "") -> tuple[str, Connection] | None:
+        """The first of ``audiences`` another connection already lists (the same text), with that connection.
+
+        The sandbox's reading of the closed ``audience_duplicated`` refusal: the identical string only.
+        """
+        with self._lock:
+            for audience in audiences:
+                for conn in self.connections():
+                    if conn.id != excluding_id and audience in conn.audiences:
+                        return audience, conn
+            return None
 
     def connection_for_audience(self, url: str) -> Connection | None:
         """The connection the sandbox uses for ``url``.

@@ -8,9 +8,7 @@ like Go's ``golang.org/x/oauth2`` errors and never holds the secret or the token
 from __future__ import annotations
 
 import functools
-import ipaddress
 import json
-import re
 import socket
 import ssl
 import urllib.error
@@ -22,6 +20,13 @@ from typing import Any
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.logs import redact
 from mmoauth_gui.sandbox.server_model import GoUrlError, parse_request_uri
+from mmoauth_gui.sandbox.server_model.untrusted import (
+    ADDRESS_FORBIDDEN,
+    ALLOWED_UNTRUSTED_INTERNAL,
+    allowed_entries,
+    parse_addresses,
+    refused,
+)
 
 # ---- the server's rule for its own outbound requests to untrusted URLs, and the settings that steer it ----
 # Mattermost's untrusted HTTP client (server/platform/services/httpservice/httpservice.go and client.go)
@@ -32,49 +37,19 @@ from mmoauth_gui.sandbox.server_model import GoUrlError, parse_request_uri
 # it to the token requests of POST …/outgoing_connections/validate (docs/MATTERMOST.md, Appendix H): with the
 # default (empty) setting a token URL on loopback is refused, as on a real server.
 
-ALLOWED_UNTRUSTED_INTERNAL = "ServiceSettings.AllowedUntrustedInternalConnections"
-KNOWN_SETTINGS = {ALLOWED_UNTRUSTED_INTERNAL: ""}  # each setting the sandbox reads, with the server's default
+ENABLE_DEVELOPER = "ServiceSettings.EnableDeveloper"
+HARDENED_MODE = "ServiceSettings.ExperimentalEnableHardenedMode"
+REQUESTS_TIMEOUT = "ServiceSettings.OutgoingIntegrationRequestsTimeout"
+INSECURE_OUTGOING = "ServiceSettings.EnableInsecureOutgoingConnections"
+# each setting the sandbox reads, with the server's default (server/public/model/config.go, Appendix H)
+KNOWN_SETTINGS = {
+    ALLOWED_UNTRUSTED_INTERNAL: "",
+    ENABLE_DEVELOPER: "false",
+    HARDENED_MODE: "false",
+    REQUESTS_TIMEOUT: "30",
+    INSECURE_OUTGOING: "false",
+}
 LOOPBACK_ALLOWED = "localhost 127.0.0.0/8 ::1/128"  # what the built-in seeds allow: their token endpoint's home
-ADDRESS_FORBIDDEN = (
-    "address forbidden, you may need to set AllowedUntrustedInternalConnections to allow an integration access "
-    "to your internal network"
-)
-
-_RESERVED = [
-    ipaddress.ip_network(cidr)
-    for cidr in (
-        "10.0.0.0/8",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "127.0.0.0/8",
-        "0.0.0.0/8",
-        "169.254.0.0/16",
-        "192.0.0.0/24",
-        "192.0.2.0/24",
-        "198.51.100.0/24",
-        "203.0.113.0/24",
-        "192.88.99.0/24",
-        "198.18.0.0/15",
-        "224.0.0.0/4",
-        "240.0.0.0/4",
-        "255.255.255.255/32",
-        "100.64.0.0/10",
-        "::/128",
-        "::1/128",
-        "100::/64",
-        "2001::/23",
-        "2001:2::/48",
-        "2001:db8::/32",
-        "2001::/32",
-        "fc00::/7",
-        "fe80::/10",
-        "ff00::/8",
-        "2002::/16",
-        "64:ff9b::/96",
-        "2001:10::/28",
-        "2001:20::/28",
-    )  # fmt: skip
-]
 
 
 class SettingError(ValueError):
@@ -96,14 +71,18 @@ def check_setting_key(key: str) -> None:
         raise SettingError(f"the sandbox does not read the setting {key!r} (it reads: {', '.join(KNOWN_SETTINGS)})")
 
 
-def allowed_entries(setting: str) -> list[str]:
-    return [entry for entry in re.split(r"[\s,]+", setting) if entry]
+def setting(settings: dict[str, str], key: str) -> str:
+    """A setting's value, or the server's default when the seed and ``--setting`` leave it out."""
+    return settings.get(key, KNOWN_SETTINGS[key])
 
 
-def is_reserved(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return any(ip.version == net.version and ip in net for net in _RESERVED)
+def requests_timeout(settings: dict[str, str]) -> float:
+    """``OutgoingIntegrationRequestsTimeout`` in seconds (the default when the value is not a positive number)."""
+    try:
+        value = float(setting(settings, REQUESTS_TIMEOUT))
+    except ValueError:
+        value = 0
+    return value if value > 0 else float(KNOWN_SETTINGS[REQUESTS_TIMEOUT])
 
 
 def forbidden_reason(url: str, allowed_setting: str) -> str:
@@ -112,24 +91,13 @@ def forbidden_reason(url: str, allowed_setting: str) -> str:
         host = urllib.parse.urlsplit(url).hostname or ""
     except ValueError:
         return ""
-    entries = allowed_entries(allowed_setting)
-    if not host or host in entries:
+    if not host or host in allowed_entries(allowed_setting):
         return ""
     try:
-        addresses = {ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in socket.getaddrinfo(host, None)}
+        addresses = parse_addresses(str(info[4][0]) for info in socket.getaddrinfo(host, None))
     except (OSError, ValueError, UnicodeError):
         return ""  # the lookup fails again when the request is sent, and says so there
-    networks = []
-    for entry in entries:
-        try:
-            networks.append(ipaddress.ip_network(entry, strict=False) if "/" in entry else None)
-        except ValueError:
-            continue
-    cidrs = [n for n in networks if n is not None]
-    refused = [
-        ip for ip in addresses if is_reserved(ip) and not any(ip.version == n.version and ip in n for n in cidrs)
-    ]
-    return ADDRESS_FORBIDDEN if len(refused) == len(addresses) else ""  # Go dials the first allowed address
+    return ADDRESS_FORBIDDEN if refused(host, addresses, allowed_setting) else ""
 
 
 TIMEOUT_SECONDS = 5.0

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from mmoauth_gui.core.model import Command, Connection, Team
+from mmoauth_gui.core.plural import counted
 from mmoauth_gui.core.preview.snapshot import SyncResult
 from mmoauth_gui.core.webhooks import Integration, OutgoingWebhook
 from mmoauth_gui.services.mattermost.errors import (
@@ -176,7 +177,7 @@ async def sync(
         blank = sum(1 for c in team_commands if not c.url and not c.plugin_id and not c.delete_at)
         if blank:
             note = (
-                f"{blank} command(s) came back without a URL: the account may see only its own commands' "
+                f"{counted(blank, 'command')} came back without a URL: the account may see only its own commands' "
                 "URLs (it needs manage_others_slash_commands on this team)."
             )
             team_notes[team.id] = f"{note} {team_notes[team.id]}" if team.id in team_notes else note
@@ -314,5 +315,5 @@ async def _server_answers(
     answers = {url: (conn.id if conn else None) for url, conn, ok in found if ok}
     error = ""
     if errors:
-        error = f"{len(errors)} of {len(team_of)} URL(s) could not be checked: {errors[0].user_message}"
+        error = f"{len(errors)} of {counted(len(team_of), 'URL')} could not be checked: {errors[0].user_message}"
     return answers, error

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from mmoauth_gui.core.model import Team
+from mmoauth_gui.core.plural import counted
 from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.urls import canonical_server_url, is_loopback_url
 from mmoauth_gui.services.mattermost.client import MattermostClient, ServerInfo, User
@@ -52,7 +53,8 @@ def _error_line(exc: MattermostError, *, signing_in: bool) -> Line:
                 f"Sign-in refused (HTTP {exc.status}): the username or password is wrong, or the MFA code has "
                 "expired. Check them and test again."
             )
-        return Look.REFUSED, f"The token was refused (HTTP {exc.status}). {exc.advice}"
+        advice = exc.advice.removeprefix("The token was refused: ")  # said once, with its status
+        return Look.REFUSED, f"The token was refused (HTTP {exc.status}): {advice}"
     kind = Look.UNREACHABLE if exc.status is None else Look.REFUSED
     return kind, exc.user_message
 
@@ -130,7 +132,9 @@ async def check_profile(
     out.feature, out.connection_count = await probe_feature(client, out.user, chosen.id if chosen else None)
     feature = out.feature
     if feature.available:
-        count = f" {out.connection_count} connection(s) on the server." if out.connection_count is not None else ""
+        count = (
+            f" {counted(out.connection_count, 'connection')} on the server." if out.connection_count is not None else ""
+        )
         if feature.can_manage:
             out.lines.append((Look.VALID, f"This account may manage outgoing OAuth connections.{count}"))
         else:

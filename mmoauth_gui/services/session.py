@@ -49,6 +49,11 @@ class FeatureState:
         return self.status == FeatureStatus.AVAILABLE
 
     @property
+    def allows_adding(self) -> bool:
+        """Whether adding a connection may work: available, or not known yet (the server then answers itself)."""
+        return self.status in (FeatureStatus.AVAILABLE, FeatureStatus.UNKNOWN) and self.can_manage is not False
+
+    @property
     def kind(self) -> Look:
         """The status colour: valid, refused or unreachable/unchecked."""
         if self.status == FeatureStatus.AVAILABLE:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from mmoauth_gui.core.model import Command, Connection, IntegrationKind, Team
+from mmoauth_gui.core.plural import counted
 from mmoauth_gui.core.tryit import (
     BuiltRequest,
     CallContext,
@@ -112,7 +113,8 @@ async def prepare_webhook(client: MattermostClient, hook_id: str, callback: int 
         raise TryError(f"The webhook {hook.display_name or hook_id} has no callback URL.")
     if not 0 <= callback < len(hook.callback_urls):
         raise TryError(
-            f"The webhook has {len(hook.callback_urls)} callback URL(s): choose 1 to {len(hook.callback_urls)}."
+            f"The webhook has {counted(len(hook.callback_urls), 'callback URL')}: "
+            f"choose 1 to {len(hook.callback_urls)}."
         )
     team = await _team(client, hook.team_id)
     url = hook.callback_urls[callback]

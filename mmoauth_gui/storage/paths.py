@@ -53,6 +53,10 @@ class AppPaths:
         return self.state / "validations.json"
 
     @property
+    def expectations_file(self) -> Path:
+        return self.config / "expectations.json"
+
+    @property
     def config_record_file(self) -> Path:
         return self.state / "config-applied.json"
 

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 SERVICE = "mmoauth-gui"
 
 NO_KEYRING = "No usable system keyring on this computer"
+NONE_AVAILABLE = "no system keyring is available"  # what NO_KEYRING already says: not repeated after it
 SESSION_ONLY_MESSAGE = (
     f"Secret not stored: {NO_KEYRING[0].lower()}{NO_KEYRING[1:]}, so it is kept for this session only and must be "
     "entered again after the app closes."
@@ -48,12 +49,12 @@ def _unusable_reason(backend: keyring.backend.KeyringBackend) -> str:
     from keyring.backends import chainer, fail, null
 
     if isinstance(backend, fail.Keyring):
-        return "no system keyring is available"
+        return NONE_AVAILABLE
     if isinstance(backend, null.Keyring):
         return "the keyring is disabled (null backend)"
     members = list(backend.backends) if isinstance(backend, chainer.ChainerBackend) else [backend]
     if not members:
-        return "no system keyring is available"
+        return NONE_AVAILABLE
     first = members[0]  # keyring's chainer writes to the first member that takes the secret
     name = type(first).__name__
     if _is_plaintext(first):
@@ -209,7 +210,7 @@ class SecretStore:
         except Exception as exc:  # a broken third-party backend must not take the app down
             reason = f"the keyring could not be loaded ({type(exc).__name__})"
         self._persistent = self._readable = not reason
-        self._reason = f"{SESSION_ONLY_MESSAGE} ({reason})" if reason else ""
+        self._reason = (SESSION_ONLY_MESSAGE + ("" if reason == NONE_AVAILABLE else f" ({reason})")) if reason else ""
         if reason:
             log.info("secrets kept for this session only: %s", reason)
 

@@ -21,13 +21,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 APP_NAME = "mmoauth-gui"
-DISPLAY_NAME = "Mattermost OAuth Connections"
 FIRST_PAINT_WAIT_S = 0.5
 
 
 def run_gui(args: argparse.Namespace) -> int:
     """Open the main window (``args.demo``: connected to an in-process sandbox) until it closes."""
     os.environ.setdefault("QT_API", "pyside6")  # qasync must bind to PySide6
+    from mmoauth_gui.ui.runtime.system_libs import advice, missing_libraries
+
+    missing = missing_libraries()
+    if missing:  # Qt would abort with "could not load the xcb platform plugin" and no word of what to install
+        print(advice(missing), file=sys.stderr)
+        return 1
     from PySide6.QtWidgets import QApplication
 
     from mmoauth_gui.ui.runtime import pyside_sources
@@ -41,10 +46,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName(APP_NAME)
-    app.setApplicationDisplayName(DISPLAY_NAME)
-    app.setDesktopFileName(APP_NAME)
+    name_application(app)
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when to stop, after cleaning up
     from mmoauth_gui.ui.kit import plain_text
 
@@ -58,6 +60,14 @@ def run_gui(args: argparse.Namespace) -> int:
         return int(qasync.run(_main(args, reporter)) or 0)
     finally:
         reporter.uninstall()
+
+
+def name_application(app: Any) -> None:
+    """The names the desktop sees. No display name: Qt would append it to every window's title on Linux
+    ("Mattermost servers — …"), cutting message-box titles short; the main window's title names the app."""
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName(APP_NAME)
 
 
 async def _main(args: argparse.Namespace, reporter: Any) -> int:

@@ -18,6 +18,7 @@ from mmoauth_gui.core.preview.impact import ImpactProvider
 from mmoauth_gui.services.http import make_http_client
 from mmoauth_gui.services.mattermost.errors import MattermostError, NotAuthenticated
 from mmoauth_gui.services.session import FeatureState, FeatureStatus, Session, feature_from_error, open_session
+from mmoauth_gui.storage.expectations import ExpectationStore
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.profiles import Profile, ProfileStore
 from mmoauth_gui.storage.secrets import SecretKind, SecretStore
@@ -56,6 +57,7 @@ class AppContext(QObject):
         self.secrets = secrets if secrets is not None else SecretStore()
         self.profiles = profiles if profiles is not None else ProfileStore(paths, self.secrets)
         self.validations = validations if validations is not None else ValidationStore(paths)
+        self.expectations = ExpectationStore(paths)  # what each integration expects of its token
         self.tasks = Tasks(self)
         self.tasks.auth_lost.connect(self.sign_in_lost)
         self.session: Session | None = None

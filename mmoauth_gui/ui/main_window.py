@@ -16,11 +16,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
 from mmoauth_gui import __version__
 from mmoauth_gui.storage.paths import private_dir
+from mmoauth_gui.ui.kit.theme import THEME_LABELS, Theme, apply_theme, choose_theme, saved_theme
 from mmoauth_gui.ui.pages import PageHooks, PageName
 from mmoauth_gui.ui.runtime.signin import ConnectStatus
 from mmoauth_gui.ui.runtime.tasks import alive
@@ -35,16 +36,23 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PAGE_TITLES = {PageName.CONNECTIONS: "&Connections", PageName.PREVIEW: "S&lash commands", PageName.DRAFTS: "&Drafts"}
+PAGE_TITLES = {
+    PageName.CONNECTIONS: "&Connections",
+    PageName.PREVIEW: "S&lash commands",
+    PageName.DRAFTS: "&Drafts",
+    PageName.HEALTH: "H&ealth",
+}
 PLACEHOLDERS = {
     PageName.CONNECTIONS: "Starting…",
     PageName.PREVIEW: "Which slash commands will carry which connection's token will be shown here.",
     PageName.DRAFTS: "Connections drafted offline, to validate and push to a server later, will be shown here.",
+    PageName.HEALTH: "The server's settings, outgoing rules and its own logged failures will be checked here.",
 }
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
 TAB_KEY = "window/tab"
 MENU_TITLES = ("&File", "&Connection", "&View", "&Help")
+LOG_FOLDER_NOT_OPENED = "No file manager could open the log folder. It is here:"
 
 
 def placeholder_page(text: str) -> QWidget:
@@ -105,11 +113,13 @@ class MainWindow(QMainWindow):
 
         self.session_status = SessionStatus()
         self.statusBar().addPermanentWidget(self.session_status)
+        self.statusBar().messageChanged.connect(lambda text: self.session_status.set_compact(bool(text)))
         self.statusBar().setSizeGripEnabled(True)
 
         self.actions_by_name: dict[str, QAction] = {}
         self._menus = {title: self.menuBar().addMenu(title) for title in MENU_TITLES}
         self.connection_menu = self._menus["&Connection"]
+        apply_theme(saved_theme(settings))
         self._restore()
         self._profiles_dialog: QWidget | None = None
         if ctx is not None:
@@ -140,7 +150,7 @@ class MainWindow(QMainWindow):
         self.connections.reconnect_requested.connect(self.servers.reconnect)
         ctx.session_changed.connect(self._show_session)
         ctx.connect_state_changed.connect(self._show_session)
-        ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        ctx.status_message.connect(self.show_status)
         self._fill_menus()
         if with_pages:
             self.load_pages()
@@ -173,12 +183,14 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self._pages[PageName(name)])
 
     def load_pages(self) -> None:
-        """The Slash commands and Drafts pages (imported here: the window's first paint does not wait for them)."""
+        """The Slash commands, Drafts and Health pages (imported here: the first paint does not wait for them)."""
         from mmoauth_gui.ui.drafts.page import create_page as create_drafts_page
+        from mmoauth_gui.ui.health.page import create_page as create_health_page
         from mmoauth_gui.ui.preview.page import create_page as create_preview_page
 
         self.set_page(PageName.PREVIEW, create_preview_page(self.ctx, self))
         self.set_page(PageName.DRAFTS, create_drafts_page(self.ctx, self))
+        self.set_page(PageName.HEALTH, create_health_page(self.ctx, self))
         from mmoauth_gui.ui.config.actions import add_config_actions
 
         self.config_actions = add_config_actions(self)
@@ -215,7 +227,7 @@ class MainWindow(QMainWindow):
             self._action(
                 "servers",
                 "&Servers…",
-                lambda: self.open_profiles(""),
+                lambda: self.open_profiles(self.servers.current_profile_name()),
                 "Ctrl+,",
                 "Add, edit, test or remove Mattermost servers",
             )
@@ -249,8 +261,46 @@ class MainWindow(QMainWindow):
 
         for i, name in enumerate(PAGE_TITLES):
             view_menu.addAction(self._action(f"show_{name}", PAGE_TITLES[name], self._shower(name), f"Ctrl+{i + 1}"))
+        view_menu.addSeparator()
+        self._add_theme_menu(view_menu.addMenu("&Theme"))
 
+        demo = self._action(
+            "demo_credentials",
+            "&Demo sandbox…",
+            self.show_demo_credentials,
+            None,
+            "The demo sandbox's clients and secrets (new on every run)",
+        )
+        help_menu.addAction(demo)
         help_menu.addAction(self._action("about", "&About", self._about))
+        self._show_demo_action()
+        self.ctx.session_changed.connect(self._show_demo_action)
+
+    def _add_theme_menu(self, menu: QMenu) -> None:
+        menu.setObjectName("themeMenu")
+        group = QActionGroup(self)
+        current = saved_theme(self.settings)
+        for theme, text in THEME_LABELS.items():
+            action = self._action(f"theme_{theme}", text, self._theme_chooser(theme))
+            action.setCheckable(True)
+            action.setChecked(theme == current)
+            group.addAction(action)
+            menu.addAction(action)
+
+    def _theme_chooser(self, theme: Theme) -> Callable[[], None]:
+        return lambda: choose_theme(self.settings, theme)
+
+    def _show_demo_action(self) -> None:
+        sandbox = self.ctx.demo_sandbox
+        self.actions_by_name["demo_credentials"].setEnabled(sandbox is not None and sandbox.running)
+
+    def show_demo_credentials(self) -> QWidget:
+        from mmoauth_gui.ui.servers.demo_credentials import DemoCredentialsDialog
+
+        dialog = DemoCredentialsDialog(self.ctx.demo_sandbox, self)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
+        return dialog
 
     def _shower(self, name: PageName) -> Callable[[], None]:
         return lambda: self.show_page(name)
@@ -275,6 +325,16 @@ class MainWindow(QMainWindow):
             title = f"{session.profile.name} — {title}"
         self.setWindowTitle(title)
 
+    def show_status(self, text: str) -> None:
+        """A message for a few seconds, shortened in the middle to the room the permanent fields leave (the whole
+        text in the tooltip)."""
+        bar = self.statusBar()
+        self.session_status.set_compact(True)  # back in full when the message goes (messageChanged)
+        metrics = bar.fontMetrics()
+        room = bar.width() - self.session_status.sizeHint().width() - metrics.horizontalAdvance("M") * 3
+        bar.setToolTip(text)
+        bar.showMessage(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, max(room, 0)), 8000)
+
     def open_profiles(self, name: str = "") -> None:
         from mmoauth_gui.ui.servers.dialog import ProfilesDialog
 
@@ -291,8 +351,17 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _open_logs(self) -> None:
+        folder = str(self.ctx.paths.logs)
         private_dir(self.ctx.paths.logs)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.paths.logs)))
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
+            self.show_status(f"Opened the log folder: {folder}")
+            return
+        QGuiApplication.clipboard().setText(folder)
+        box = QMessageBox(QMessageBox.Icon.Information, "Log folder", LOG_FOLDER_NOT_OPENED, parent=self)
+        box.setInformativeText(f"{folder}\n\nThe path is on the clipboard.")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.finished.connect(lambda _r: box.deleteLater())
+        box.open()
 
     def _about(self) -> None:
         box = QMessageBox(self)

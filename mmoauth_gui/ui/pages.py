@@ -21,6 +21,7 @@ class PageName(StrEnum):
     CONNECTIONS = "connections"
     PREVIEW = "preview"
     DRAFTS = "drafts"
+    HEALTH = "health"
 
 
 class PageHooks:

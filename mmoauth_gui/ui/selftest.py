@@ -65,10 +65,26 @@ async def _until(condition: Callable[[], bool], seconds: float) -> bool:
     return True
 
 
+def _jose_works() -> bool:
+    """The bundled JOSE library signs and verifies with an RSA key (its crypto backend is in the bundle)."""
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+    from joserfc.jwk import RSAKey
+
+    key = RSAKey.generate_key(2048, private=True)
+    try:
+        token = jwt.encode({"alg": "RS256"}, {"iss": "selftest"}, key)
+        return jwt.decode(token, key, algorithms=["RS256"]).claims == {"iss": "selftest"}
+    except JoseError:
+        return False
+
+
 async def _selftest() -> bool:
+    from mmoauth_gui.core.validation.expectations import Expectations
     from mmoauth_gui.core.validation.result import ValidationResult
     from mmoauth_gui.services.http import make_http_client
     from mmoauth_gui.services.token.client import validate_locally
+    from mmoauth_gui.services.token.verify import check_as_integration
     from mmoauth_gui.storage.paths import app_paths
     from mmoauth_gui.ui.context import AppContext
     from mmoauth_gui.ui.main_window import MainWindow
@@ -101,7 +117,10 @@ async def _selftest() -> bool:
         secret = sandbox.demo_client(conn.client_id).client_secret if sandbox is not None else ""
         result: ValidationResult = await validate_locally(ctx.http, conn.with_changes(client_secret=secret))
         desktop_ok = _step(result.ok, f"validated from this computer: {result.summary}")
-        return server_ok and desktop_ok
+        result = await check_as_integration(ctx.http, result, Expectations())
+        verification = result.verification.status if result.verification else "none"
+        checked_ok = _step(verification == "not_verifiable", f"token checked as the integration will: {verification}")
+        return server_ok and desktop_ok and checked_ok and _step(_jose_works(), "JWT signatures checked (RS256)")
     finally:
         window.close()
         await ctx.aclose()

@@ -153,7 +153,7 @@ def test_no_secret_reaches_a_file_a_log_or_an_output(
         "--username",
         owner["username"],
         "--audience",
-        "https://portal.example.com/*",
+        "https://portal-owner.example.com/*",  # the demo's Legacy Portal has portal.example.com
         stdin=f"{portal['client_secret']}\n{owner['password']}\n",
         env=server,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from support.ui_helpers import answer, run
+from support.ui_helpers import answer, finish_setup, run
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox import Sandbox
@@ -53,7 +53,7 @@ def type_a_connection(qtbot: Any, window: MainWindow, sandbox: Sandbox) -> Conne
 def save_anyway(qtbot: Any, dialog: ConnectionDialog) -> None:
     qtbot.mouseClick(dialog.form.save_button, LEFT)
     answer(qtbot, SAVE_ANYWAY_TITLE, "Save anyway")
-    qtbot.waitUntil(lambda: not dialog.isVisible() or dialog.form.save_error.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.showing_success or dialog.form.save_error.isVisible(), timeout=10_000)
 
 
 def expire_while_typing(qtbot: Any, window: MainWindow, sandbox: Sandbox) -> tuple[ConnectionDialog, Connection]:
@@ -98,7 +98,8 @@ def test_after_signing_in_again_the_same_dialog_saves_what_was_typed(
     dialog.finished.connect(closed.append)
     qtbot.mouseClick(dialog.form.save_button, LEFT)
     answer(qtbot, SAVE_ANYWAY_TITLE, "Save anyway")
-    qtbot.waitUntil(lambda: bool(closed), timeout=10_000)  # saved: the dialog closes
+    finish_setup(qtbot, dialog)  # saved: "Setup Successful", then Done closes the dialog
+    assert closed
     saved = [c for c in sandbox.state.connections() if c.name == typed.name]
     assert len(saved) == 1
     assert saved[0].client_secret == typed.client_secret and saved[0].audiences == typed.audiences

@@ -6,10 +6,12 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from mmoauth_gui.core.model import GrantType
 from mmoauth_gui.sandbox import Sandbox
+from mmoauth_gui.ui.connection_form.password_prompt import PasswordPrompt
 from mmoauth_gui.ui.connections.controller import ConnectionsController
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.main_window import MainWindow
@@ -70,8 +72,6 @@ def select(controller: ConnectionsController, name: str) -> None:
 def type_password_grant(qtbot: Any, form: Any, sandbox: Sandbox, name: str, audience: str) -> dict[str, Any]:
     """Type a connection for the sandbox's password-grant client into a connection form, up to choosing the
     password grant (username and password left to the test); returns that client."""
-    from PySide6.QtCore import Qt
-
     client = next(c for c in sandbox.demo_clients if "password" in c["grant_types"])
     qtbot.keyClicks(form.name, name)
     qtbot.keyClicks(form.client_id, client["client_id"])
@@ -81,3 +81,29 @@ def type_password_grant(qtbot: Any, form: Any, sandbox: Sandbox, name: str, audi
     qtbot.mouseClick(form.advanced_toggle, Qt.MouseButton.LeftButton)
     form.grant.setCurrentIndex(form.grant.findData(GrantType.PASSWORD.value))
     return client
+
+
+def finish_setup(qtbot: Any, dialog: Any) -> None:
+    """After an Add: wait for the "Setup Successful" page and click Done, as a person would."""
+    qtbot.waitUntil(lambda: dialog.showing_success, timeout=10_000)
+    done = dialog.success.done_button
+    qtbot.mouseClick(done, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+
+def password_prompt() -> PasswordPrompt | None:
+    """The visible "Password needed to validate" prompt, if any."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, PasswordPrompt) and widget.isVisible():
+            return widget
+    return None
+
+
+def type_connection(qtbot: Any, form: Any, sandbox: Any, name: str, audiences: str, client_id: str) -> None:
+    """Type a new connection for the sandbox's demo client ``client_id`` into an Add form, key by key."""
+    client = sandbox.demo_client(client_id)
+    qtbot.keyClicks(form.name, name)
+    qtbot.keyClicks(form.client_id, client.client_id)
+    qtbot.keyClicks(form.client_secret.edit, client.client_secret)
+    qtbot.keyClicks(form.token_url, sandbox.token_url)
+    qtbot.keyClicks(form.audiences, audiences)

@@ -12,11 +12,12 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
-from support.ui_helpers import answer, select
+from support.ui_helpers import answer, finish_setup, select
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.ui.connection_form.form import SAVE_ANYWAY_TITLE
-from mmoauth_gui.ui.connections.controller import DUPLICATE_NOTICE, ConnectionsController
+from mmoauth_gui.ui.connections.controller import ConnectionsController
+from mmoauth_gui.ui.connections.editing import DUPLICATE_NOTICE
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.main_window import MainWindow
 from mmoauth_gui.ui.runtime.settings import ui_settings
@@ -79,7 +80,7 @@ def test_tab_order_follows_the_form(page: ConnectionsController) -> None:
     ]
     chain = []
     widget: QWidget = form.name
-    for _ in range(60):
+    for _ in range(200):
         if widget in expected and widget not in chain:
             chain.append(widget)
         widget = widget.nextInFocusChain()
@@ -102,13 +103,15 @@ def test_duplicate_starts_a_new_connection_without_the_secret(
     assert not form.save_button.isEnabled()  # the secret must be typed again
     reports = next(c for c in sandbox.demo_clients if c["client_id"] == "reports-bot")
     qtbot.keyClicks(form.client_secret.edit, reports["client_secret"])
+    form.audiences.clear()  # current servers refuse an audience another connection already has
+    qtbot.keyClicks(form.audiences, "https://reports-copy.example.com/*")
 
     sandbox.latency_ms = 300  # long enough to see the busy state
     form.save()
     answer(qtbot, SAVE_ANYWAY_TITLE, "Save anyway")
     qtbot.waitUntil(lambda: form.save_button.text() == "Saving...")
     assert not form.save_button.isEnabled() and not form.name.isEnabled()
-    qtbot.waitUntil(lambda: page.dialog is None, timeout=10_000)
+    finish_setup(qtbot, dialog)
     copies = [c for c in sandbox.state.connections() if c.name == "Copy of Reports"]
     assert len(copies) == 1 and copies[0].client_secret == reports["client_secret"]
 

@@ -20,14 +20,6 @@ from mmoauth_gui.ui.runtime.tasks import alive
 from mmoauth_gui.ui.servers.dialog import ProfilesDialog
 
 
-@pytest.fixture
-def window(qtbot: Any, ctx: AppContext) -> MainWindow:
-    win = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
 def test_first_run_offers_the_demo_beside_add_server(qtbot: Any, window: MainWindow) -> None:
     run(qtbot, window.servers.start())
     view = window.connections_view
@@ -50,7 +42,7 @@ def test_first_run_offers_the_demo_beside_add_server(qtbot: Any, window: MainWin
 
 def test_pages_plug_in_by_name(qtbot: Any, window: MainWindow) -> None:
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["&Connections", "S&lash commands", "&Drafts"]
+    assert titles == ["&Connections", "S&lash commands", "&Drafts", "H&ealth"]
     page = QLabel("preview goes here")
     window.set_page("preview", page)
     assert window.tabs.widget(1) is page and window.page("preview") is page
@@ -87,8 +79,40 @@ def test_a_revoked_token_says_so_and_offers_the_way_out(qtbot: Any, ctx: AppCont
     assert view.showing_state() == "error"
     assert "Could not connect to “Revoked”" in view.state.title.text()
     assert "401" in view.state.body.text() and "Personal Access Tokens" in view.state.body.text()
-    assert [b.text() for b in view.state.action_buttons()] == ["Reconnect", "Servers…", "Try the demo sandbox"]
-    assert win.server_bar.reconnect_button.isVisible()
+    assert [b.text() for b in view.state.action_buttons()] == ["Servers…", "Try the demo sandbox"]
+    assert view.state.action_buttons()[0].isDefault()  # Reconnect would only be refused again
+    assert not win.server_bar.reconnect_button.isVisible()
+
+
+def test_an_ended_password_session_asks_for_the_password_not_a_token(
+    qtbot: Any, ctx: AppContext, sandbox: Sandbox
+) -> None:
+    ctx.profiles.save(Profile(name="Signed in", url=sandbox.url, auth="password"))
+    ctx.secrets.set(SecretKind.SERVER_TOKEN, "Signed in", "expired-session")
+    win = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
+    qtbot.addWidget(win)
+    win.show()
+    run(qtbot, win.servers.start())
+    body = win.connections_view.state.body.text()
+    assert "sign in again with your password" in body and "Personal Access Tokens" not in body
+
+
+def test_after_a_restart_without_the_token_servers_opens_on_that_profile(
+    qtbot: Any, ctx: AppContext, sandbox: Sandbox
+) -> None:
+    ctx.profiles.save(Profile(name="Session only", url=sandbox.url))  # its token was kept for the last run only
+    win = MainWindow(ctx, ui_settings(ctx.paths), with_pages=False)
+    qtbot.addWidget(win)
+    win.show()
+    run(qtbot, win.servers.start())
+    view = win.connections_view
+    assert view.showing_state() == "error" and "no token is stored" in view.state.body.text()
+    assert [b.text() for b in view.state.action_buttons()][0] == "Servers…"
+    win.actions_by_name["servers"].trigger()  # File › Servers…
+    dialog = win._profiles_dialog
+    assert isinstance(dialog, ProfilesDialog)
+    qtbot.waitUntil(lambda: dialog.heading.text() == "Server “Session only”")
+    dialog.reject()
 
 
 def test_geometry_is_kept_in_an_ini_file_under_the_data_dir(qtbot: Any, ctx: AppContext) -> None:

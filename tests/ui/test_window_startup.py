@@ -69,7 +69,7 @@ def test_shell_first_then_attach_builds_the_pages(
     assert NO_PAINT not in caplog.text  # it painted, it did not time out
 
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["&Connections", "S&lash commands", "&Drafts"]
+    assert titles == ["&Connections", "S&lash commands", "&Drafts", "H&ealth"]
     assert window.page("connections").accessibleName() == PLACEHOLDERS["connections"] == "Starting…"
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
     assert tuple(menus) == MENU_TITLES == ("&File", "&Connection", "&View", "&Help")

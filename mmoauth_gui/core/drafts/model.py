@@ -325,3 +325,20 @@ def validation_badge(draft: Draft) -> str:
     if result.get("category") in ("network", "tls", "timeout"):
         return "unreachable"
     return "refused"
+
+
+def meant_profile(draft: Draft, profiles: Mapping[str, str]) -> str | None:
+    """The server profile ``draft`` is meant for, among ``profiles`` (name → server URL).
+
+    Its target by name when that profile is on the server the draft came from (or it came from none); else
+    the one profile of that server. ``None`` when no profile or several share the server: a URL alone
+    cannot tell two profiles of one server apart.
+    """
+    origin_url = draft.origin.server_url if draft.origin is not None else ""
+    named = draft.server.strip()
+    urls = {name: canonical_server_url(url) for name, url in profiles.items()}
+    if named in urls and (not origin_url or urls[named] == origin_url):
+        return named
+    server = origin_url or (canonical_server_url(named) if "://" in named else "")
+    matching = [name for name, url in urls.items() if server and url == server]
+    return matching[0] if len(matching) == 1 else None

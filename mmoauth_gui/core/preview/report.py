@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from mmoauth_gui.core.model import IntegrationKind
+from mmoauth_gui.core.plural import counted
 from mmoauth_gui.core.preview.build import Preview, PreviewRow
 from mmoauth_gui.core.preview.snapshot import SyncResult
 from mmoauth_gui.core.webhooks import Integration, WebhookCallback
@@ -17,6 +18,7 @@ from mmoauth_gui.core.webhooks import Integration, WebhookCallback
 EXPORT_FIELDS = (
     "kind",
     "team_id",
+    "team_name",
     "command_id",
     "webhook_id",
     "callback_index",
@@ -24,13 +26,16 @@ EXPORT_FIELDS = (
     "url",
     "matches",
     "connection_id",
+    "connection_name",
     "server_connection_id",
     "status",
     "method",
     "display_name",
     "channel_id",
+    "channel_name",
     "explanation",
 )
+METHOD_NAMES = {"P": "POST", "G": "GET"}  # a command's method as stored (docs/MATTERMOST.md §6) and as read
 
 
 class WarningKind(StrEnum):
@@ -109,7 +114,7 @@ def _warnings(preview: Preview) -> list[PreviewWarning]:
         out.append(
             PreviewWarning(
                 WarningKind.AMBIGUOUS_OVERLAP,
-                f"Connections {names} all match {len(cmds)} command(s) ({_triggers(cmds)}): the server picks "
+                f"Connections {names} all match {counted(len(cmds), 'command')} ({_triggers(cmds)}): the server picks "
                 "one by a rule that is not public. Narrow their audiences so only one matches.",
                 connection_ids=keys,
                 command_ids=tuple(c.id for c in cmds),
@@ -239,14 +244,23 @@ def preview_document(
     return data
 
 
-def preview_csv(preview: Preview, rows: Sequence[PreviewRow] | None = None) -> str:
-    """A header row, then one line per command; ``matches`` holds the connection ids separated by spaces."""
+def preview_csv(preview: Preview, rows: Sequence[PreviewRow] | None = None, result: SyncResult | None = None) -> str:
+    """A header row, then one line per command; ``matches`` holds the connection ids separated by spaces. With
+    the sync's ``result``, team and channel names beside their ids; connection names and methods (POST, GET)
+    are always read out."""
+    team_names = {t.id: t.label for t in result.teams} if result is not None else {}
+    channel_names = result.channel_names if result is not None else {}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(EXPORT_FIELDS)
     for row in preview.rows() if rows is None else rows:
         data = row.to_json()
         data["matches"] = " ".join(row.matches)
+        data["team_name"] = team_names.get(row.team_id, "")
+        connection = preview.connections.get(row.connection_id) if row.connection_id else None
+        data["connection_name"] = connection.name if connection is not None else ""
+        data["channel_name"] = channel_names.get(data.get("channel_id") or "", "")
+        data["method"] = METHOD_NAMES.get(data["method"], data["method"])
         writer.writerow([spreadsheet_safe(data.get(f)) for f in EXPORT_FIELDS])
     return buf.getvalue()
 

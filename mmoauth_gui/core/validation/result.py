@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from mmoauth_gui.core.validation.expectations import ExpectationCheck
 from mmoauth_gui.core.validation.jwt_inspect import format_duration
+from mmoauth_gui.core.validation.verification import Verification
 
 
 class Category(StrEnum):
@@ -103,6 +105,9 @@ class ValidationResult:
     attempts: list[dict[str, Any]] = field(default_factory=list)  # each try of auth "auto"
     mattermost_compatible: bool | None = None  # would Mattermost's own (form) request work? None: unknown
     token_preview: str | None = None
+    retry_after: str | None = None  # the endpoint's Retry-After with a 429
+    verification: Verification | None = None  # the token checked as the integration would (services/token/verify)
+    expectations: list[ExpectationCheck] = field(default_factory=list)
     access_token: str | None = field(default=None, repr=False, compare=False)
 
     # -- construction -------------------------------------------------------------------------
@@ -121,6 +126,21 @@ class ValidationResult:
     def without_token(self) -> ValidationResult:
         """The same result with the in-memory access token dropped (the preview stays)."""
         return replace(self, access_token=None)
+
+    @property
+    def integration_would_refuse(self) -> bool:
+        """A failed signature or an unmet expectation: the integration would turn this token away."""
+        return (self.verification is not None and self.verification.failed) or any(
+            c.ok is False for c in self.expectations
+        )
+
+    @property
+    def refusal_reason(self) -> str:
+        """Why the integration would refuse the token, in one sentence ("" when it would not)."""
+        if self.verification is not None and self.verification.failed:
+            return "its signature does not check out."
+        unmet = [c for c in self.expectations if c.ok is False]
+        return (unmet[0].why or f"the {unmet[0].what} is not {unmet[0].expected}.") if unmet else ""
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -150,6 +170,8 @@ class ValidationResult:
             line = f"Token obtained{by}{extra}{took}."
             if self.mattermost_compatible is False:
                 line += " Only with HTTP Basic: Mattermost's own request would fail."
+            if self.integration_would_refuse:
+                line += f" The integration would refuse it: {self.refusal_reason}"
             return line
         reason = self.error or (f"HTTP {self.http_status}" if self.http_status else "")
         head = f"{self.label}" + (f" ({reason})" if reason else "")
@@ -190,6 +212,9 @@ class ValidationResult:
             "attempts": [dict(a) for a in self.attempts],
             "mattermost_compatible": self.mattermost_compatible,
             "token_preview": self.token_preview,
+            "retry_after": self.retry_after,
+            "verification": self.verification.to_json() if self.verification else None,
+            "expectations": [c.to_json() for c in self.expectations],
             "summary": self.summary,
         }
 
@@ -204,6 +229,7 @@ class ValidationResult:
         elapsed = _opt_int(data.get("elapsed_ms"))
         dates = data.get("jwt_dates")
         attempts = data.get("attempts")
+        checks = data.get("expectations")
         return cls(
             ok=ok,
             category=str(category),
@@ -234,4 +260,7 @@ class ValidationResult:
             attempts=[dict(a) for a in attempts if isinstance(a, Mapping)] if isinstance(attempts, list) else [],
             mattermost_compatible=mm if isinstance(mm, bool) else None,
             token_preview=_opt_str(data.get("token_preview")),
+            retry_after=_opt_str(data.get("retry_after")),
+            verification=Verification.from_json(data.get("verification")),
+            expectations=[c for c in map(ExpectationCheck.from_json, checks) if c] if isinstance(checks, list) else [],
         )

@@ -20,8 +20,9 @@ from mmoauth_gui.sandbox.ids import new_token
 from mmoauth_gui.sandbox.integrations.outbound import OutboundError, OutboundResponse, send
 from mmoauth_gui.sandbox.integrations.store import Channel, IntegrationStore, OutgoingHook, Post
 from mmoauth_gui.sandbox.records import SlashCommand, Team, User
+from mmoauth_gui.sandbox.server_model.untrusted import ALLOWED_UNTRUSTED_INTERNAL
 from mmoauth_gui.sandbox.state import State
-from mmoauth_gui.sandbox.token_fetch import ALLOWED_UNTRUSTED_INTERNAL, FetchOutcome, fetch_token
+from mmoauth_gui.sandbox.token_fetch import FetchOutcome, fetch_token, requests_timeout
 
 LOOKUP_FAILED = "Failed to find an outgoing oauth connection for the webhook"
 TOKEN_FAILED = "Failed to retrieve token for outgoing oauth connection"
@@ -48,6 +49,14 @@ class TokenStep:
         if self.outcome is None or not self.outcome.ok:
             return None
         return self.outcome.header_value()
+
+
+def outbound_rules(state: State) -> dict[str, Any]:
+    """The server's outbound client settings: its deadline and which internal addresses it may call."""
+    return {
+        "timeout": requests_timeout(state.settings),
+        "allowed_internal": state.settings.get(ALLOWED_UNTRUSTED_INTERNAL, ""),
+    }
 
 
 def token_for(state: State, url: str) -> TokenStep:
@@ -112,7 +121,7 @@ def call_command(state: State, cmd: SlashCommand, fields: dict[str, str]) -> Com
         url, body, method = cmd.url, encoded.encode("ascii"), "POST"
         headers.append(("Content-Type", "application/x-www-form-urlencoded"))
     try:
-        response = send(method, url, headers, body)
+        response = send(method, url, headers, body, **outbound_rules(state))
     except OutboundError as exc:
         if exc.timed_out:
             store.log("info", COMMAND_TIMEOUT)
@@ -177,7 +186,7 @@ def trigger_webhook(state: State, hook: OutgoingHook, content_type: str, body: b
                 return
             headers.append(("Authorization", step.header))
         try:
-            response = send("POST", url, headers, body)
+            response = send("POST", url, headers, body, **outbound_rules(state))
         except OutboundError as exc:
             store.log("error", WEBHOOK_TIMEOUT if exc.timed_out else WEBHOOK_FAILED, error=str(exc), **log_fields)
             store.record_delivery(hook.id, url, sent=True, error=str(exc))

@@ -2,7 +2,8 @@
 outbound requests (timeouts, no proxy, no redirects, which addresses may be called) belongs here.
 
 Mattermost sends these through its ``outgoingWebhookClient`` with ``OutgoingIntegrationRequestsTimeout`` as
-the deadline and reads at most 1 MiB of the answer (docs/MATTERMOST.md E.1, E.2).
+the deadline and reads at most 1 MiB of the answer (docs/MATTERMOST.md E.1, E.2). That client refuses
+reserved addresses unless ``AllowedUntrustedInternalConnections`` lets them (Appendix H): ``allowed_internal``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
-TIMEOUT_SECONDS = 30.0  # OutgoingIntegrationRequestsTimeout (the default was not re-read: §H)
+from mmoauth_gui.sandbox.token_fetch import forbidden_reason
+
+TIMEOUT_SECONDS = 30.0  # OutgoingIntegrationRequestsTimeout's default (server/public/model/config.go, Appendix H)
 MAX_RESPONSE = 1024 * 1024  # MaxIntegrationResponseSize
 _RESERVED_NAMES = ("example.com", "example.net", "example.org")
 _RESERVED_DOMAINS = tuple("." + n for n in _RESERVED_NAMES) + (".invalid", ".example", ".test")
@@ -50,7 +53,13 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def send(
-    method: str, url: str, headers: list[tuple[str, str]], body: bytes | None, timeout: float = TIMEOUT_SECONDS
+    method: str,
+    url: str,
+    headers: list[tuple[str, str]],
+    body: bytes | None,
+    timeout: float = TIMEOUT_SECONDS,
+    *,
+    allowed_internal: str = "",
 ) -> OutboundResponse:
     """Send one integration request; any HTTP status is an answer, no answer raises ``OutboundError``."""
     if not url.startswith(("http://", "https://")):
@@ -59,6 +68,9 @@ def send(
     if host.endswith(_RESERVED_DOMAINS) or host in _RESERVED_NAMES:
         # The demo's made-up hosts (RFC 2606): never looked up, so the sandbox stays on loopback.
         raise OutboundError(f"{method} {url}: dial tcp: lookup {host}: no such host")
+    refusal = forbidden_reason(url, allowed_internal)
+    if refusal:
+        raise OutboundError(f"{method} {url}: {refusal}")
     request = urllib.request.Request(url, data=body, method=method)  # noqa: S310 - scheme checked above
     for name, value in headers:
         request.add_header(name, value)

@@ -122,4 +122,5 @@ class WebhookRoutes:
         page = page if page is not None and page >= 0 else 0
         per_page = min(per_page if per_page is not None and per_page > 0 else LOGS_PER_PAGE, LOGS_PER_PAGE)
         lines = self.state.integrations.log_lines()
-        return Response.json(200, lines[page * per_page : (page + 1) * per_page])
+        end = max(len(lines) - page * per_page, 0)  # page 0 is the newest lines, each page oldest first (G)
+        return Response.json(200, lines[max(end - per_page, 0) : end])

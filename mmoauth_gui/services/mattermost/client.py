@@ -20,6 +20,7 @@ from mmoauth_gui.core.model import SECRET_FIELDS, Command, Connection, Team
 from mmoauth_gui.core.urls import API_PATH as API
 from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.core.webhooks import OutgoingWebhook
+from mmoauth_gui.services.mattermost.diagnosis import Action, explain_refusal
 from mmoauth_gui.services.mattermost.errors import (
     FeatureUnavailable,
     InvalidResponse,
@@ -295,23 +296,29 @@ class MattermostClient:
 
     async def get_connection(self, connection_id: str, team_id: str | None = None) -> Connection:
         operation = f"read connection {connection_id}"
-        _, body = await self._call(
-            "GET", _one(connection_id), operation=operation, params=_team({}, team_id), lookup=True
-        )
+        try:
+            _, body = await self._call(
+                "GET", _one(connection_id), operation=operation, params=_team({}, team_id), lookup=True
+            )
+        except ServerError as exc:
+            raise await explain_refusal(self, exc, Action.READ, connection_id=connection_id, team_id=team_id) from None
         return _connection(body, operation)
 
     async def create_connection(self, conn: Connection, team_id: str | None = None) -> Connection:
         """Create ``conn`` (its id, if any, is never sent); the server's copy, without secrets."""
         operation = f"create connection {conn.name!r}"
-        _, body = await self._call(
-            "POST",
-            CONNECTIONS,
-            operation=operation,
-            params=_team({}, team_id),
-            body=conn.create_payload(),
-            ok=(201, 200),
-            rules_apply=True,
-        )
+        try:
+            _, body = await self._call(
+                "POST",
+                CONNECTIONS,
+                operation=operation,
+                params=_team({}, team_id),
+                body=conn.create_payload(),
+                ok=(201, 200),
+                rules_apply=True,
+            )
+        except ServerError as exc:
+            raise await explain_refusal(self, exc, Action.CREATE, sent=conn, team_id=team_id) from None
         return _connection(body, operation)
 
     async def update_connection(self, conn: Connection, team_id: str | None = None) -> Connection:
@@ -319,19 +326,29 @@ class MattermostClient:
         if not conn.id:
             raise ValueError("update_connection needs a connection with an id")
         operation = f"update connection {conn.name or conn.id!r}"
-        _, body = await self._call(
-            "PUT",
-            _one(conn.id),
-            operation=operation,
-            params=_team({}, team_id),
-            body=conn.update_payload(),
-            rules_apply=True,
-            lookup=True,
-        )
+        try:
+            _, body = await self._call(
+                "PUT",
+                _one(conn.id),
+                operation=operation,
+                params=_team({}, team_id),
+                body=conn.update_payload(),
+                rules_apply=True,
+                lookup=True,
+            )
+        except ServerError as exc:
+            explained = await explain_refusal(
+                self, exc, Action.UPDATE, sent=conn, connection_id=conn.id, team_id=team_id
+            )
+            raise explained from None
         return _connection(body, operation)
 
     async def delete_connection(self, connection_id: str) -> None:
-        await self._call("DELETE", _one(connection_id), operation=f"delete connection {connection_id}", lookup=True)
+        operation = f"delete connection {connection_id}"
+        try:
+            await self._call("DELETE", _one(connection_id), operation=operation, lookup=True)
+        except ServerError as exc:
+            raise await explain_refusal(self, exc, Action.DELETE, connection_id=connection_id) from None
 
     async def validate_connection(self, conn: Connection, team_id: str | None = None) -> None:
         """Ask the server to get a token with ``conn``: None when it did, the typed error otherwise.
@@ -473,6 +490,11 @@ class MattermostClient:
             body["team_id"] = team_id
         _, answer = await self._call("POST", f"{API}/commands/execute", operation=operation, body=body)
         return _expect_object(answer, operation)
+
+    async def get_json(self, path: str, *, operation: str, params: Mapping[str, str] | None = None) -> Any:
+        """``GET`` a route below ``/api/v4`` this client has no method for; typed errors as for every call."""
+        _, body = await self._call("GET", f"{API}{path}", operation=operation, params=params)
+        return body
 
     async def server_log(self, lines: int = 1000) -> list[str]:
         """``GET /api/v4/logs``: the newest raw lines (system admins; docs/MATTERMOST.md Appendix G)."""

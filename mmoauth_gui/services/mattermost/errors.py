@@ -28,7 +28,7 @@ VALIDATE_502_ADVICE = (
     "the server can resolve and connect to it — firewall, proxy, and the server's trust of its TLS certificate."
 )
 
-_PERMISSION_RE = re.compile(r"permission=([A-Za-z0-9_ ]+)")
+_PERMISSION_RE = re.compile(r"permission=([A-Za-z0-9_, ]+)")
 _NOT_FOUND_RE = re.compile(r"(?i)not found|no rows in result set")
 
 
@@ -179,14 +179,57 @@ class NotFound(MattermostError):
 
 
 class RuleViolated(MattermostError):
-    """The server's HTTP 500 for a connection that breaks a model rule; the reason is in ``detailed_error``."""
+    """The server's HTTP 500 for a connection that breaks a model rule.
+
+    The reason is the server's ``detailed_error`` when it sends one (developer mode), else ``reasons``:
+    what the app's own check of the sent connection finds.
+    """
 
     default_advice = "Correct the connection and save again."
+
+    def __init__(self, message: str = "", *, reasons: Iterable[str] = (), **kwargs: Any) -> None:
+        self.reasons = tuple(reasons)
+        super().__init__(message, **kwargs)
 
     @property
     def headline(self) -> str:
         what = f"The server refused to {self.operation}" if self.operation else "The server refused the connection"
         return _sentence(f"{what}: it breaks a connection rule")
+
+    @property
+    def user_message(self) -> str:
+        if not self.reasons:
+            return super().user_message
+        found = " ".join(_sentence(r) for r in self.reasons)
+        checked = f"The server does not say which; the app's check of what was sent finds: {found}"
+        return f"{self.headline} {checked} {self.advice}"
+
+
+class AudienceTaken(RuleViolated):
+    """HTTP 500 on create/update because another connection already has one of the audiences (§3)."""
+
+    def __init__(self, message: str = "", *, audience: str, holder_name: str, holder_id: str, **kwargs: Any) -> None:
+        self.audience = audience
+        self.holder_name = holder_name
+        self.holder_id = holder_id
+        kwargs.setdefault(
+            "advice",
+            "Current Mattermost servers refuse an audience that another connection already has: use another "
+            f"audience URL here, or take it off “{holder_name}” first.",
+        )
+        super().__init__(message, **kwargs)
+
+    @property
+    def headline(self) -> str:
+        what = f"The server refused to {self.operation}" if self.operation else "The server refused the connection"
+        return _sentence(
+            f"{what}: the audience {self.audience} is already used by connection “{self.holder_name}” "
+            f"({self.holder_id})"
+        )
+
+    @property
+    def user_message(self) -> str:
+        return f"{self.headline} {self.advice}"
 
 
 class BadRequest(MattermostError):
@@ -303,7 +346,7 @@ def _permission_error(
     message: str, detailed: str, *, listing: bool, commands: bool, fields: dict[str, Any]
 ) -> PermissionDenied:
     found = _PERMISSION_RE.search(detailed)
-    permission = " ".join(found.group(1).split()) if found else ""
+    permission = " ".join(found.group(1).replace(",", " ").split()) if found else ""
     if listing:
         advice = (
             f"Listing connections needs the system permission {CONNECTIONS_PERMISSION}, or "

@@ -225,6 +225,8 @@ class _Exchange:
         ) as resp:
             status = resp.status_code
             base["http_status"] = status
+            if status == 429 and resp.headers.get("retry-after"):
+                base["retry_after"] = resp.headers["retry-after"][:40]
             www = resp.headers.get("www-authenticate")
             if www:
                 base["www_authenticate"] = scrub(www, req.secrets)

@@ -53,6 +53,7 @@ class DiscoveryResult:
     issuer: str
     ok: bool
     token_endpoint: str | None = None
+    jwks_uri: str | None = None  # where the issuer publishes its signing keys
     metadata_url: str | None = None
     metadata_issuer: str | None = None
     grant_types_supported: list[str] = field(default_factory=list)
@@ -71,6 +72,7 @@ class DiscoveryResult:
             "token_endpoint": self.token_endpoint,
             "metadata_url": self.metadata_url,
             "metadata_issuer": self.metadata_issuer,
+            "jwks_uri": self.jwks_uri,
             "grant_types_supported": self.grant_types_supported if self.grant_types_stated else None,
             "token_endpoint_auth_methods_supported": self.auth_methods_supported if self.auth_methods_stated else None,
             "warnings": list(self.warnings),
@@ -144,8 +146,10 @@ class RedirectRefused(Exception):
     """A metadata URL redirected to another origin, or from https to http: nothing is fetched there."""
 
 
-async def _fetch(http: httpx.AsyncClient, url: str, timeout_s: float) -> tuple[int, bytes | None, str]:
-    """Status, body (None when over the cap) and the URL that answered; same-origin redirects followed."""
+async def fetch_capped(http: httpx.AsyncClient, url: str, timeout_s: float) -> tuple[int, bytes | None, str]:
+    """Status, body (None when over the cap) and the URL that answered; same-origin redirects followed.
+
+    Raises ``RedirectRefused`` or ``httpx.HTTPError``."""
     for _ in range(MAX_REDIRECTS + 1):
         async with http.stream(
             "GET", url, headers={"Accept": "application/json"}, timeout=httpx.Timeout(timeout_s), follow_redirects=False
@@ -173,10 +177,12 @@ def _success(
     grants = _str_list(meta.get("grant_types_supported"))
     methods = _str_list(meta.get("token_endpoint_auth_methods_supported"))
     stated_issuer = meta.get("issuer")
+    jwks_uri = meta.get("jwks_uri")
     return DiscoveryResult(
         issuer=issuer,
         ok=True,
         token_endpoint=str(meta["token_endpoint"]),
+        jwks_uri=jwks_uri if isinstance(jwks_uri, str) and jwks_uri.startswith(("https://", "http://")) else None,
         metadata_url=url,
         metadata_issuer=stated_issuer if isinstance(stated_issuer, str) else None,
         grant_types_supported=grants if grants is not None else list(DEFAULT_GRANT_TYPES),
@@ -205,7 +211,7 @@ async def discover(
         async with asyncio.timeout(timeout_s):
             for url in metadata_urls(issuer):
                 try:
-                    status, body, answered = await _fetch(http, url, timeout_s)
+                    status, body, answered = await fetch_capped(http, url, timeout_s)
                 except RedirectRefused as exc:
                     tried.append({"url": url, "outcome": str(exc)})
                     continue

@@ -19,9 +19,11 @@ import httpx
 from mmoauth_gui.core.clock import now_iso
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.rules import check_connection
+from mmoauth_gui.core.urls import is_internal_url
 from mmoauth_gui.core.validation import hints as hints
 from mmoauth_gui.core.validation.result import Category, Source, ValidationResult
 from mmoauth_gui.services.mattermost.client import MattermostClient
+from mmoauth_gui.services.mattermost.diagnosis import Action, explain_refusal, where_to_look_for
 from mmoauth_gui.services.mattermost.errors import (
     BadRequest,
     FeatureUnavailable,
@@ -48,6 +50,17 @@ _JSON_DESCRIPTION = re.compile(r'"error_description"\s*:\s*"((?:[^"\\]|\\.)*)"')
 # Go's x/oauth2 says "cannot fetch token: 404 Not Found"; a redacting layer may have eaten the number.
 _FETCH_STATUS = re.compile(r"cannot fetch token:\s*(?:(\d{3})|\[redacted\])\s*([A-Za-z][A-Za-z' -]*)?")
 _STATUS_BY_PHRASE = {s.phrase.lower(): s.value for s in HTTPStatus}
+
+DESKTOP_CHECK = (
+    "A desktop check asks the same token endpoint from this computer and shows its own answer (Validate here, "
+    "or mmoauth-gui validate --token-url …): it tells a refused secret from an unreachable host."
+)
+PASSWORD_NEEDED = (
+    "Validating a stored password-grant connection through the server needs its password: the server fills in "
+    "only the stored client secret, never the password (docs/MATTERMOST.md, Appendix C.2). Give the password."
+)
+TIMEOUT_SETTING = "ServiceSettings.OutgoingIntegrationRequestsTimeout"
+ALLOWED_INTERNAL_SETTING = "ServiceSettings.AllowedUntrustedInternalConnections"
 
 SERVER_OK_HINT = (
     "The Mattermost server obtained a token with these settings, from its own network, the way it will for "
@@ -144,11 +157,49 @@ def _bad_request(exc: BadRequest, conn: Connection) -> ValidationResult:
             f"The Mattermost server asked the token endpoint, which answered HTTP {status}. "
             + hints.http_status_hint(status),
         )
+    if not exc.detailed_error:
+        return ValidationResult.failure(Category.OAUTH_ERROR, _refused_without_detail(conn))
     return ValidationResult.failure(
         Category.OAUTH_ERROR,
         "The Mattermost server could not get a token with these settings (HTTP 400): the token endpoint refused "
         "them or they are invalid. The server detail, when given, says which; a desktop check explains the "
         "token endpoint's answer in full.",
+    )
+
+
+def _refused_without_detail(conn: Connection) -> str:
+    """What a 400 from validate can mean when the server keeps the reason to itself (production)."""
+    causes = [
+        "the client ID or secret refused (invalid_client)",
+        "this client not allowed the grant type (unauthorized_client)",
+        "the token URL answering an error page or a non-token answer",
+    ]
+    if conn.uses_password_grant:
+        causes.insert(0, "the username or password refused or missing (the server fills in the stored secret only)")
+    return (
+        "The Mattermost server asked the token endpoint and got no token (HTTP 400); this server does not say "
+        f"why. It could be: {'; '.join(causes)}. {DESKTOP_CHECK} {where_to_look_for(Action.VALIDATE)}"
+    )
+
+
+def _unreached_without_detail(conn: Connection) -> str:
+    """What a 502 from validate can mean without the server's detail, the internal-address block first."""
+    causes = [
+        "the host name unknown to the server's DNS",
+        "a firewall or proxy between the server and the token endpoint",
+        "a TLS certificate the server does not trust",
+        f"no answer within the server's timeout ({TIMEOUT_SETTING})",
+    ]
+    if is_internal_url(conn.oauth_token_url):
+        causes.insert(
+            0,
+            "the server's block on internal addresses: this token URL is a private or loopback address, which the "
+            f"server refuses unless {ALLOWED_INTERNAL_SETTING} lists it",
+        )
+    return (
+        "The Mattermost server could not reach the token endpoint (HTTP 502); this server does not say why. "
+        f"It could be: {'; '.join(causes)}. The settings may still be right. {DESKTOP_CHECK} "
+        f"{where_to_look_for(Action.VALIDATE)}"
     )
 
 
@@ -171,8 +222,10 @@ def result_from_error(exc: MattermostError, conn: Connection) -> ValidationResul
         )
     elif isinstance(exc, BadRequest):
         result = _bad_request(exc, conn)
+    elif exc.status == 502 and not exc.detailed_error:
+        result = ValidationResult.failure(Category.NETWORK, _unreached_without_detail(conn))
     elif exc.status == 502:
-        category, hint = _network_cause(exc.detailed_error or exc.message)
+        category, hint = _network_cause(exc.detailed_error)
         result = ValidationResult.failure(category, hint)
     elif isinstance(exc, FeatureUnavailable):
         result = ValidationResult.failure(
@@ -216,11 +269,15 @@ async def validate_on_server(
     problems = _config_problems(conn)
     if problems:
         return ValidationResult.failure(Category.CONFIG, hints.config_hint(problems), checked_at=now_iso(), **base)
+    if conn.id and not conn.client_secret and conn.uses_password_grant and not conn.credentials_password:
+        return ValidationResult.failure(Category.CONFIG, PASSWORD_NEEDED, checked_at=now_iso(), **base)
     started = time.perf_counter()
     try:
         await client.validate_connection(conn, team_id)
         result = ValidationResult(ok=True, category=Category.OK.value, hint=SERVER_OK_HINT, http_status=200)
     except MattermostError as exc:
+        if conn.id:
+            exc = await explain_refusal(client, exc, Action.VALIDATE, connection_id=conn.id, team_id=team_id)
         result = result_from_error(exc, conn)
     except httpx.HTTPError as exc:
         kind, detail = classify_transport_error(exc)

@@ -24,6 +24,7 @@ from mmoauth_gui.core.config.document import (
 from mmoauth_gui.core.config.parse import FileProblem, ParseResult, parse_config
 from mmoauth_gui.core.config.plan import Plan
 from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.plural import counted
 from mmoauth_gui.services.config_apply import (
     ApplyReport,
     ConfigClient,
@@ -155,7 +156,7 @@ class ConfigController(QObject):
         elif plan.empty:
             dialog.headline.setText(f"{what}: no changes — the server matches.")
         else:
-            dialog.headline.setText(f"{what}: {len(plan.changes)} change(s) to apply.")
+            dialog.headline.setText(f"{what}: {counted(len(plan.changes), 'change')} to apply.")
         dialog.apply_button.setEnabled(not plan.problems and not plan.empty)
 
     def _show_problems(self, parsed: ParseResult) -> None:
@@ -246,11 +247,11 @@ class ConfigController(QObject):
             lines.append(line + (f" — {step.message}" if step.message else ""))
         applied = len(report.of(StepState.APPLIED))
         if report.ok:
-            headline = f"Applied {applied} change(s)."
+            headline = f"Applied {counted(applied, 'change')}."
         elif report.cancelled:
-            headline = f"Cancelled: {applied} of {len(report.steps)} change(s) applied."
+            headline = f"Cancelled: {applied} of {counted(len(report.steps), 'change')} applied."
         else:
-            headline = f"Stopped at the first failure: {applied} of {len(report.steps)} change(s) applied."
+            headline = f"Stopped at the first failure: {applied} of {counted(len(report.steps), 'change')} applied."
         dialog.headline.setText(headline)
         dialog.notes.setPlainText("\n".join(lines))
         dialog.apply_button.setEnabled(False)
@@ -269,7 +270,7 @@ class ConfigController(QObject):
             text = render_document(document_from_connections(connections))
             await asyncio.to_thread(write_atomic, path, text, mode=0o644)
             self.ctx.status_message.emit(
-                f"Exported {len(connections)} connection(s) of {session.profile.name} to {path} "
+                f"Exported {counted(len(connections), 'connection')} of {session.profile.name} to {path} "
                 "(secrets as references: set the variables before an apply)."
             )
 

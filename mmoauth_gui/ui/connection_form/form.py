@@ -1,8 +1,9 @@
 """The Add / Edit Outgoing OAuth Connection form (docs/MATTERMOST.md §8), with every problem shown as you type.
 
 It edits a ``Connection`` value and emits signals; saving is injected (``save_action``), so the same form
-serves connections on a server and offline drafts. Validation runs on this computer (token client) and,
-when ``server_validator`` is set, on the server too, side by side.
+serves connections on a server and offline drafts; the widgets themselves are laid out in ``form_view``.
+Validation runs on this computer (token client) and, when ``server_validator`` is set, on the server too,
+side by side.
 """
 
 from __future__ import annotations
@@ -10,23 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import (
-    QComboBox,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QSizePolicy,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
 
 from mmoauth_gui.core.model import CREDENTIAL_FIELDS, Connection, GrantType
 from mmoauth_gui.core.preview.impact import ImpactProvider
@@ -34,11 +24,22 @@ from mmoauth_gui.core.rules import FIELD_LABELS, Problem, check_connection, has_
 from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.token.client import AuthChoice, validate_locally
-from mmoauth_gui.ui.connection_form.validate_panel import ValidatePanel, ValidateState
+from mmoauth_gui.services.token.verify import check_as_integration
+from mmoauth_gui.ui.connection_form.expectation_fields import store_of
+from mmoauth_gui.ui.connection_form.form_view import ConnectionFormView
+from mmoauth_gui.ui.connection_form.password_prompt import ask_password
+from mmoauth_gui.ui.connection_form.texts import (
+    AUDIENCE_CHANGE_TEXT,
+    AUDIENCE_CHANGE_TITLE,
+    REQUIRED_TEXTS,
+    REQUIRED_TO_VALIDATE,
+    SAVE_ANYWAY_TEXT,
+    SAVE_ANYWAY_TITLE,
+    SAVE_REFUSED_TEXT,
+)
+from mmoauth_gui.ui.connection_form.validate_panel import ValidateState
 from mmoauth_gui.ui.kit.confirm import ask_async, ask_discard
-from mmoauth_gui.ui.kit.field_problems import FieldProblems
 from mmoauth_gui.ui.kit.impact_confirm import confirm_impact, impact_of
-from mmoauth_gui.ui.kit.secret_field import SecretField
 from mmoauth_gui.ui.kit.style import status_css
 from mmoauth_gui.ui.runtime.errors import user_text
 from mmoauth_gui.ui.runtime.tasks import is_running
@@ -48,22 +49,6 @@ log = logging.getLogger(__name__)
 SaveAction = Callable[[Connection], Awaitable[Connection]]
 ServerValidator = Callable[[Connection], Awaitable[ValidationResult]]
 
-NAME_HELP = "Specify the name for your OAuth connection."
-AUDIENCES_LABEL = "Audience URLs (One Per Line)"
-AUDIENCES_HELP = (
-    "The URLs that will receive requests carrying the token, e.g. the slash command handler. "
-    "Each must start with http:// or https://; a trailing * matches every URL that starts with the text before it."
-)
-GRANT_HELP = (
-    "Mattermost's backstage always uses client credentials. The server also accepts the password grant, "
-    "which sends a username and password to the token endpoint."
-)
-SAVE_ANYWAY_TITLE = "Save Outgoing OAuth Connection"
-SAVE_ANYWAY_TEXT = "This connection has not been validated, Do you want to save anyway?"
-AUDIENCE_CHANGE_TITLE = "Edit Outgoing OAuth Connection"
-AUDIENCE_CHANGE_TEXT = (
-    "Your changes may break any existing integrations using this connection. Are you sure you would like to update it?"
-)
 DESKTOP_NEEDS_PASSWORD = (
     "Not run: the stored password never leaves the server. Click the pencil beside Password and type it to "
     "check from this computer as well."
@@ -74,7 +59,7 @@ DESKTOP_NEEDS_SECRET = (
 )
 
 
-class ConnectionForm(QWidget):
+class ConnectionForm(ConnectionFormView):
     changed = Signal()
     saved = Signal(object)  # Connection returned by save_action
     cancelled = Signal()
@@ -94,99 +79,9 @@ class ConnectionForm(QWidget):
         self._saving = False
         self._validate_task: asyncio.Task[Any] | None = None
         self._save_task: asyncio.Task[Any] | None = None
-        self._build()
+        self._wire()
 
-    # -- layout ----------------------------------------------------------------------------------
-
-    def _build(self) -> None:
-        self.name = QLineEdit()
-        self.client_id = QLineEdit()
-        self.client_secret = SecretField("Client Secret")
-        self.token_url = QLineEdit()
-        self.token_url.setPlaceholderText("https://auth.example.com/oauth2/token")
-        self.validate_panel = ValidatePanel()
-        self.audiences = QPlainTextEdit()
-        self.audiences.setTabChangesFocus(True)
-        self.audiences.setPlaceholderText("https://integrations.example.com/slash/weather\nhttps://hooks.example.com/*")
-        lines = self.fontMetrics().lineSpacing()
-        self.audiences.setMinimumHeight(lines * 4)
-        self.audiences.setMaximumHeight(lines * 9)
-        self.audiences.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-
-        self.advanced_toggle = QToolButton()
-        self.advanced_toggle.setText("Advanced")
-        self.advanced_toggle.setCheckable(True)
-        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.advanced_toggle.setAccessibleName("Advanced settings")
-        self.advanced_toggle.toggled.connect(self._show_advanced)
-        self.grant = QComboBox()
-        self.grant.addItem("Client credentials (as the Mattermost backstage)", GrantType.CLIENT_CREDENTIALS.value)
-        self.grant.addItem("Password (resource owner credentials)", GrantType.PASSWORD.value)
-        self.username = QLineEdit()
-        self.password = SecretField("Password")
-
-        self.problems: dict[str, FieldProblems] = {}
-        self.labels: dict[str, QLabel] = {}
-        grid = QGridLayout()
-        grid.setColumnStretch(1, 1)
-        grid.setVerticalSpacing(max(4, self.fontMetrics().height() // 4))
-        self._grid = grid
-        self._row = 0
-        self._add_field("name", "Name", self.name, NAME_HELP)
-        self._add_field("client_id", "Client ID", self.client_id)
-        self._add_field("client_secret", "Client Secret", self.client_secret)
-        self._add_field("oauth_token_url", "OAuth Token URL", self.token_url)
-        grid.addWidget(self.validate_panel, self._row, 1)
-        self._row += 1
-        self._add_field("audiences", AUDIENCES_LABEL, self.audiences, AUDIENCES_HELP)
-        grid.addWidget(self.advanced_toggle, self._row, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
-        self._row += 1
-        self.advanced = QWidget()
-        advanced_grid = QGridLayout(self.advanced)
-        advanced_grid.setContentsMargins(0, 0, 0, 0)
-        advanced_grid.setColumnStretch(1, 1)
-        self._grid, outer_row, self._row = advanced_grid, self._row, 0
-        self._add_field("grant_type", "Grant type", self.grant, GRANT_HELP)
-        self._add_field("credentials_username", "Username", self.username)
-        self._add_field("credentials_password", "Password", self.password)
-        self._grid, self._row = grid, outer_row
-        grid.addWidget(self.advanced, self._row, 0, 1, 2)
-        self._row += 1
-        self.advanced.hide()
-
-        self.save_error = QLabel()
-        self.save_error.setObjectName("saveError")
-        self.save_error.setWordWrap(True)
-        self.save_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.save_error.setAccessibleName("Save error")
-        self.save_error.hide()
-        self.notice = QLabel()
-        self.notice.setObjectName("formNotice")
-        self.notice.setWordWrap(True)
-        self.notice.hide()
-        self.todo = QLabel()
-        self.todo.setObjectName("saveBlockers")
-        self.todo.setWordWrap(True)
-        self.todo.setAccessibleName("What blocks saving")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel")
-        self.save_button = QPushButton("Save")
-        self.save_button.setObjectName("saveButton")
-        self.save_button.setDefault(True)
-        self.save_button.setAccessibleName("Save")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.todo, 1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.notice)
-        layout.addLayout(grid)
-        layout.addStretch(1)
-        layout.addWidget(self.save_error)
-        layout.addLayout(buttons)
-
+    def _wire(self) -> None:
         for widget in (self.name, self.client_id, self.token_url, self.username):
             widget.textChanged.connect(self._edited)
         self.audiences.textChanged.connect(self._edited)
@@ -201,6 +96,7 @@ class ConnectionForm(QWidget):
         ):
             widget.editingFinished.connect(lambda f=field: self._touch(f))
         self.validate_panel.validate_requested.connect(self.validate)
+        self.validate_panel.try_again.connect(self._refresh)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.request_cancel)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.validate).setContext(
@@ -213,48 +109,7 @@ class ConnectionForm(QWidget):
             Qt.ShortcutContext.WidgetWithChildrenShortcut
         )
 
-        for a, b in (
-            (self.name, self.client_id),
-            (self.client_id, self.client_secret.edit),
-            (self.client_secret.edit, self.client_secret.pencil),
-            (self.client_secret.pencil, self.token_url),
-            (self.token_url, self.validate_panel.button),
-            (self.validate_panel.button, self.validate_panel.toggle),
-            (self.validate_panel.toggle, self.audiences),
-            (self.audiences, self.advanced_toggle),
-            (self.advanced_toggle, self.grant),
-            (self.grant, self.username),
-            (self.username, self.password.edit),
-            (self.password.edit, self.password.pencil),
-            (self.password.pencil, self.cancel_button),
-            (self.cancel_button, self.save_button),
-        ):
-            self.setTabOrder(a, b)
         self._show_grant()
-
-    def _add_field(self, field: str, label: str, widget: QWidget, help_text: str = "") -> None:
-        title = QLabel(label)
-        title.setBuddy(widget)
-        title.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        title.setContentsMargins(0, max(2, self.fontMetrics().height() // 4), 0, 0)
-        self.labels[field] = title
-        widget.setAccessibleName(label)
-        column = QVBoxLayout()
-        column.setSpacing(2)
-        column.addWidget(widget)
-        problems = FieldProblems(field)
-        self.problems[field] = problems
-        column.addWidget(problems)
-        if help_text:
-            help_label = QLabel(help_text)
-            help_label.setObjectName(f"help_{field}")
-            help_label.setWordWrap(True)
-            help_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # secondary text, light and dark
-            column.addWidget(help_label)
-            widget.setAccessibleDescription(help_text)
-        self._grid.addWidget(title, self._row, 0)
-        self._grid.addLayout(column, self._row, 1)
-        self._row += 1
 
     # -- loading and reading -----------------------------------------------------------------------
 
@@ -288,6 +143,9 @@ class ConnectionForm(QWidget):
         self.validate_panel.set_idle()
         self._show_grant()
         self._refresh()
+        if (store := store_of(self.ctx)) is not None:
+            load = self.expect.load(store, conn.oauth_token_url, conn.client_id)
+            self.ctx.tasks.start(load, owner=self, name="read expectations")
 
     def value(self) -> Connection:
         """The connection as typed; a kept (masked) secret is "" so the server keeps the stored one."""
@@ -313,7 +171,20 @@ class ConnectionForm(QWidget):
         problems = check_connection(conn, require_secret=require_secret)
         if conn.uses_password_grant and self.password.kept:
             problems = [p for p in problems if p.field != "credentials_password"]
-        return problems
+        return [_in_product_words(p, conn) for p in problems]
+
+    def validate_blockers(self) -> list[str]:
+        """The fields to fill in or fix before validating, in form order: the backstage's required ones
+        (the name included, audiences not), and any credential the server would refuse."""
+        return list(
+            dict.fromkeys(
+                p.field
+                for p in self.current_problems()
+                if p.is_error
+                and (p.field in CREDENTIAL_FIELDS or p.field in REQUIRED_TO_VALIDATE)
+                and (p.field != "name" or not self.name.text())
+            )
+        )
 
     def credentials_changed(self) -> bool:
         """Whether a field that changes how the token is fetched differs from what was loaded."""
@@ -354,7 +225,7 @@ class ConnectionForm(QWidget):
         }.get(sender)  # type: ignore[call-overload]
         if field is not None:
             self._touched.add(field)
-        if field in CREDENTIAL_FIELDS and self.validate_panel.state != ValidateState.IDLE:
+        if field in CREDENTIAL_FIELDS:
             self._reset_validation()
         if field == "grant_type":
             self._show_grant()
@@ -363,10 +234,13 @@ class ConnectionForm(QWidget):
         self.changed.emit()
 
     def _reset_validation(self) -> None:
+        """A credential was typed in: the backstage's "dirty" state, the button back on offer."""
         if is_running(self._validate_task):
             self._validate_task.cancel()
+        if self.validate_panel.state == ValidateState.DIRTY:
+            return
         self.results = {"desktop": None, "server": None}
-        self.validate_panel.set_idle()
+        self.validate_panel.set_idle(dirty=True)
 
     def _refresh(self) -> None:
         problems = self.current_problems()
@@ -385,13 +259,9 @@ class ConnectionForm(QWidget):
             self.todo.setStyleSheet(status_css(Look.UNCHECKED, self))
         else:
             self.todo.clear()
-        cred_errors = [p for p in blocking if p.field in CREDENTIAL_FIELDS]
-        can_validate = not cred_errors and self.validate_panel.state != ValidateState.VALIDATING
-        self.validate_panel.button.setEnabled(can_validate)
-        self.validate_panel.button.setToolTip(
-            "Ask the token endpoint for a token with these settings (Ctrl+Return)"
-            if not cred_errors
-            else "Fill in " + ", ".join(dict.fromkeys(p.field.replace("_", " ") for p in cred_errors)) + " first."
+        # as in the backstage, Validate is always on offer; a click with a field missing says which
+        self.validate_panel.button.setEnabled(
+            self.validate_panel.state != ValidateState.VALIDATING and not self._saving
         )
 
     def _has_value(self, field: str) -> bool:
@@ -409,30 +279,65 @@ class ConnectionForm(QWidget):
             if not password:
                 self.problems[field].hide()
 
-    def _show_advanced(self, on: bool) -> None:
-        self.advanced.setVisible(on)
-        self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
-
     # -- validation ------------------------------------------------------------------------------
 
     def validate(self) -> asyncio.Task[Any] | None:
-        if not self.validate_panel.button.isEnabled() or self.validate_panel.state == ValidateState.VALIDATING:
+        if self._saving or self.validate_panel.state == ValidateState.VALIDATING:
             return None
+        blockers = self.validate_blockers()
+        if blockers:
+            self._touched.update(blockers)
+            self._refresh()
+            self._focus(blockers[0])
+            return None
+        before = self.validate_panel.state
         self.validate_panel.set_validating()
         self._refresh()
         self._validate_task = self.ctx.tasks.start(
-            self._validate(self.value()), owner=self, on_error=self._validate_failed, name="validate connection"
+            self._validate(self.value(), before),
+            owner=self,
+            on_error=self._validate_failed,
+            name="validate connection",
         )
         return self._validate_task
 
-    async def _validate(self, conn: Connection) -> None:
+    def _focus(self, field: str) -> None:
+        if field in ("grant_type", "credentials_username", "credentials_password"):
+            self.advanced_toggle.setChecked(True)
+        widget = {
+            "name": self.name,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "oauth_token_url": self.token_url,
+            "grant_type": self.grant,
+            "credentials_username": self.username,
+            "credentials_password": self.password,
+        }[field]
+        widget.setFocus()
+
+    async def _validate(self, conn: Connection, before: ValidateState) -> None:
         password_kept = conn.uses_password_grant and self.password.kept
+        if password_kept and self.server_validator is not None:
+            # the server fills in only the stored client secret, never the password (docs/MATTERMOST.md C.2)
+            password = await ask_password(self, conn)
+            if password is None:
+                self.validate_panel.set_idle(dirty=before == ValidateState.DIRTY)
+                self._refresh()
+                return
+            conn, password_kept = conn.with_changes(credentials_password=password), False
         desktop_secret = bool(conn.client_secret) and not password_kept
+        expectations = self.expect.value()
+        if (store := store_of(self.ctx)) is not None:
+            try:
+                await self.expect.save(store, conn.oauth_token_url, conn.client_id)
+            except OSError as exc:
+                log.warning("the expectations could not be kept: %s", exc)
 
         async def desktop() -> ValidationResult | str:
             if not desktop_secret:
                 return DESKTOP_NEEDS_SECRET if not conn.client_secret else DESKTOP_NEEDS_PASSWORD
-            return await validate_locally(self.ctx.http, conn, auth=AuthChoice.AUTO.value)
+            result = await validate_locally(self.ctx.http, conn, auth=AuthChoice.AUTO.value)
+            return await check_as_integration(self.ctx.http, result, expectations)
 
         async def server() -> ValidationResult | None:
             if self.server_validator is None:
@@ -443,7 +348,7 @@ class ConnectionForm(QWidget):
             desktop_outcome, server_outcome = await asyncio.gather(desktop(), server())
         finally:
             if self.validate_panel.state == ValidateState.VALIDATING:
-                self.validate_panel.set_idle()
+                self.validate_panel.set_idle(dirty=True)
         self.results = {
             "desktop": desktop_outcome if isinstance(desktop_outcome, ValidationResult) else None,
             "server": server_outcome,
@@ -477,9 +382,11 @@ class ConnectionForm(QWidget):
         conn = self.value()
         if has_errors(self.current_problems()):
             return
-        needs_validation = not self.editing or self.credentials_changed()
-        if needs_validation and not self.validated:
-            if not await ask_async(self, SAVE_ANYWAY_TITLE, SAVE_ANYWAY_TEXT, "Save anyway"):
+        # the backstage asks unless validated, or editing with no credential typed in and no check tried
+        state = self.validate_panel.state
+        if state != ValidateState.VALIDATED and not (self.editing and state == ValidateState.IDLE):
+            question = SAVE_REFUSED_TEXT if state == ValidateState.FAILED else SAVE_ANYWAY_TEXT
+            if not await ask_async(self, SAVE_ANYWAY_TITLE, question, "Save anyway"):
                 return
         if self.editing and tuple(conn.audiences) != tuple(self.original.audiences):
             impact = await impact_of(self.affected_commands, self.original, conn)
@@ -538,3 +445,11 @@ class ConnectionForm(QWidget):
 
     def close_tasks(self) -> None:
         self.ctx.tasks.cancel_owner(self)
+
+
+def _in_product_words(problem: Problem, conn: Connection) -> Problem:
+    """An empty required field's error in the backstage's own sentence."""
+    text = REQUIRED_TEXTS.get(problem.field)
+    if text and problem.is_error and not getattr(conn, problem.field):
+        return replace(problem, message=text)
+    return problem

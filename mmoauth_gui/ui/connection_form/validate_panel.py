@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -28,7 +29,11 @@ from mmoauth_gui.ui.kit.style import status_css
 VALIDATE_TEXT = "Validate Connection"
 VALIDATING_TEXT = "Validating..."
 VALIDATED_TEXT = "Validated connection"
-NOT_VALIDATED_TEXT = "Connection not validated. Please check the server logs for details or try again."
+# The product says "Please check the server logs for details or try again": the reason is shown below
+# instead (docs/MATTERMOST.md F.5), so only its "try again" link is kept.
+TRY_AGAIN_LINK = "#try-again"
+NOT_VALIDATED_TEXT = "Connection not validated."
+NOT_VALIDATED_HTML = f'Connection not validated. <a href="{TRY_AGAIN_LINK}">Try again</a>.'
 
 SIDE_BY_SIDE_EMS = 56  # narrower than this, the desktop and server details stack
 
@@ -36,9 +41,10 @@ Outcome = ValidationResult | str | None  # a result, a note saying why it did no
 
 
 class ValidateState(StrEnum):
-    """The product's states of Validate Connection."""
+    """The product's states of Validate Connection: the button shows in IDLE (nothing typed yet) and DIRTY."""
 
     IDLE = "idle"
+    DIRTY = "dirty"
     VALIDATING = "validating"
     VALIDATED = "validated"
     FAILED = "failed"
@@ -46,6 +52,7 @@ class ValidateState(StrEnum):
 
 class ValidatePanel(QWidget):
     validate_requested = Signal()
+    try_again = Signal()  # the "try again" link: back to the button, as the backstage does
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +69,9 @@ class ValidatePanel(QWidget):
         self.status.setObjectName("validateStatus")
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Validation status")
+        self.status.setTextFormat(Qt.TextFormat.RichText)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.status.linkActivated.connect(self._link)
         self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.reason = QLabel()
         self.reason.setObjectName("validateReason")
@@ -104,8 +114,15 @@ class ValidatePanel(QWidget):
 
     # -- states ----------------------------------------------------------------------------------
 
-    def set_idle(self) -> None:
-        self.state = ValidateState.IDLE
+    @property
+    def offers_validate(self) -> bool:
+        """Whether the Validate Connection button is on offer (the backstage's initial and dirty states)."""
+        return self.state in (ValidateState.IDLE, ValidateState.DIRTY)
+
+    def set_idle(self, *, dirty: bool = False) -> None:
+        """Back to the button: ``dirty`` once a credential field was typed in or "try again" clicked."""
+        self.state = ValidateState.DIRTY if dirty else ValidateState.IDLE
+        self.button.show()
         self.spinner.stop()
         self.icon.hide()
         self.status.clear()
@@ -122,7 +139,7 @@ class ValidatePanel(QWidget):
         self.icon.hide()
         self.spinner.start()
         self.button.setText(VALIDATING_TEXT)
-        self.status.setText(VALIDATING_TEXT)
+        self.status.setText(escape(VALIDATING_TEXT))
         self.status.setStyleSheet("")
         self.reason.hide()
 
@@ -145,10 +162,10 @@ class ValidatePanel(QWidget):
             )
         )
         self.icon.show()
-        self.status.setText(VALIDATED_TEXT if ok else NOT_VALIDATED_TEXT)
+        self.button.hide()  # the outcome takes the button's place until a credential changes or "try again"
+        self.status.setText(escape(VALIDATED_TEXT) if ok else NOT_VALIDATED_HTML)
         self.status.setStyleSheet(status_css(Look.VALID if ok else Look.ERROR, self))
         self.reason.setText(self._reason_text(desktop, server))
-        self.reason.setVisible(bool(self.reason.text()))
         for box, outcome in ((self.desktop, desktop), (self.server, server)):
             box.setVisible(outcome is not None)
             if isinstance(outcome, ValidationResult):
@@ -157,6 +174,13 @@ class ValidatePanel(QWidget):
                 box.show_note(outcome)
         self.toggle.show()
         self.toggle.setChecked(True)
+        self.set_details_visible(True)
+
+    def _link(self, target: str) -> None:
+        if target == TRY_AGAIN_LINK:
+            self.set_idle(dirty=True)
+            self.button.setFocus()
+            self.try_again.emit()
 
     def _reason_text(self, desktop: Outcome, server: Outcome) -> str:
         lines = []
@@ -176,6 +200,8 @@ class ValidatePanel(QWidget):
             self.side.setDirection(direction)
 
     def set_details_visible(self, on: bool) -> None:
+        """The details, or else their one-line summary (``reason``): the same refusal is said once."""
         self.details.setVisible(on)
+        self.reason.setVisible(not on and bool(self.reason.text()))
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
         self.toggle.setAccessibleName("Hide validation details" if on else "Show validation details")

@@ -75,11 +75,13 @@ def result_html(result: ValidationResult, widget: QWidget | None = None) -> str:
         rows.append(_row("Redirects to", result.redirect_location))
     parts.append(f'<table cellspacing="0" cellpadding="1">{"".join(rows)}</table>')
 
+    parts += _integration_parts(result, widget)
     if result.claims:
-        note = result.jwt_note or NOT_VERIFIED
+        verified = result.verification is not None and result.verification.status == "verified"
+        note = "" if verified else f"<br><i>{escape(result.jwt_note or NOT_VERIFIED)}</i>"
+        title = "signature verified" if verified else "not verified"
         parts.append(
-            '<p style="margin-top:8px; margin-bottom:2px"><b>Decoded access-token claims — not verified</b>'
-            f"<br><i>{escape(note)}</i></p>"
+            f'<p style="margin-top:8px; margin-bottom:2px"><b>Decoded access-token claims — {title}</b>{note}</p>'
         )
         parts.append(f'<table cellspacing="0" cellpadding="1">{"".join(_claim_rows(result))}</table>')
     if result.response_excerpt:
@@ -100,6 +102,39 @@ def result_html(result: ValidationResult, widget: QWidget | None = None) -> str:
         )
         parts.append(f"<p><b>Attempts</b></p><ul style='margin-top:0'>{tries}</ul>")
     return "".join(parts)
+
+
+SIGNATURE_WORDS = {
+    "verified": (Look.VALID, "✔ Signature verified"),
+    "failed": (Look.ERROR, "✖ Signature check failed"),
+    "not_verifiable": (Look.WARNING, "• Signature cannot be verified"),
+    "not_jwt": (Look.UNCHECKED, "• Opaque token"),
+}
+
+
+def _integration_parts(result: ValidationResult, widget: QWidget | None) -> list[str]:
+    """The token as the integration will check it: the signature, then each recorded expectation."""
+    if result.verification is None and not result.expectations:
+        return []
+    lines: list[str] = []
+    if result.integration_would_refuse:
+        red = status_color(Look.ERROR, widget).name()
+        lines.append(f'<span style="color:{red}; font-weight:bold">The integration would refuse this token.</span>')
+    if result.verification is not None:
+        look, words = SIGNATURE_WORDS.get(result.verification.status, (Look.UNCHECKED, result.verification.status))
+        color = status_color(look, widget).name()
+        lines.append(f'<span style="color:{color}">{escape(words)}</span>: {escape(result.verification.reason)}')
+    for check in result.expectations:
+        marks: dict[bool | None, tuple[Look, str]] = {True: (Look.VALID, "✔"), False: (Look.ERROR, "✖")}
+        look, mark = marks.get(check.ok, (Look.UNCHECKED, "?"))
+        color = status_color(look, widget).name()
+        why = f" — {escape(check.why)}" if check.why else ""
+        lines.append(
+            f'<span style="color:{color}">{mark}</span> expects {escape(check.what)} '
+            f"<code>{escape(check.expected)}</code>{why}"
+        )
+    title = '<p style="margin-top:8px; margin-bottom:2px"><b>Checked as the integration will</b></p>'
+    return [title, f'<p style="margin-top:0">{"<br>".join(lines)}</p>']
 
 
 def _claim_rows(result: ValidationResult) -> list[str]:

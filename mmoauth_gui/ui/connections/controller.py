@@ -17,9 +17,10 @@ from mmoauth_gui.services.validation.bulk import SERVER_CONCURRENCY, BulkValidat
 from mmoauth_gui.services.validation.server import mattermost_not_reached, validate_stored_on_server
 from mmoauth_gui.storage.validations import StoredValidation, server_key
 from mmoauth_gui.ui.connection_form.dialog import ConnectionDialog
+from mmoauth_gui.ui.connection_form.password_prompt import ask_password
+from mmoauth_gui.ui.connections.editing import ConnectionEditing
 from mmoauth_gui.ui.connections.model import ConnectionRole
 from mmoauth_gui.ui.connections.render import NO_SELECTION_HTML, details_html
-from mmoauth_gui.ui.connections.server_actions import server_actions
 from mmoauth_gui.ui.connections.view import ConnectionsView
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.kit.badge import KIND_LABELS, badge_for
@@ -45,14 +46,11 @@ EMPTY_TEXT = (
     "Add one with “Add Outgoing OAuth Connection” (Ctrl+N): Mattermost then fetches an OAuth token from its "
     "token URL before calling the slash commands whose URL matches one of its audiences."
 )
-DELETE_TITLE = "Delete Outgoing OAuth Connection"
+DELETE_TITLE = "Delete Integration"  # the backstage's title (docs/MATTERMOST.md Appendix F.3)
 DELETE_WARNING = "Deleting this connection will break any integrations using it."
 # "Validate all" shows its results at most this often: a QProgressBar repaints synchronously (1.4-3.5 ms),
 # and each refresh also recounts the badges, so one refresh per result would stall the loop at high concurrency.
 BULK_REFRESH_MS = 50
-DUPLICATE_NOTICE = (
-    "A copy of “{name}”. The client secret is not copied (the server never returns it): type it before saving."
-)
 
 
 class ConnectionsController(QObject):
@@ -68,12 +66,13 @@ class ConnectionsController(QObject):
         self.view = view
         self.model = view.model
         self.proxy = view.proxy
-        self.dialog: ConnectionDialog | None = None
+        self.editing = ConnectionEditing(self, self)
         self.load_error: BaseException | None = None
         self.loading = False
         self.bulk: BulkValidation[str] | None = None
         self.bulk_concurrency = SERVER_CONCURRENCY
         self._bulk_task: asyncio.Task[Any] | None = None
+        self._bulk_skipped = 0
         self._load_task: asyncio.Task[Any] | None = None
         self._stored: dict[str, StoredValidation] = {}
         self._emitting = False
@@ -195,15 +194,15 @@ class ConnectionsController(QObject):
             if state.status == ConnectStatus.CONNECTING:
                 view.show_state(PanelState.LOADING, state.message or "Connecting…")
             elif state.status == ConnectStatus.FAILED:
+                servers = ("Servers…", lambda: self.profiles_requested.emit(state.profile_name))
+                demo = ("Try the demo sandbox", self.demo_requested.emit)
+                # refused sign-in: a token or password must be typed again, Reconnect alone cannot help
+                signed_out = isinstance(state.error, NotAuthenticated)
                 view.show_state(
                     PanelState.ERROR,
                     f"Could not connect to “{state.profile_name}”",
                     state.message,
-                    (
-                        ("Reconnect", self.reconnect_requested.emit),
-                        ("Servers…", lambda: self.profiles_requested.emit(state.profile_name)),
-                        ("Try the demo sandbox", self.demo_requested.emit),
-                    ),
+                    (servers, demo) if signed_out else (("Reconnect", self.reconnect_requested.emit), servers, demo),
                 )
             else:
                 view.show_state(
@@ -249,7 +248,9 @@ class ConnectionsController(QObject):
         shown = self.proxy.rowCount()
         where = f"on {session.profile.name}" + (f", team {session.team.label}" if session.team else "")
         count = f"{total} connection{'s' if total != 1 else ''}"
-        if shown != total:
+        if self.load_error is not None or (self.loading and total == 0):
+            count = "Connections"  # no count: none was read
+        elif shown != total:
             count = f"{shown} of {count}"
         self.view.subtitle.setText(f"{count} {where}")
         counts = self.model.badge_counts()
@@ -265,8 +266,11 @@ class ConnectionsController(QObject):
         session = self.ctx.session is not None
         selected = self.selected() is not None
         bulk_running = is_running(self._bulk_task)
-        view.add_action.setEnabled(session)
-        view.add_button.setEnabled(session)
+        feature = self.ctx.session.feature if self.ctx.session is not None else None
+        can_add = feature is not None and feature.allows_adding
+        view.add_action.setEnabled(can_add)
+        view.add_button.setEnabled(can_add)
+        view.add_button.setToolTip(f"Not possible on this server: {feature.label}." if feature and not can_add else "")
         for action in (view.edit_action, view.duplicate_action, view.delete_action, view.validate_action):
             action.setEnabled(session and selected)
         view.validate_all_action.setEnabled(session and self.model.rowCount() > 0 and not bulk_running)
@@ -302,57 +306,22 @@ class ConnectionsController(QObject):
         color = status_color(badge.kind, self.view).name()
         self.view.details.setHtml(details_html(conn, badge, self._stored.get(conn.id), color))
 
-    # -- add / edit / duplicate --------------------------------------------------------------------
+    # -- add / edit / duplicate (ui/connections/editing.py) ---------------------------------------------
+
+    @property
+    def dialog(self) -> ConnectionDialog | None:
+        return self.editing.dialog
 
     def add(self) -> ConnectionDialog | None:
-        return self._open_form(Connection(), editing=False)
+        return self.editing.add()
 
     def edit_selected(self) -> ConnectionDialog | None:
-        conn = self.selected()
-        return self._open_form(conn, editing=True) if conn is not None else None
+        return self.editing.edit_selected()
 
     def duplicate_selected(self) -> ConnectionDialog | None:
-        conn = self.selected()
-        if conn is None:
-            return None
-        copy = conn.with_changes(
-            id="",
-            creator_id="",
-            create_at=0,
-            update_at=0,
-            client_secret="",
-            credentials_password="",
-            name=f"Copy of {conn.name}"[:64],
-        )
-        return self._open_form(copy, editing=False, notice=DUPLICATE_NOTICE.format(name=conn.name))
+        return self.editing.duplicate_selected()
 
-    def _open_form(self, conn: Connection, *, editing: bool, notice: str = "") -> ConnectionDialog | None:
-        session = self.ctx.session
-        if session is None:
-            return None
-        if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.raise_()
-            self.dialog.activateWindow()
-            return self.dialog
-        dialog = ConnectionDialog(self.ctx, self.view, editing=editing)
-        form = dialog.form
-        form.load(conn, editing=editing, notice=notice)
-        form.save_action, form.server_validator = server_actions(self.ctx, session.profile.url, editing=editing)
-        form.affected_commands = self.ctx.affected_commands_provider
-        form.validation_done.connect(lambda results: self._form_validated(form.original, results))
-        form.saved.connect(lambda saved: self._saved(saved, form.results, editing))
-        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
-        self.dialog = dialog
-        dialog.open()
-        form.name.setFocus()  # the first keystrokes go to Name, not to whatever widget comes first
-        return dialog
-
-    def _dialog_closed(self, dialog: ConnectionDialog) -> None:
-        if self.dialog is dialog:
-            self.dialog = None
-        dialog.deleteLater()
-
-    def _form_validated(self, conn: Connection, results: dict[str, ValidationResult | None]) -> None:
+    def form_validated(self, conn: Connection, results: dict[str, ValidationResult | None]) -> None:
         if conn.id:
             self._remember(conn.id, results)
 
@@ -389,7 +358,7 @@ class ConnectionsController(QObject):
     def _keep(self, connection_id: str, result: ValidationResult) -> None:
         self._stored[connection_id] = StoredValidation(result.without_token(), result.checked_at)
 
-    def _saved(self, saved: Connection, results: dict[str, ValidationResult | None], editing: bool) -> None:
+    def connection_saved(self, saved: Connection, results: dict[str, ValidationResult | None], editing: bool) -> None:
         self.model.upsert(saved)
         if any(results.values()):
             self._remember(saved.id, results)
@@ -454,6 +423,11 @@ class ConnectionsController(QObject):
         session = self.ctx.session
         if session is None:
             return
+        if conn.uses_password_grant:  # the server fills in the stored secret, not the password
+            password = await ask_password(self.view, conn)
+            if password is None:
+                return
+            conn = conn.with_changes(credentials_password=password)
         self.ctx.status_message.emit(f"Validating “{conn.name}” on the server…")
         result = await validate_stored_on_server(session.client, conn, session.team_id)
         self._remember(conn.id, {"server": result})
@@ -464,9 +438,12 @@ class ConnectionsController(QObject):
 
     def validate_all(self) -> asyncio.Task[Any] | None:
         session = self.ctx.session
-        connections = self.model.connections()
-        if session is None or not connections or is_running(self._bulk_task):
+        everything = self.model.connections()
+        if session is None or not everything or is_running(self._bulk_task):
             return None
+        # the server fills in a stored secret but never a stored password: those are checked one by one
+        connections = [c for c in everything if not c.uses_password_grant]
+        self._bulk_skipped = len(everything) - len(connections)
         view = self.view
         bulk = bulk_on_server(
             session.client,
@@ -552,6 +529,8 @@ class ConnectionsController(QObject):
             message = f"Validation cancelled after {len(results)} of {bulk.total}" + (f": {tally}." if tally else ".")
         else:
             message = f"Validated {len(results)} connections: {tally}."
+        if self._bulk_skipped:
+            message += f" {self._bulk_skipped} not checked (password grant: Validate it alone to type the password)."
         self.ctx.status_message.emit(message)
         self.view.progress_label.setText(message)
         self._update_actions()

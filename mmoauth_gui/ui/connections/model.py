@@ -32,6 +32,7 @@ class ConnectionsModel(RowsTableModel[Connection]):
         self.current_user_id = ""
         self._usage: dict[str, int] | None = None  # "Used by N commands", from the slash-command preview
         self._usage_note = ""
+        self._failure_badges: dict[str, str] = {}  # "3 token failures in the last hour", from the Health page
 
     def _key(self, row: Connection) -> str:
         return row.id
@@ -87,6 +88,14 @@ class ConnectionsModel(RowsTableModel[Connection]):
         self._usage_note = note
         self._column_changed(USED_BY)
 
+    def set_failure_badges(self, badges: dict[str, str]) -> None:
+        """The server's own recent token failures per connection id, read from its log (Health page)."""
+        self._failure_badges = dict(badges)
+        self._column_changed(VALIDATION)
+
+    def failure_badge(self, conn: Connection) -> str:
+        return self._failure_badges.get(conn.id, "")
+
     def usage(self, conn: Connection) -> int | None:
         return self._usage.get(conn.id) if self._usage is not None else None
 
@@ -109,7 +118,8 @@ class ConnectionsModel(RowsTableModel[Connection]):
         if column == AUDIENCES:
             return _audiences_text(conn.audiences)
         if column == VALIDATION:
-            return self.badge(conn).text()
+            failures = self.failure_badge(conn)
+            return self.badge(conn).text() + (f" — {failures}" if failures else "")
         if column == CREATED:
             return created_text(conn.create_at)
         if column == USED_BY:
@@ -124,11 +134,14 @@ class ConnectionsModel(RowsTableModel[Connection]):
             return "\n".join(conn.audiences)
         if column == VALIDATION:
             badge = self.badge(conn)
+            failures = self.failure_badge(conn)
+            logged = f"\nThe server logged {failures} (Health page)." if failures else ""
             if badge.checked_at is None:
-                return "Not validated from this app yet: select it and choose Validate, or Validate all."
-            where = {"desktop": "from this computer", "server": "by the server"}.get(badge.source, "")
+                return "Not validated from this app yet: select it and choose Validate, or Validate all." + logged
+            where = {"desktop": " from this computer", "server": " by the server"}.get(badge.source, "")
             stamp = badge.checked_at.strftime("%Y-%m-%d %H:%M:%S")
-            return f"{badge.label} {where} at {stamp}" + (f"\n{badge.summary}" if badge.summary else "")
+            summary = f"\n{badge.summary}" if badge.summary else ""
+            return f"Checked{where} at {stamp}: {badge.label}{summary}{logged}"
         if column == CREATED and conn.create_at:
             who = "you" if conn.creator_id and conn.creator_id == self.current_user_id else conn.creator_id
             return f"Created {created_text(conn.create_at)}" + (f" by {who}" if who else "")

@@ -30,9 +30,9 @@ def details_html(conn: Connection, badge: Badge, stored: StoredValidation | None
     validation = f'<span style="color:{color}"><b>{escape(badge.text())}</b></span>'
     if stored is not None:
         result = stored.result
-        where = "by the server" if result.source == "server" else "from this computer"
+        where = "checked by the server" if result.source == "server" else "checked from this computer"
         reason = result.error or (f"HTTP {result.http_status}" if result.http_status and not result.ok else "")
-        validation += f" — {escape(result.label)}{f' ({escape(reason)})' if reason else ''} {where}"
+        validation += f" — {where}: {escape(result.label)}{f' ({escape(reason)})' if reason else ''}"
         if result.error_description:
             validation += f": “{escape(result.error_description)}”"
         if result.hint:

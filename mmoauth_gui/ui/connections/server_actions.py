@@ -3,6 +3,8 @@ for: they use the session of the moment of the click, never another server's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.session import Session
@@ -19,7 +21,9 @@ class SessionGone(Exception):
         return str(self)
 
 
-def server_actions(ctx: AppContext, server_url: str, *, editing: bool) -> tuple[SaveAction, ServerValidator]:
+def session_of(ctx: AppContext, server_url: str) -> Callable[[], Session]:
+    """The window's session at the moment of the call, if it is still ``server_url``'s; SessionGone otherwise."""
+
     def current_session() -> Session:
         # after signing in again the same dialog saves with the new token
         now = ctx.session
@@ -30,6 +34,12 @@ def server_actions(ctx: AppContext, server_url: str, *, editing: bool) -> tuple[
                 f"The window is now connected to another server; this connection belongs to {server_url}."
             )
         return now
+
+    return current_session
+
+
+def server_actions(ctx: AppContext, server_url: str, *, editing: bool) -> tuple[SaveAction, ServerValidator]:
+    current_session = session_of(ctx, server_url)
 
     async def save(value: Connection) -> Connection:
         now = current_session()

@@ -28,6 +28,7 @@ from mmoauth_gui.ui.kit.state_panel import PanelState
 from mmoauth_gui.ui.kit.style import status_css
 from mmoauth_gui.ui.kit.table_model import select_row
 from mmoauth_gui.ui.runtime.errors import user_text
+from mmoauth_gui.ui.runtime.signin import ConnectStatus
 from mmoauth_gui.ui.runtime.tasks import alive, is_running
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,10 @@ OFFLINE_HINT = "Offline: drafts are written, validated, imported and exported he
 EMPTY_TITLE = "No drafts yet"
 EMPTY_TEXT = (
     "A draft is a connection prepared on this computer: write it and validate it against its token URL without "
-    "a server, then push it when you are ready. Secrets stay in the system keyring, never in a file."
+    "a server, then push it when you are ready. {secrets}"
 )
+SECRETS_IN_KEYRING = "Secrets stay in the system keyring, never in a file."
+SECRETS_THIS_SESSION = "Secrets are kept for this session only (there is no system keyring here), never in a file."
 DELETE_TITLE = "Delete draft"
 NO_SECRET_TO_VALIDATE = (
     "not validated: no client secret is held here (the server never returns it). Type it in the editor first."
@@ -59,6 +62,7 @@ class DraftsController(QObject):
         self.editing = DraftEditing(ctx, self.io, view.editor, self)
         self.set_aside: list[CorruptFileError] = []
         self.loaded = False
+        self._keyring = True  # secrets go to the system keyring (read off the GUI thread at load)
         self._validate_task: asyncio.Task[Any] | None = None
         self._load_task: asyncio.Task[Any] | None = None
         self._validated = 0
@@ -83,6 +87,7 @@ class DraftsController(QObject):
         view.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.editing.resolve_requested.connect(self.sync.resolve)
         ctx.session_changed.connect(self._session_changed)
+        ctx.connect_state_changed.connect(self._update_subtitle)
         ctx.profiles_changed.connect(self._load_server_names)
         self._show()
         self._session_changed()
@@ -99,6 +104,7 @@ class DraftsController(QObject):
 
     async def _load(self) -> None:
         _rows, problems = await self.io.listing()
+        self._keyring = await asyncio.to_thread(lambda: self.ctx.secrets.persistent)
         self.loaded = True
         if problems:
             self.set_aside.extend(problems)
@@ -142,7 +148,8 @@ class DraftsController(QObject):
             actions: list[tuple[str, Any]] = [("New draft", self.new), ("Import…", self.exchange.open_import)]
             if self.ctx.session is not None:
                 actions.insert(1, ("Pull as draft…", self.sync.open_pull))
-            view.show_state(PanelState.EMPTY, EMPTY_TITLE, EMPTY_TEXT, tuple(actions))
+            secrets = SECRETS_IN_KEYRING if self._keyring else SECRETS_THIS_SESSION
+            view.show_state(PanelState.EMPTY, EMPTY_TITLE, EMPTY_TEXT.format(secrets=secrets), tuple(actions))
         elif self.proxy.rowCount() == 0:
             query = view.search.text().strip()
             view.show_state(PanelState.EMPTY, f"No draft matches “{query}”", "", (("Clear search", view.search.clear),))
@@ -159,7 +166,10 @@ class DraftsController(QObject):
         if details:
             parts.append(", ".join(details))
         session = self.ctx.session
-        if session is None:
+        connecting = self.ctx.connect_state
+        if session is None and connecting.status == ConnectStatus.CONNECTING:
+            where = f"Connecting to {connecting.profile_name}…"
+        elif session is None:
             where = OFFLINE_HINT
         else:
             team = f", team {session.team.label}" if session.team else ""
@@ -249,13 +259,13 @@ class DraftsController(QObject):
 
     async def _server_names(self) -> None:
         profiles = await asyncio.to_thread(self.ctx.profiles.load)
-        names = {p.url: p.name for p in profiles}
+        names = {p.name: p.url for p in profiles}
         session = self.ctx.session
         teams: dict[str, str] = {}
         if session is not None:
-            names.setdefault(session.profile.url, session.profile.name)
-            teams = {t.id: t.label for t in session.teams}
-        self.model.set_server_names(names, teams)
+            names.setdefault(session.profile.name, session.profile.url)
+            teams = {key: t.label for t in session.teams for key in (t.name, t.id) if key}  # a draft names either
+        self.model.set_profiles(names, teams)
         self.editing.set_server_choices([p.name for p in profiles])
 
     # -- new / duplicate / delete ----------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from mmoauth_gui.core.drafts.model import Draft
+from mmoauth_gui.core.drafts.model import Draft, meant_profile
 from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.services.mattermost.client import MattermostClient
 from mmoauth_gui.storage.profiles import Profile
@@ -38,6 +38,9 @@ async def target_profile(ctx: AppContext, draft: Draft) -> Profile | None:
     """The saved profile the draft is meant for: the one of its origin's server, else its target (name or URL)."""
 
     def find() -> Profile | None:
+        name = meant_profile(draft, {p.name: p.url for p in ctx.profiles.load()})
+        if name is not None:
+            return ctx.profiles.get(name)
         if draft.origin is not None:
             found = ctx.profiles.find_by_url(draft.origin.server_url)
             return found[0] if found else None

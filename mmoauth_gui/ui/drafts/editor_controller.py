@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -183,6 +184,12 @@ class DraftEditing(QObject):
         self.buffer.change(state)
         if not self.timer.isActive():
             self.timer.start()
+        # the verdict shown follows what is typed now, before the autosave writes it
+        typed = replace(self.row.draft, connection=state.connection)
+        secrets_changed = (state.client_secret not in (None, self._secret)) or (
+            state.password not in (None, self._password)
+        )
+        self.editor.validation.setText(self._validation_html(typed, stale=secrets_changed))
         self._show_saved()
         self._show_push_problems()
         self._refresh_what_if()
@@ -352,14 +359,14 @@ class DraftEditing(QObject):
         if text:
             editor.secret_state.setToolTip(SECRET_LOOK[self.row.secret][2])
 
-    def _validation_html(self, draft: Draft) -> str:
+    def _validation_html(self, draft: Draft, *, stale: bool = False) -> str:
         result = draft.validation_result
         if result is None:
             return (
                 "<b>Last validation:</b> none yet — <i>Validate Connection</i> asks the token URL from this "
                 "computer; no server needed."
             )
-        kind = validation_kind(draft)
+        kind = Look.STALE if stale else validation_kind(draft)
         checked = local_time(result.checked_at)
         at = f" · {escape(when(checked))}" if checked is not None else ""
         if kind == Look.STALE:

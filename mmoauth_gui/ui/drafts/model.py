@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from mmoauth_gui.core.drafts.model import Draft, DraftStatus, SecretState
+from mmoauth_gui.core.drafts.model import Draft, DraftStatus, SecretState, meant_profile
 from mmoauth_gui.core.status import Look
 from mmoauth_gui.storage.secrets import SESSION_ONLY_MESSAGE
 from mmoauth_gui.ui.drafts.workspace import DraftRow
@@ -68,13 +68,10 @@ def validation_text(draft: Draft) -> str:
     return f"{label} · {when(checked)}" if checked is not None else label
 
 
-def target_text(
-    draft: Draft, server_names: dict[str, str] | None = None, team_names: dict[str, str] | None = None
-) -> str:
-    """Where the draft goes: the server it came from (by profile name when known), else its target; its team."""
-    names = server_names or {}
-    server = draft.origin.server_url if draft.origin else draft.server
-    shown = names.get(server.rstrip("/"), server)
+def target_text(draft: Draft, profiles: dict[str, str] | None = None, team_names: dict[str, str] | None = None) -> str:
+    """Where the draft goes: the profile it is meant for when known (``profiles``: name → URL), else the server it
+    came from or its target as typed; its team."""
+    shown = meant_profile(draft, profiles or {}) or (draft.origin.server_url if draft.origin else draft.server)
     team = (team_names or {}).get(draft.team, draft.team)
     return " / ".join(part for part in (shown, team) if part)
 
@@ -84,7 +81,7 @@ class DraftsModel(RowsTableModel[DraftRow]):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.server_names: dict[str, str] = {}  # server URL -> profile name, for the Target column
+        self.profiles: dict[str, str] = {}  # profile name -> server URL, for the Target column
         self.team_names: dict[str, str] = {}  # team id -> display name (the session's teams)
 
     def _key(self, row: DraftRow) -> str:
@@ -124,8 +121,8 @@ class DraftsModel(RowsTableModel[DraftRow]):
     def remove(self, draft_id: str) -> None:
         self._remove(draft_id)
 
-    def set_server_names(self, names: dict[str, str], teams: dict[str, str] | None = None) -> None:
-        self.server_names = dict(names)
+    def set_profiles(self, profiles: dict[str, str], teams: dict[str, str] | None = None) -> None:
+        self.profiles = dict(profiles)
         if teams is not None:
             self.team_names = dict(teams)
         self._column_changed(TARGET)
@@ -153,7 +150,7 @@ class DraftsModel(RowsTableModel[DraftRow]):
         if column == NAME:
             return draft.name or "(no name)"
         if column == TARGET:
-            return target_text(draft, self.server_names, self.team_names) or "—"
+            return target_text(draft, self.profiles, self.team_names) or "—"
         if column == STATUS:
             return draft.status.label
         if column == VALIDATION:

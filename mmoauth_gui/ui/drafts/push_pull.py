@@ -30,6 +30,7 @@ from mmoauth_gui.ui.drafts.destination import (
 )
 from mmoauth_gui.ui.drafts.host import DraftsHost
 from mmoauth_gui.ui.drafts.pull_dialog import PullDialog
+from mmoauth_gui.ui.drafts.push_confirm import confirm_push
 from mmoauth_gui.ui.kit.confirm import ask_async
 from mmoauth_gui.ui.runtime.tasks import alive
 
@@ -111,6 +112,10 @@ class DraftsSyncActions(QObject):
             return
         if draft.status is DraftStatus.CONFLICT and draft.origin is not None and draft.origin.is_on(destination.url):
             await self._compare(draft_id, destination)
+            return
+        sync = DraftSync(destination.client, self.io.repository, self._team_for(draft, destination))
+        if not await confirm_push(self.view, self.ctx, draft, destination, sync):
+            self.page.action_finished("push_cancelled")
             return
         self.page.say(f"Pushing “{draft.name}” to {destination.name}…")
         try:

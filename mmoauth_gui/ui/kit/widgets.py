@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -115,3 +116,14 @@ def enter_presses(dialog: QDialog, button: QPushButton) -> None:
     button.setDefault(True)
     for other in dialog.findChildren(QPushButton):
         other.setAutoDefault(other is button)
+
+
+def top_aligned(layout: QLayout) -> QWidget:
+    """A widget with ``layout`` at its top and any height it is given beyond that left empty below it."""
+    box = QWidget()
+    outer = QVBoxLayout(box)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addLayout(layout)
+    outer.addStretch(1)
+    box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # never taller than asked
+    return box

@@ -23,7 +23,7 @@ from mmoauth_gui.ui.kit.icons import status_icon
 from mmoauth_gui.ui.kit.state_panel import PanelState
 from mmoauth_gui.ui.kit.style import status_color
 from mmoauth_gui.ui.kit.table_model import select_row
-from mmoauth_gui.ui.preview.export import FORMATS, default_file_name, write_export
+from mmoauth_gui.ui.preview.export import FORMATS, export_dialog, write_export
 from mmoauth_gui.ui.preview.model import STATUS_KINDS, STATUS_LABELS, RowRole, method_text, webhook_summary
 from mmoauth_gui.ui.preview.refresh import PreviewSync
 from mmoauth_gui.ui.preview.state import PreviewData, PreviewState
@@ -93,6 +93,8 @@ class PreviewController(QObject):
         self.proxy = view.proxy
         self.export_dialog: QFileDialog | None = None
         self._filling = False
+        self._refiltering = False
+        self._chosen: str | None = None  # the command id the person selected, kept across filters
         self._shown_data: PreviewData | None = None
 
         checked = settings.value(SERVER_CHECK_KEY, True, type=bool) if settings is not None else True
@@ -242,17 +244,32 @@ class PreviewController(QObject):
         if self._filling:
             return
         view = self.view
-        self.proxy.set_filters(
-            team_id=view.team_combo.currentData(),
-            connection_id=view.connection_combo.currentData(),
-            status=view.status_filter(),
-            search=view.search.text(),
-            kind=view.kind_filter(),
-        )
+        self._refiltering = True
+        try:
+            self.proxy.set_filters(
+                team_id=view.team_combo.currentData(),
+                connection_id=view.connection_combo.currentData(),
+                status=view.status_filter(),
+                search=view.search.text(),
+                kind=view.kind_filter(),
+            )
+            self._keep_choice()
+        finally:
+            self._refiltering = False
         data = self.state.data
         counted = self.proxy.counted_rows() if data is not None else []
         view.set_counts(data.preview.counts(counted) if data is not None else dict.fromkeys(Status, 0))
         self._show()
+
+    def _keep_choice(self) -> None:
+        """The row the person chose stays selected while shown; hidden, nothing else takes its place."""
+        selected = self.selected()
+        if selected is not None and selected.command_id == self._chosen:
+            return
+        table = self.view.table
+        table.selectionModel().clear()
+        if self._chosen is not None:
+            self.select(self._chosen)
 
     def shown_rows(self) -> list[PreviewRow]:
         """The rows the table shows, in its order."""
@@ -449,6 +466,9 @@ class PreviewController(QObject):
         return select_row(self.view.table, self.proxy, self.model, command_id)
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        if not self._refiltering:
+            selected = self.selected()
+            self._chosen = selected.command_id if selected is not None else None
         self._show_details()
         self._update_actions()
 
@@ -549,19 +569,8 @@ class PreviewController(QObject):
         data = self.state.data
         if data is None or fmt not in FORMATS:
             return None
-        label, name_filter = FORMATS[fmt]
-        dialog = QFileDialog(self.view, f"Export the slash commands shown as {label}")
-        dialog.setObjectName("exportDialog")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setNameFilter(name_filter)
-        dialog.setDefaultSuffix(fmt)
-        dialog.selectFile(str(Path.home() / default_file_name(data, fmt)))
-        dialog.fileSelected.connect(lambda path: self.export_to(Path(path), fmt))
-        dialog.finished.connect(lambda _r: dialog.deleteLater())
-        self.export_dialog = dialog
-        dialog.open()
-        return dialog
+        self.export_dialog = export_dialog(self.view, data, fmt, lambda path: self.export_to(path, fmt))
+        return self.export_dialog
 
     def export_to(self, path: Path, fmt: str) -> asyncio.Task[Any] | None:
         data = self.state.data

@@ -1,4 +1,5 @@
-"""The preview's exports from the GUI: the CLI's CSV and JSON (``preview --csv`` / ``--json``) for the rows shown.
+"""The preview's exports from the GUI: the CLI's CSV and JSON (``preview --csv`` / ``--json``) for the rows shown, and
+the Save dialog that asks where.
 
 A command's token was never read (``Command`` has no such field), so no export can hold one.
 """
@@ -6,9 +7,12 @@ A command's token was never read (``Command`` has no such field), so no export c
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from mmoauth_gui.core.preview.build import PreviewRow
 from mmoauth_gui.core.preview.report import preview_csv, preview_document
@@ -25,7 +29,7 @@ def export_json(data: PreviewData, rows: Sequence[PreviewRow], team_id: str | No
 
 def export_text(data: PreviewData, rows: Sequence[PreviewRow], fmt: str, team_id: str | None = None) -> str:
     if fmt == "csv":
-        return preview_csv(data.preview, rows)
+        return preview_csv(data.preview, rows, data.result)
     if fmt == "json":
         return json.dumps(export_json(data, rows, team_id), indent=2, ensure_ascii=False) + "\n"
     raise ValueError(f"unknown export format {fmt!r}")
@@ -37,6 +41,34 @@ def write_export(path: Path, data: PreviewData, rows: Sequence[PreviewRow], fmt:
     return path
 
 
+def default_folder() -> Path:
+    """Where an export is offered first: the user's documents, else downloads, else the home folder."""
+    for location in (
+        QStandardPaths.StandardLocation.DocumentsLocation,
+        QStandardPaths.StandardLocation.DownloadLocation,
+    ):
+        folder = QStandardPaths.writableLocation(location)
+        if folder and Path(folder).is_dir() and Path(folder) != Path.home():
+            return Path(folder)
+    return Path.home()
+
+
 def default_file_name(data: PreviewData, fmt: str) -> str:
     host = data.result.server_url.split("://", 1)[-1].split("/", 1)[0].replace(":", "-") or "server"
     return f"slash-commands-{host}.{fmt}"
+
+
+def export_dialog(parent: QWidget, data: PreviewData, fmt: str, chosen: Callable[[Path], object]) -> QFileDialog:
+    """The Save dialog of an export, opened (not modal to the app) in the default folder; ``chosen`` gets the file."""
+    label, name_filter = FORMATS[fmt]
+    dialog = QFileDialog(parent, f"Export the slash commands shown as {label}")
+    dialog.setObjectName("exportDialog")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setNameFilter(name_filter)
+    dialog.setDefaultSuffix(fmt)
+    dialog.selectFile(str(default_folder() / default_file_name(data, fmt)))
+    dialog.fileSelected.connect(lambda path: chosen(Path(path)))
+    dialog.finished.connect(lambda _r: dialog.deleteLater())
+    dialog.open()
+    return dialog

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 
 from mmoauth_gui.core.model import Command, IntegrationKind
 from mmoauth_gui.core.preview.build import Preview, PreviewRow, Status
+from mmoauth_gui.core.preview.report import METHOD_NAMES
 from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.webhooks import TRIGGER_WHEN_TEXT, WebhookCallback
 from mmoauth_gui.ui.kit.icons import status_icon
@@ -41,13 +42,12 @@ STATUS_HELP = {
     Status.MISMATCH: "The server's own answer differs from the prediction.",
 }
 STATUS_ORDER = {Status.MISMATCH: 0, Status.AMBIGUOUS: 1, Status.UNLINKED: 2, Status.LINKED: 3}
-METHODS = {"P": "POST", "G": "GET"}
 NOT_ASKED = "not asked"
 NO_CONNECTION = "—"
 
 
 def method_text(method: str) -> str:
-    return METHODS.get(method, method)
+    return METHOD_NAMES.get(method, method)
 
 
 def webhook_summary(cb: WebhookCallback, channel: str = "") -> str:
@@ -80,7 +80,7 @@ class PreviewModel(RowsTableModel[PreviewRow]):
             if section == SERVER:
                 return "The connection the server itself names for the command's URL (when asked during the sync)"
             if section == CONNECTION:
-                return "The connection(s) whose audiences match the command's URL: the prediction"
+                return "The connections whose audiences match the command's URL: the prediction"
         return super().headerData(section, orientation, role)
 
     def _key(self, row: PreviewRow) -> str:

@@ -16,6 +16,7 @@ from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.pages import PageHooks, PageName, WindowHost
 from mmoauth_gui.ui.preview.controller import PreviewController
 from mmoauth_gui.ui.preview.refresh import PreviewSync
+from mmoauth_gui.ui.preview.row_menu import install_row_menu
 from mmoauth_gui.ui.preview.state import PreviewState
 from mmoauth_gui.ui.preview.view import PreviewView
 
@@ -101,4 +102,5 @@ def create_page(ctx: AppContext, window: WindowHost) -> QWidget:
 
     page.destroyed.connect(forget)
     install_show_commands(window, page)
+    install_row_menu(window, page.preview_state, page.table)
     return page

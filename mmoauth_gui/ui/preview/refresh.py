@@ -20,6 +20,7 @@ from mmoauth_gui.ui.preview.state import PreviewData, PreviewState
 from mmoauth_gui.ui.preview.what_if import diff_for
 from mmoauth_gui.ui.runtime.errors import user_text
 from mmoauth_gui.ui.runtime.signin import ConnectStatus
+from mmoauth_gui.ui.runtime.tasks import alive
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +119,13 @@ class PreviewSync(QObject):
         self.running_changed.emit(True)
         return self._task
 
+    def _report(self, progress: Any) -> None:
+        if alive(self):
+            self.progress.emit(progress)
+
     async def _sync(self, session: Session, server_check: bool) -> None:
         try:
-            result = await sync(session.client, server_check=server_check, progress=self.progress.emit)
+            result = await sync(session.client, server_check=server_check, progress=self._report)
             if self.ctx.session is not session:
                 return
             if result.unavailable:
@@ -134,7 +139,8 @@ class PreviewSync(QObject):
             raise
         finally:
             self._syncing = False
-            self.running_changed.emit(False)
+            if alive(self):  # the page may be gone (window closed) while the sync was being cancelled
+                self.running_changed.emit(False)
         if self._refresh_after:
             self._refresh_after = False
             self._connections_changed()

@@ -40,10 +40,10 @@ class PreviewData:
         return self.origin == CACHED
 
     def age_line(self) -> str:
-        """ "Synced 5 minutes ago — offline copy" / "Synced just now"."""
+        """ "Synced 5 minutes ago — saved copy" (read from disk, connected or not) / "Synced just now"."""
         age = self.result.age_text()
         text = "Synced just now" if age == "just now" else f"Synced {age}"
-        return f"{text} — offline copy" if self.offline else text
+        return f"{text} — saved copy" if self.offline else text
 
     def team_label(self, team_id: str) -> str:
         label = self.team_labels.get(team_id)

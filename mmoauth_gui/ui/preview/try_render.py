@@ -6,6 +6,7 @@ import json
 from html import escape
 from typing import Any
 
+from mmoauth_gui.core.plural import counted
 from mmoauth_gui.core.tryit import TryOutcome, TryResult
 
 OUTCOME_LOOK = {
@@ -57,7 +58,11 @@ def render_result(result: TryResult, *, reveal: bool, ok_colour: str, bad_colour
             parts.append(
                 f"<p><b>As Mattermost reads it:</b> {escape(str(parsed.get('response_type')))} — "
                 f"{escape(str(parsed.get('text')))}"
-                + (f" ({len(parsed.get('attachments') or [])} attachment(s))" if parsed.get("attachments") else "")
+                + (
+                    f" ({counted(len(parsed.get('attachments') or []), 'attachment')})"
+                    if parsed.get("attachments")
+                    else ""
+                )
                 + "</p>"
             )
     request = data["request"]

@@ -304,7 +304,7 @@ class WhatIfPanel(QFrame):
         self.basis.setText(
             f"Based on the {commands} slash command{'s' if commands != 1 else ''} synced "
             f"{'just now' if age == 'just now' else age} from {data.result.server_url}"
-            + (" (offline copy)." if data.offline else ".")
+            + (" (the copy saved on this computer: Sync to compare with the server now)." if data.offline else ".")
         )
         self.basis.show()
         if self.pending:

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from mmoauth_gui.core.plural import counted
 from mmoauth_gui.logs import redact
 from mmoauth_gui.ui.runtime.tasks import alive
 
@@ -70,7 +71,9 @@ class ErrorReporter:
             return
         if self._box is not None and alive(self._box) and self._box.isVisible():
             self._extra += 1
-            self._box.setInformativeText(self._informative() + f"\n\n{self._extra} more error(s) happened since.")
+            self._box.setInformativeText(
+                self._informative() + f"\n\n{counted(self._extra, 'more error', 'more errors')} happened since."
+            )
             return
         self._extra = 0
         box = QMessageBox(self.parent if alive(self.parent) else None)

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
-from mmoauth_gui.services.mattermost.errors import MattermostError
+from mmoauth_gui.services.mattermost.errors import MattermostError, MfaRequired, NotAuthenticated
 from mmoauth_gui.storage.profiles import Profile
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.runtime.errors import user_text
@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 
 DEMO_PROFILE = "Demo sandbox"
 DEMO_KEY = "\x00demo"
+PASSWORD_SESSION_ENDED = (
+    "The session of your password sign-in has ended (sessions expire, and one kept for a single run ends with "
+    "it): open Servers… and sign in again with your password."
+)
 LAST_PROFILE_KEY = "session/last_profile"
 
 
@@ -115,7 +119,10 @@ class ServerController(QObject):
         try:
             await self.ctx.connect_to(profile, token)
         except MattermostError as exc:
-            self.ctx.set_connect_state(ConnectState(ConnectStatus.FAILED, profile.name, exc.user_message, exc))
+            message = exc.user_message
+            if isinstance(exc, NotAuthenticated) and not isinstance(exc, MfaRequired) and profile.auth == "password":
+                message = f"{exc.headline} {PASSWORD_SESSION_ENDED}"
+            self.ctx.set_connect_state(ConnectState(ConnectStatus.FAILED, profile.name, message, exc))
             return
         self.settings.setValue(LAST_PROFILE_KEY, profile.name)
         self.ctx.set_connect_state(ConnectState(ConnectStatus.CONNECTED, profile.name))
@@ -220,5 +227,9 @@ class ServerController(QObject):
             bar.team_combo.addItem("No team", "")
         self._filling = False
         bar.team_combo.setEnabled(session is not None and len(session.teams) > 1)
-        bar.reconnect_button.setVisible(self.ctx.connect_state.status == ConnectStatus.FAILED)
+        state = self.ctx.connect_state
+        # signing in again needs a token or a password: Reconnect would only be refused again
+        bar.reconnect_button.setVisible(
+            state.status == ConnectStatus.FAILED and not isinstance(state.error, NotAuthenticated)
+        )
         bar.demo_button.setVisible(not (session is not None and session.demo))

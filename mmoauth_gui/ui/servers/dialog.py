@@ -41,7 +41,7 @@ from mmoauth_gui.ui.kit.icons import app_icon
 from mmoauth_gui.ui.kit.secret_field import SecretField
 from mmoauth_gui.ui.kit.spinner import Spinner
 from mmoauth_gui.ui.kit.style import scaled_font, status_css
-from mmoauth_gui.ui.kit.widgets import enter_presses
+from mmoauth_gui.ui.kit.widgets import enter_presses, top_aligned
 from mmoauth_gui.ui.runtime.errors import user_text
 from mmoauth_gui.ui.servers.guards import send_in_cleartext
 from mmoauth_gui.ui.servers.profile_input import ProfileInput, missing, unsaved
@@ -138,7 +138,7 @@ class ProfilesDialog(QDialog):
         ca_row.addWidget(self.ca_browse)
         self.token_help.setToolTip("Token creation must be enabled on the server (System Console › Integrations).")
         for help_label in (self.token_help, self.password_help):
-            help_label.setWordWrap(help_label is self.password_help)  # a short line: no heightForWidth gaps
+            help_label.setWordWrap(True)
             help_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
             help_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
@@ -148,9 +148,13 @@ class ProfilesDialog(QDialog):
         self.keyring_note.hide()
 
         form = QFormLayout()
+        self.form_box = top_aligned(form)  # as tall as the taller way of signing in: switching moves nothing below
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow("&Name", self.name)
         form.addRow("Server &URL", self.url)
+        ca_label = QLabel("&CA file")
+        ca_label.setBuddy(self.ca_file)
+        form.addRow(ca_label, ca_row)
         form.addRow("Sign in with", auth_row)
         token_box = QWidget()
         token_column = QVBoxLayout(token_box)
@@ -166,9 +170,6 @@ class ProfilesDialog(QDialog):
         form.addRow("&Password", self.password)
         form.addRow("&MFA code", self.mfa)
         form.addRow("", self.password_help)
-        ca_label = QLabel("&CA file")
-        ca_label.setBuddy(self.ca_file)
-        form.addRow(ca_label, ca_row)
         self.form_layout = form
 
         self.test_button = QPushButton("Test")
@@ -212,7 +213,7 @@ class ProfilesDialog(QDialog):
         self.heading.setObjectName("profileHeading")
         self.heading.setFont(scaled_font(self, 1.2, bold=True))
         right_layout.addWidget(self.heading)
-        right_layout.addLayout(form)
+        right_layout.addWidget(self.form_box)
         right_layout.addWidget(self.keyring_note)
         right_layout.addWidget(test_box)
         right_layout.addStretch(1)
@@ -248,8 +249,12 @@ class ProfilesDialog(QDialog):
         for widget in (self.url, self.username, self.password, self.mfa, self.ca_file):
             widget.textChanged.connect(self._invalidate_test)
         self.token.changed.connect(self._invalidate_test)
-        self._show_auth()
-        self.setTabOrder(self.list, self.name)
+        self.by_password.setChecked(True)  # measured the taller way (form_box keeps that height), then back
+        self.form_box.setMinimumHeight(self.form_box.sizeHint().height())
+        self.by_token.setChecked(True)
+        chain = (self.list, self.name, self.url, self.ca_file, self.ca_browse, self.by_token)  # the CA row is above
+        for a, b in zip(chain, chain[1:], strict=False):
+            self.setTabOrder(a, b)
         self.setTabOrder(self.connect_button, self.add_button)  # the list's buttons after the dialog's
         self.setTabOrder(self.add_button, self.remove_button)
         enter_presses(self, self.connect_button)
@@ -322,7 +327,9 @@ class ProfilesDialog(QDialog):
         self.ca_file.setText(profile.ca_file)
         self.team.clear()
         if profile.team_id:
-            self.team.addItem(profile.team_name or profile.team_id, profile.team_id)
+            known = self.ctx.session.teams if self.ctx.session and self.ctx.session.profile.name == profile.name else ()
+            label = next((t.label for t in known if t.id == profile.team_id), profile.team_name or profile.team_id)
+            self.team.addItem(label, profile.team_id)
         else:
             self.team.addItem("Test to list your teams", "")
         self.team.setEnabled(False)

@@ -41,9 +41,19 @@ class SessionStatus(QWidget):
                 layout.addWidget(self.feature_icon)
             layout.addWidget(label)
         self.feature_icon.setAccessibleName("Feature status icon")
+        self._session: Session | None = None
+        self._compact = False
         self.show_session(None)
 
+    def set_compact(self, compact: bool) -> None:
+        """Compact: only the server and the feature, leaving room for a message (the rest come back after it)."""
+        self._compact = compact
+        if self._session is not None:
+            for widget in (self.team, self.user, self.version, *self._separators[:3]):
+                widget.setVisible(not compact)
+
     def show_session(self, session: Session | None, connecting: str = "") -> None:
+        self._session = session
         if session is None:
             self.server.setText(connecting or "Not connected")
             for widget in (self.team, self.user, self.version, self.feature, self.feature_icon, *self._separators):
@@ -53,6 +63,7 @@ class SessionStatus(QWidget):
 
         for widget in (self.team, self.user, self.version, self.feature, self.feature_icon, *self._separators):
             widget.show()
+        self.set_compact(self._compact)
         demo = " (demo sandbox)" if session.demo else ""
         self.server.setText(f"{session.profile.url}{demo}")
         self.server.setToolTip(f"Server profile “{session.profile.name}”")

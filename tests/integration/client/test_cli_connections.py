@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 import pytest
+from support.sandboxes import add_password_grant_connection
 
 from mmoauth_gui.core.model import Connection
 
@@ -95,7 +96,7 @@ def test_show_text_and_json(sandbox: Any) -> None:
     assert json.loads(as_json.stdout) == Connection.from_json(pager.public_dict()).public_dict()
 
     missing = cli("show", "b" * 26, "--server", sandbox.url, token=sandbox.admin_token)
-    assert missing.returncode == 2 and "not found" in missing.stderr
+    assert missing.returncode == 2 and "deleted meanwhile" in missing.stderr
 
 
 def test_create_reads_the_secret_from_stdin(empty_sandbox: Any) -> None:
@@ -266,6 +267,17 @@ def test_update_keeps_the_stored_secret_unless_a_new_one_is_given(sandbox: Any) 
     assert_clean(refused, "rotated-secret-7")
 
 
+def test_update_renames_a_password_grant_connection_keeping_its_credentials(empty_sandbox: Any) -> None:
+    sb = empty_sandbox
+    user = sb.demo_user
+    conn = add_password_grant_connection(sb, "Portal", "https://portal.example.com/*")
+    result = cli("update", conn.id, "--server", sb.url, "--name", "Portal 2", token=sb.admin_token)
+    assert result.returncode == 0, result.stderr
+    stored = sb.state.connection(conn.id)
+    assert stored.name == "Portal 2"
+    assert (stored.credentials_username, stored.credentials_password) == (user["username"], user["password"])
+
+
 def test_update_checks_rules_and_needs_a_change(sandbox: Any, closed_port: int) -> None:
     ci = by_name(sandbox)["CI Hooks"]
     nothing = cli("update", ci.id, "--server", sandbox.url, token=sandbox.admin_token)
@@ -308,7 +320,41 @@ def test_delete_says_what_it_deleted(sandbox: Any) -> None:
     assert sandbox.state.connection(pager.id) is None
 
     again = cli("delete", pager.id, "--server", sandbox.url, "--json", token=sandbox.admin_token)
-    assert again.returncode == 2 and "not found" in again.stderr
+    assert again.returncode == 2 and "deleted meanwhile" in again.stderr
+
+
+def test_validate_by_id_of_a_password_grant_connection_takes_the_password(sandbox: Any) -> None:
+    portal = by_name(sandbox)["Legacy Portal"]
+    password = sandbox.demo_user["password"]
+    asked = cli("validate", portal.id, "--server", sandbox.url, token=sandbox.admin_token)
+    assert asked.returncode == 1 and "needs its password" in asked.stdout
+    from_env = cli(
+        "validate", portal.id, "--server", sandbox.url, token=sandbox.admin_token, env={"MMOAUTH_PASSWORD": password}
+    )
+    assert from_env.returncode == 0, from_env.stdout + from_env.stderr
+    from_stdin = cli("validate", portal.id, "--server", sandbox.url, token=sandbox.admin_token, stdin=password + "\n")
+    assert from_stdin.returncode == 0, from_stdin.stdout + from_stdin.stderr
+    assert_clean(from_stdin, password)
+
+
+@pytest.mark.parametrize("fix", [False, True])
+def test_create_reads_back_a_password_grant_connection_and_offers_the_fix(empty_sandbox: Any, fix: bool) -> None:
+    sb = empty_sandbox
+    sb.state.drop_credentials_on_create = True  # the open store's INSERT quirk
+    portal = sb.demo_client("legacy-portal")
+    args = ["create", "--server", sb.url, "--name", "Portal", "--client-id", portal.client_id]
+    args += ["--token-url", sb.token_url, "--audience", "https://portal.example.com/*", "--grant-type", "password"]
+    args += ["--username", "svc-integration", *(["--fix-credentials"] if fix else [])]
+    env = {"MMOAUTH_CLIENT_SECRET": portal.client_secret, "MMOAUTH_PASSWORD": "pw-1-secret"}
+    result = cli(*args, token=sb.admin_token, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "without its username 'svc-integration'" in result.stderr
+    stored = by_name(sb)["Portal"]
+    if fix:
+        assert (stored.credentials_username, stored.credentials_password) == ("svc-integration", "pw-1-secret")
+    else:
+        assert stored.credentials_username == "" and f"connections update {stored.id}" in result.stderr
+    assert_clean(result, "pw-1-secret", portal.client_secret)
 
 
 def test_validate_all_and_by_id(sandbox: Any) -> None:
@@ -319,8 +365,11 @@ def test_validate_all_and_by_id(sandbox: Any) -> None:
     rows = {r["connection_name"]: r for r in json.loads(everything.stdout)}
     assert set(rows) == set(names)
     assert rows["CI Hooks"]["ok"] is True and rows["CI Hooks"]["source"] == "server"
-    assert rows["Standup Bot"]["ok"] is False and rows["Standup Bot"]["error"] == "invalid_client"
+    # a production server keeps the token endpoint's answer to itself: the hint lists what it could be
+    assert rows["Standup Bot"]["ok"] is False and rows["Standup Bot"]["category"] == "oauth_error"
+    assert "invalid_client" in rows["Standup Bot"]["hint"]
     assert rows["Billing"]["ok"] is False and rows["Billing"]["http_status"] == 502
+    assert rows["Legacy Portal"]["category"] == "config" and "needs its password" in rows["Legacy Portal"]["hint"]
     assert_clean(everything, sandbox.admin_token, *secrets)
 
     good = cli("validate", names["CI Hooks"].id, names["Pager"].id, "--server", sandbox.url, token=sandbox.admin_token)
@@ -329,7 +378,7 @@ def test_validate_all_and_by_id(sandbox: Any) -> None:
 
     text = cli("validate", names["Standup Bot"].id, "--server", sandbox.url, token=sandbox.admin_token)
     assert text.returncode == 1
-    assert "FAILED" in text.stdout and "Server detail:" in text.stdout and "invalid_client" in text.stdout
+    assert "FAILED" in text.stdout and "does not say why" in text.stdout and "invalid_client" in text.stdout
 
     usage = cli("validate", "--server", sandbox.url, token=sandbox.admin_token)
     assert usage.returncode == 2

@@ -14,6 +14,7 @@ from mmoauth_gui.services.http import make_http_client
 from mmoauth_gui.services.mattermost import client as mattermost
 from mmoauth_gui.services.mattermost.client import MattermostClient
 from mmoauth_gui.services.mattermost.errors import (
+    AudienceTaken,
     BadRequest,
     CommandsDisabled,
     FeatureDisabled,
@@ -84,10 +85,13 @@ def test_revoked_token_is_not_authenticated(sandbox: Any) -> None:
     assert_no_secret(error, token)
 
 
-def test_team_only_user_is_denied_writes_with_the_permission_named(sandbox: Any) -> None:
+@pytest.mark.parametrize("errors", ["production", "developer"])
+def test_team_only_user_is_denied_writes_with_the_permission_named(sandbox: Any, errors: str) -> None:
+    sandbox.errors = errors
     error = fails(lambda c: c.create_connection(a_connection(sandbox)), sandbox.url, sandbox.user_token)
     assert isinstance(error, PermissionDenied) and error.status == 403
-    assert error.permission == "manage_outgoing_oauth_connections"
+    # the server names the permission only in developer mode; the advice names it always
+    assert error.permission == ("manage_outgoing_oauth_connections" if errors == "developer" else "")
     assert "manage_outgoing_oauth_connections" in error.user_message
     assert_no_secret(error, sandbox.user_token, sandbox.demo_clients[0]["client_secret"])
 
@@ -142,12 +146,23 @@ def test_commands_without_permission(sandbox: Any) -> None:
 
 def test_rule_violation_carries_the_servers_detailed_error(empty_sandbox: Any) -> None:
     sb = empty_sandbox
+    sb.errors = "developer"
     secret = sb.demo_clients[0]["client_secret"]
     error = fails(lambda c: c.create_connection(a_connection(sb, name="n" * 65)), sb.url, sb.admin_token)
     assert type(error) is RuleViolated and error.status == 500
     assert error.detailed_error and error.detailed_error in error.user_message
     assert "rule" in error.user_message
     assert_no_secret(error, secret, sb.admin_token)
+
+
+@pytest.mark.parametrize("errors", ["production", "hardened"])
+def test_a_broken_rule_is_explained_without_the_servers_detail(empty_sandbox: Any, errors: str) -> None:
+    sb = empty_sandbox
+    sb.errors = errors
+    error = fails(lambda c: c.create_connection(a_connection(sb, name="n" * 65)), sb.url, sb.admin_token)
+    assert type(error) is RuleViolated and error.status == 500 and not error.detailed_error
+    assert "Name must be at most 64 characters" in error.user_message
+    assert "does not say which" in error.user_message
 
 
 def test_rule_violation_on_update(empty_sandbox: Any) -> None:
@@ -158,7 +173,28 @@ def test_rule_violation_on_update(empty_sandbox: Any) -> None:
         await c.update_connection(created.with_changes(oauth_token_url="ftp://nope.example.com/token"))
 
     error = fails(scenario, sb.url, sb.admin_token)
-    assert type(error) is RuleViolated and error.detailed_error
+    assert type(error) is RuleViolated and not error.detailed_error
+    assert "not ftp://" in error.user_message
+
+
+def test_a_duplicate_audience_names_the_connection_that_has_it(sandbox: Any) -> None:
+    holder = sandbox.state.connections()[0]
+    taken = holder.audiences[0]
+    error = fails(
+        lambda c: c.create_connection(a_connection(sandbox, audiences=(taken,))), sandbox.url, sandbox.admin_token
+    )
+    assert type(error) is AudienceTaken and not error.detailed_error
+    assert (error.audience, error.holder_id) == (taken, holder.id)
+    assert f"“{holder.name}”" in error.user_message and taken in error.user_message
+
+
+def test_an_unexplained_refusal_says_where_to_look(sandbox: Any) -> None:
+    sandbox.errors, sandbox.licence = "hardened", "advanced"  # the 501 licence gate, hidden as a bare 500
+    error = fails(lambda c: c.create_connection(a_connection(sandbox)), sandbox.url, sandbox.admin_token)
+    assert type(error) is ServerError and error.status == 500 and error.error_id == ""
+    assert "hardened mode" in error.user_message
+    assert "There was an error while creating the outgoing OAuth connection." in error.user_message
+    assert error.request_id and error.request_id in error.user_message
 
 
 def test_bad_request_for_a_malformed_id(sandbox: Any) -> None:
@@ -174,7 +210,7 @@ def test_not_found_is_recognised_in_the_servers_500(sandbox: Any) -> None:
     ):
         error = fails(factory, sandbox.url, sandbox.admin_token)
         assert type(error) is NotFound and error.status == 500
-        assert "not found" in error.detailed_error
+        assert not error.detailed_error and "deleted meanwhile" in error.user_message
 
 
 def test_unknown_route_means_a_server_too_old(sandbox: Any) -> None:

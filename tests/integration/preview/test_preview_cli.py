@@ -77,13 +77,14 @@ def test_csv_has_a_header_and_a_line_per_command(sandbox: Sandbox, data_dir: Pat
     deploy = next(r for r in table if r["trigger"] == "deploy")
     assert deploy["url"] == "https://ci.example.com/hooks/deploy?env=prod"
     assert deploy["status"] == "linked" and deploy["connection_id"] == ids_by_name(sandbox)["CI"]
-    assert deploy["server_connection_id"] == "" and deploy["method"] == "G"
+    assert deploy["server_connection_id"] == "" and deploy["method"] == "GET"
+    assert deploy["team_name"] == "Alpha" and deploy["connection_name"] == "CI"
 
 
 def test_strict_fails_on_ambiguity_and_passes_for_a_clean_team(sandbox: Sandbox, data_dir: Path) -> None:
     failed = cli("--server", sandbox.url, "--strict", token=sandbox.admin_token, data_dir=data_dir)
     assert failed.returncode == 1
-    assert "1 command(s) ambiguous or mismatched" in failed.stderr
+    assert "1 command ambiguous or mismatched" in failed.stderr
     assert "AMBIGUOUS" in failed.stdout and "/both" in failed.stdout  # the readable table
     clean = cli("--server", sandbox.url, "--team", "alpha", "--strict", token=sandbox.admin_token, data_dir=data_dir)
     assert clean.returncode == 0, clean.stderr

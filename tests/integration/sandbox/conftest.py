@@ -1,4 +1,8 @@
-"""Clients for the sandbox tests: real loopback HTTP through httpx, one client per role."""
+"""Clients for the sandbox tests: real loopback HTTP through httpx, one client per role.
+
+These sandboxes run in developer mode: the tests read the reason each refusal carries in
+``detailed_error``. What production and hardened servers leave of an error: test_sandbox_error_modes.py.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from mmoauth_gui.sandbox import Sandbox
 
 @pytest.fixture
 def api(sandbox: Sandbox) -> Iterator[Api]:
+    sandbox.errors = "developer"
     with (
         client(sandbox, sandbox.admin_token) as admin,
         client(sandbox, sandbox.user_token) as user,
@@ -22,6 +27,7 @@ def api(sandbox: Sandbox) -> Iterator[Api]:
 
 @pytest.fixture
 def empty_api(empty_sandbox: Sandbox) -> Iterator[Api]:
+    empty_sandbox.errors = "developer"
     with (
         client(empty_sandbox, empty_sandbox.admin_token) as admin,
         client(empty_sandbox, empty_sandbox.user_token) as user,

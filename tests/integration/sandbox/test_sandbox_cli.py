@@ -58,6 +58,24 @@ def test_prints_one_json_line_serves_and_exits_0_on_signal(sig: signal.Signals) 
     assert str(info["token"]) not in err
 
 
+def test_error_mode_licence_and_duplicate_rule_come_from_flags() -> None:
+    proc = start("--seed", "empty", "--errors", "hardened", "--licence", "advanced", "--duplicate-audiences", "allow")
+    try:
+        info = first_line(proc)
+        assert (info["errors"], info["licence"], info["duplicate_audiences"]) == ("hardened", "advanced", "allow")
+        with httpx.Client(base_url=str(info["url"]), trust_env=False, timeout=10) as client:
+            response = client.get(
+                "/api/v4/oauth/outgoing_connections", headers={"Authorization": f"Bearer {info['token']}"}
+            )
+        assert response.status_code == 500 and response.json()["id"] == ""  # 501 upgrade_needed, hardened
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
 def test_a_bad_seed_file_exits_2_with_a_message(tmp_path: Path) -> None:
     bad = tmp_path / "seed.json"
     bad.write_text('{"teams": [{"name": "Bad Name"}]}')

@@ -149,15 +149,15 @@ def test_audience_returns_the_one_connection_used_oldest_wins(api: Api) -> None:
     assert "client_secret" not in exact[0]
 
 
-def test_audience_exact_does_not_match_a_longer_url_and_no_match_is_empty(api: Api) -> None:
+def test_audience_exact_does_not_match_a_longer_url_and_a_miss_is_null_as_api4_appends_it(api: Api) -> None:
     longer = api.admin.get(CONNECTIONS, params={"audience": "https://pager.example.com/api/oncall/x"})
-    assert longer.json() == []
-    assert api.admin.get(CONNECTIONS, params={"audience": "https://jira.example.com/x"}).json() == []
+    assert longer.json() == [None]
+    assert api.admin.get(CONNECTIONS, params={"audience": "https://jira.example.com/x"}).json() == [None]
 
 
-def test_audience_miss_can_be_null_or_an_error_like_some_servers(api: Api) -> None:
-    api.sb.state.audience_miss = "null"
-    assert api.admin.get(CONNECTIONS, params={"audience": "https://none.example.com"}).json() == [None]
+def test_audience_miss_can_be_empty_or_an_error_like_other_readings(api: Api) -> None:
+    api.sb.state.audience_miss = "empty"
+    assert api.admin.get(CONNECTIONS, params={"audience": "https://none.example.com"}).json() == []
     api.sb.state.audience_miss = "error"
     response = api.admin.get(CONNECTIONS, params={"audience": "https://none.example.com"})
     assert_app_error(response, 500, "api.context.outgoing_oauth_connection.list_connections.app_error")
@@ -195,12 +195,17 @@ def test_more_than_ten_connections_can_exist(empty_api: Api) -> None:
     assert len(empty_api.admin.get(CONNECTIONS, params={"limit": 100}).json()) == 12
 
 
-def test_create_with_an_id_is_400(api: Api) -> None:
+def test_create_with_an_id_keeps_a_valid_one_as_presave_does_and_refuses_a_bad_or_taken_one(api: Api) -> None:
     body = new_connection(api.sb, id="aaaaaaaaaaaaaaaaaaaaaaaaaa")
-    assert_app_error(
-        api.admin.post(CONNECTIONS, json=body),
-        400,
-        "api.context.outgoing_oauth_connection.create_connection.input_error",
+    created = api.admin.post(CONNECTIONS, json=body)
+    assert created.status_code == 201 and created.json()["id"] == body["id"]
+    again = api.admin.post(CONNECTIONS, json={**body, "audiences": ["https://other.example.com/x"]})
+    assert_app_error(again, 500, "api.context.outgoing_oauth_connection.create_connection.app_error")
+    bad = api.admin.post(CONNECTIONS, json={**body, "id": "short", "audiences": ["https://third.example.com/x"]})
+    assert "Invalid id" in str(
+        assert_app_error(bad, 500, "api.context.outgoing_oauth_connection.create_connection.app_error")[
+            "detailed_error"
+        ]
     )
 
 
@@ -272,10 +277,10 @@ def first(api: Api, name: str) -> dict[str, object]:
 def test_update_with_a_different_body_id_is_400(api: Api) -> None:
     conn = first(api, "Pager")
     response = api.admin.put(f"{CONNECTIONS}/{conn['id']}", json={**conn, "id": "bbbbbbbbbbbbbbbbbbbbbbbbbb"})
-    assert_app_error(response, 400, "api.context.invalid_param.app_error")
+    assert_app_error(response, 400, "api.context.invalid_body_param.app_error")
     no_id = {k: v for k, v in conn.items() if k != "id"}
     assert_app_error(
-        api.admin.put(f"{CONNECTIONS}/{conn['id']}", json=no_id), 400, "api.context.invalid_param.app_error"
+        api.admin.put(f"{CONNECTIONS}/{conn['id']}", json=no_id), 400, "api.context.invalid_body_param.app_error"
     )
 
 
@@ -313,7 +318,7 @@ def test_update_replaces_non_empty_fields_and_a_new_secret(api: Api) -> None:
     ]
     stored = api.sb.state.connection(str(conn["id"]))
     assert stored is not None and stored.client_secret == "rotated"
-    assert api.admin.get(CONNECTIONS, params={"audience": "https://ci.example.com/hooks/deploy"}).json() == []
+    assert api.admin.get(CONNECTIONS, params={"audience": "https://ci.example.com/hooks/deploy"}).json() == [None]
 
 
 def test_update_breaking_a_rule_is_500_and_changes_nothing(api: Api) -> None:
@@ -345,4 +350,4 @@ def test_delete_answers_status_ok_and_the_connection_is_gone(api: Api) -> None:
     )
     again = api.admin.delete(f"{CONNECTIONS}/{conn['id']}")
     assert_app_error(again, 500, "api.context.outgoing_oauth_connection.delete_connection.app_error")
-    assert api.admin.get(CONNECTIONS, params={"audience": "https://pager.example.com/api/oncall"}).json() == []
+    assert api.admin.get(CONNECTIONS, params={"audience": "https://pager.example.com/api/oncall"}).json() == [None]

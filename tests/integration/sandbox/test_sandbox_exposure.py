@@ -14,7 +14,8 @@ from sandbox_helpers import CONNECTIONS, client, new_connection
 from mmoauth_gui.cli.main import main
 from mmoauth_gui.sandbox import Sandbox, SeedError
 from mmoauth_gui.sandbox.server import MAX_BODY
-from mmoauth_gui.sandbox.token_fetch import ADDRESS_FORBIDDEN, ALLOWED_UNTRUSTED_INTERNAL, forbidden_reason
+from mmoauth_gui.sandbox.server_model.untrusted import ADDRESS_FORBIDDEN, ALLOWED_UNTRUSTED_INTERNAL
+from mmoauth_gui.sandbox.token_fetch import forbidden_reason
 
 VALIDATE = f"{CONNECTIONS}/validate"
 LOOPBACK = "localhost 127.0.0.0/8 ::1/128"
@@ -28,7 +29,7 @@ def _validate(sb: Sandbox) -> Any:
 @pytest.fixture
 def file_seeded(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
     seed, settings = request.param
-    with Sandbox(seed=seed, settings=settings) as sb:
+    with Sandbox(seed=seed, settings=settings, errors="developer") as sb:
         yield sb
 
 

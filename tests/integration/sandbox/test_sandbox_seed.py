@@ -95,7 +95,7 @@ GOOD_CONN = {
     [
         ([], "must be a JSON object"),
         ({"teams": {}}, "teams must be a JSON array"),
-        ({"team": []}, "unknown key(s) team"),
+        ({"team": []}, "unknown key team"),
         ({"teams": [{"display_name": "x"}]}, "teams[0].name is required"),
         ({"teams": [{"name": "Bad Name"}]}, "lowercase letters"),
         ({"teams": [{"name": "ab"}, {"name": "ab"}]}, "used by another team"),

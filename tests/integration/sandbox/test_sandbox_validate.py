@@ -93,7 +93,7 @@ def test_the_demo_seed_connections_validate_as_documented(api: Api) -> None:
         "Reports": 200,
         "Standup Bot": 400,
         "Billing": 502,
-        "Legacy Portal": 200,
+        "Legacy Portal": 400,  # a password grant: the server fills in the secret only, never the password
     }
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from authserver import AUDIENCE, SECRET, AuthServer
 from validation_support import FAULT_SECRET, FaultServer
 
 from mmoauth_gui.sandbox import Sandbox
@@ -204,3 +205,64 @@ def test_usage_errors_exit_2(args: list[str], message: str) -> None:
 def test_no_secret_is_a_usage_error() -> None:
     run = cli("--token-url", "https://as.example.com/t", "--client-id", "c", stdin="")
     assert run.returncode == 2 and "MMOAUTH_CLIENT_SECRET" in run.stderr
+
+
+def test_expectations_met_and_signature_verified_exit_0(auth: AuthServer) -> None:
+    run = cli(
+        "--token-url",
+        auth.token_url,
+        "--client-id",
+        "post-client",
+        "--expect-audience",
+        AUDIENCE,
+        "--expect-issuer",
+        auth.issuer,
+        "--json",
+        env={"MMOAUTH_CLIENT_SECRET": SECRET},
+    )
+
+    assert run.returncode == 0, run.stderr
+    body = json.loads(run.stdout)
+    assert body["verification"]["status"] == "verified" and body["verification"]["issuer"] == auth.issuer
+    assert set(body["verification"]) >= {"status", "key_id", "issuer", "reason"}
+    assert [(e["what"], e["expected"], e["ok"]) for e in body["expectations"]] == [
+        ("audience", AUDIENCE, True),
+        ("issuer", auth.issuer, True),
+    ]
+
+
+def test_unmet_expectation_exits_1_and_says_what_to_configure(auth: AuthServer) -> None:
+    run = cli(
+        "--token-url",
+        auth.token_url,
+        "--client-id",
+        "post-client",
+        "--expect-audience",
+        "https://api.example.com/",
+        "--expect-scope",
+        "commands.write",
+        "--expect-scope",
+        "read",
+        env={"MMOAUTH_CLIENT_SECRET": SECRET},
+    )
+
+    assert run.returncode == 1, run.stderr
+    assert run.stdout.startswith("Token obtained in ")
+    assert "Signature:     signature verified" in run.stdout
+    assert "audience https://api.example.com/: NOT MET — The token is for" in run.stdout
+    assert "scope commands.write: NOT MET" in run.stdout and "scope read: NOT MET" in run.stdout
+    assert "Verdict:       the integration would refuse this token." in run.stdout
+    assert "Mattermost sends no audience or resource parameter, so the token carries" in run.stdout
+    assert "Access token claims (signature verified):" in run.stdout
+
+
+def test_hmac_token_is_said_to_be_not_verifiable(sandbox: Sandbox) -> None:
+    client_id, secret = demo(sandbox)
+    run = cli(
+        "--token-url", sandbox.token_url, "--client-id", client_id, "--json", env={"MMOAUTH_CLIENT_SECRET": secret}
+    )
+
+    assert run.returncode == 0, run.stderr
+    verification = json.loads(run.stdout)["verification"]
+    assert verification["status"] == "not_verifiable"
+    assert "cannot be verified without the shared key" in verification["reason"]

@@ -1,4 +1,8 @@
-"""Server-side validation (``POST …/validate``) against the sandbox, in the same result shape as the desktop's."""
+"""Server-side validation (``POST …/validate``) against the sandbox, in the same result shape as the desktop's.
+
+The sandbox runs in developer mode here: these tests read the reason the server gives in ``detailed_error``.
+Without it (production, hardened): test_server_validation_production.py.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+import pytest
 from validation_support import FaultServer
 
 from mmoauth_gui.core.model import Connection
@@ -24,6 +29,11 @@ from mmoauth_gui.services.validation.server import (
 )
 
 T = TypeVar("T")
+
+
+@pytest.fixture(autouse=True)
+def developer_mode(sandbox: Sandbox) -> None:
+    sandbox.errors = "developer"
 
 
 def on(url: str, token: str, action: Callable[[MattermostClient], Awaitable[T]]) -> T:

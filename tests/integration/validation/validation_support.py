@@ -152,6 +152,9 @@ class FaultServer(LoopbackServer):
             400,
         )
 
+    def _throttled(self, request: Request) -> Response:
+        return Response("slow down", 429, headers={"Retry-After": "30"}, content_type="text/plain")
+
     def _server_error(self, request: Request) -> Response:
         return Response("upstream unavailable", 503, content_type="text/plain")
 

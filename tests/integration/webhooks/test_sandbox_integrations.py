@@ -87,6 +87,7 @@ def _log(sb: Sandbox) -> list[dict[str, object]]:
 
 def test_listing_follows_the_permission_rules_and_pages(hooks_sandbox: Sandbox, admin: httpx.Client) -> None:
     sb = hooks_sandbox
+    sb.errors = "developer"  # the 403 names the permission in detailed_error
     eng = _team(sb, "eng")
     hooks = admin.get("/api/v4/hooks/outgoing", params={"team_id": eng}).json()
     assert sorted(h["display_name"] for h in hooks) == ["Form hook", "Notifier"]
@@ -170,6 +171,7 @@ def test_an_integration_refusal_is_failed_resp_with_its_body(
     hooks_sandbox: Sandbox, admin: httpx.Client, recorder: Recorder
 ) -> None:
     recorder.status = 403
+    hooks_sandbox.errors = "developer"  # the integration's body travels in detailed_error
     answer = admin.post(
         "/api/v4/commands/execute",
         json={"channel_id": _channel(hooks_sandbox, "eng", "town-square"), "command": "/deploy"},
@@ -240,3 +242,17 @@ def test_a_form_webhook_fires_only_in_its_channel_with_seconds(
     assert set(form) == WEBHOOK_FIELDS
     assert form["trigger_word"] == "build"  # trigger_when 1: the first word starts with it
     assert abs(int(form["timestamp"]) - time.time()) < 60  # seconds for a form
+
+
+def test_internal_integration_refused_unless_allowed(
+    hooks_sandbox: Sandbox, admin: httpx.Client, recorder: Recorder
+) -> None:
+    sb = hooks_sandbox
+    sb.state.settings["ServiceSettings.AllowedUntrustedInternalConnections"] = "10.0.0.0/8"
+    channel = _channel(sb, "eng", "town-square")
+    answer = admin.post("/api/v4/commands/execute", json={"channel_id": channel, "command": "/plain"})
+    assert answer.status_code == 500 and answer.json()["id"] == "api.command.execute_command.failed.app_error"
+    assert recorder.requests == []
+    sb.state.settings["ServiceSettings.AllowedUntrustedInternalConnections"] = "127.0.0.1"  # the host itself
+    assert admin.post("/api/v4/commands/execute", json={"channel_id": channel, "command": "/plain"}).status_code == 200
+    assert len(recorder.requests) == 1

@@ -43,13 +43,13 @@ def test_export_compare_and_apply(qtbot: Any, page: ConnectionsController, sandb
     assert [cell(config, 0, c) for c in range(2)] == ["Update", "Pager"]
     assert cell(config, 0, 2) == "audiences: https://pager.example.com/api/oncall, https://pager.example.com/api/v2/ack"
     assert cell(config, 0, 3) == "audiences: https://pager.example.com/api/oncall, https://pager.example.com/api/ack"
-    assert "1 change(s) to apply" in dialog.headline.text()
+    assert "1 change to apply" in dialog.headline.text()
     assert not dialog.secrets_box.isVisibleTo(dialog)  # no secret is sent: nothing to type
 
     with qtbot.waitSignal(config.applied, timeout=10_000) as applied:
         dialog.apply_button.click()
     assert applied.args[0].ok
-    assert dialog.headline.text() == "Applied 1 change(s)."
+    assert dialog.headline.text() == "Applied 1 change."
     pager = next(c for c in sandbox.state.connections() if c.name == "Pager")
     assert pager.audiences == ("https://pager.example.com/api/oncall", "https://pager.example.com/api/v2/ack")
     qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
@@ -131,7 +131,7 @@ def test_cancel_stops_before_the_next_step(qtbot: Any, page: ConnectionsControll
         dialog.cancel_button.click()  # before the first step has run
     report = applied.args[0]
     assert report.cancelled and [s.state.value for s in report.steps] == ["not_applied"] * 8
-    assert dialog.headline.text() == "Cancelled: 0 of 8 change(s) applied."
+    assert dialog.headline.text() == "Cancelled: 0 of 8 changes applied."
     assert [c.audiences for c in page.model.connections()] == before
     dialog.close()
 

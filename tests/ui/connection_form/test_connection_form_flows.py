@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from PySide6.QtCore import Qt
-from support.ui_helpers import activate, answer, message_box, run, select
+from PySide6.QtWidgets import QApplication, QLabel
+from support.ui_helpers import activate, answer, finish_setup, message_box, run, select, type_connection
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.services.validation.server import validate_stored_on_server
@@ -17,7 +18,7 @@ from mmoauth_gui.ui.connection_form.form import (
     SAVE_ANYWAY_TEXT,
     SAVE_ANYWAY_TITLE,
 )
-from mmoauth_gui.ui.connection_form.validate_panel import NOT_VALIDATED_TEXT, VALIDATED_TEXT
+from mmoauth_gui.ui.connection_form.validate_panel import NOT_VALIDATED_HTML, VALIDATED_TEXT
 from mmoauth_gui.ui.connections.controller import ConnectionsController
 
 LEFT = Qt.MouseButton.LeftButton
@@ -58,9 +59,22 @@ def test_add_validate_save(qtbot: Any, page: ConnectionsController, sandbox: San
     assert "client_secret_post" in desktop
     assert form.validate_panel.server.result is not None and form.validate_panel.server.result.ok
 
+    dialog = page.dialog
+    QApplication.clipboard().setText("left alone")
     qtbot.mouseClick(form.save_button, LEFT)  # validated: no "Save anyway" question
-    qtbot.waitUntil(lambda: page.dialog is None)
+    qtbot.waitUntil(lambda: dialog.showing_success, timeout=10_000)
     assert message_box(title=SAVE_ANYWAY_TITLE) is None
+    success = dialog.success
+    shown = " ".join(w.text() for w in success.findChildren(QLabel) if w.isVisible())
+    assert success.title.text() == "Setup Successful" and "Your Outgoing OAuth 2.0 Connection is set up." in shown
+    assert f"<b>Client ID</b>: {client['client_id']}" in shown and "<b>Client Secret</b>: ********" in shown
+    assert f"<b>Token URL</b>: <code>{sandbox.token_url}</code>" in shown
+    assert "<b>Audience URL(s)</b>: <code>http://weather.example.net/slash</code>" in shown
+    assert client["client_secret"] not in shown and not success.copy_username.isVisible()  # no password grant
+    assert QApplication.clipboard().text() == "left alone"  # nothing copied unasked
+    assert success.done_button.hasFocus()
+    qtbot.keyClick(success.done_button, Qt.Key.Key_Return)  # Enter is Done, as in the backstage
+    qtbot.waitUntil(lambda: page.dialog is None)
     saved = next(c for c in page.model.connections() if c.name == "Weather bot")
     assert sandbox.state.connection(saved.id).client_secret == client["client_secret"]
     assert page.model.badge(saved).kind == "valid"
@@ -117,13 +131,14 @@ def test_edit_keeps_the_masked_secret(qtbot: Any, page: ConnectionsController, s
 def test_refused_validation_shows_its_reason_and_editing_credentials_resets_it(
     qtbot: Any, page: ConnectionsController, sandbox: Sandbox
 ) -> None:
+    sandbox.errors = "developer"  # a server that sends its reason: the form shows it
     select(page, "Standup Bot")  # stored with a secret the token endpoint does not know
     dialog = page.edit_selected()
     assert dialog is not None
     form = dialog.form
     qtbot.mouseClick(form.validate_panel.button, LEFT)
     qtbot.waitUntil(lambda: form.validate_panel.state == "failed", timeout=10_000)
-    assert form.validate_panel.status.text() == NOT_VALIDATED_TEXT
+    assert form.validate_panel.status.text() == NOT_VALIDATED_HTML
     reason = form.validate_panel.reason.text()
     assert "invalid_client" in reason
     server_side = form.validate_panel.server.text()
@@ -131,8 +146,8 @@ def test_refused_validation_shows_its_reason_and_editing_credentials_resets_it(
     assert "Server detail" in server_side
     assert form.validate_panel.details.isVisible()
 
-    qtbot.mouseClick(form.client_secret.pencil, LEFT)  # replace the secret: back to idle
-    assert form.validate_panel.state == "idle"
+    qtbot.mouseClick(form.client_secret.pencil, LEFT)  # replace the secret: back to the button
+    assert form.validate_panel.state == "dirty"
     assert form.client_secret.edit.hasFocus() and form.client_secret.value() == ""
     assert not form.save_button.isEnabled()  # a replaced secret may not be empty
     qtbot.keyClicks(form.client_secret.edit, "still-wrong")
@@ -143,7 +158,7 @@ def test_refused_validation_shows_its_reason_and_editing_credentials_resets_it(
 
     form.client_secret.edit.clear()
     qtbot.keyClicks(form.client_secret.edit, sandbox.demo_clients[0]["client_secret"])
-    assert form.validate_panel.state == "idle"
+    assert form.validate_panel.state == "dirty"
     qtbot.mouseClick(form.validate_panel.button, LEFT)
     qtbot.waitUntil(lambda: form.validate_panel.state == "validated", timeout=10_000)
 
@@ -169,7 +184,7 @@ def test_save_anyway_when_not_validated(qtbot: Any, page: ConnectionsController,
     form.name.setFocus()
     qtbot.keyClick(form.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S
     answer(qtbot, SAVE_ANYWAY_TITLE, "Save anyway")
-    qtbot.waitUntil(lambda: page.dialog is None)
+    finish_setup(qtbot, dialog)
     assert any(c.name == "Unvalidated" for c in sandbox.state.connections())
     saved = next(c for c in page.model.connections() if c.name == "Unvalidated")
     assert page.model.badge(saved).kind == "unchecked"
@@ -198,12 +213,7 @@ def test_password_grant_behind_advanced(qtbot: Any, page: ConnectionsController,
     assert form.grant.isVisible() and not form.username.isVisible()
     form.grant.setCurrentIndex(form.grant.findData("password"))
     assert form.username.isVisible() and form.password.isVisible()
-    client = next(c for c in sandbox.demo_clients if c["client_id"] == "legacy-portal")
-    qtbot.keyClicks(form.name, "Portal")
-    qtbot.keyClicks(form.client_id, client["client_id"])
-    qtbot.keyClicks(form.client_secret.edit, client["client_secret"])
-    qtbot.keyClicks(form.token_url, sandbox.token_url)
-    qtbot.keyClicks(form.audiences, "https://portal.example.com/*")
+    type_connection(qtbot, form, sandbox, "Portal", "https://partners.example.com/portal/*", "legacy-portal")
     assert not form.save_button.isEnabled()
     assert form.todo.text() == "To save, fix: Username, Password."  # untouched fields: said once, by the button
     qtbot.keyClicks(form.username, "x")
@@ -215,6 +225,51 @@ def test_password_grant_behind_advanced(qtbot: Any, page: ConnectionsController,
     qtbot.mouseClick(form.validate_panel.button, LEFT)
     qtbot.waitUntil(lambda: form.validate_panel.state == "validated", timeout=10_000)
     qtbot.mouseClick(form.save_button, LEFT)
-    qtbot.waitUntil(lambda: page.dialog is None)
+    qtbot.waitUntil(lambda: dialog.showing_success, timeout=10_000)
+    shown = dialog.success.username.text()
+    assert shown == f"<b>Username</b>: {sandbox.demo_user['username']}" and dialog.success.copy_username.isVisible()
+    assert dialog.success.password.text() == "<b>Password</b>: ********"
+    qtbot.mouseClick(dialog.success.copy_username, LEFT)  # asked: the username (never a secret) is copied
+    assert QApplication.clipboard().text() == sandbox.demo_user["username"]
+    assert not dialog.success.warning.isVisible()  # the username survived the create
+    finish_setup(qtbot, dialog)
     saved = next(c for c in sandbox.state.connections() if c.name == "Portal")
     assert saved.grant_type == "password" and saved.credentials_username == sandbox.demo_user["username"]
+
+
+def test_expectations_in_advanced_say_the_integration_would_refuse(
+    qtbot: Any, page: ConnectionsController, sandbox: Sandbox
+) -> None:
+    qtbot.mouseClick(page.view.add_button, LEFT)
+    assert page.dialog is not None
+    form = page.dialog.form
+    client = sandbox.demo_clients[0]
+    qtbot.keyClicks(form.name, "Tasks")
+    qtbot.keyClicks(form.client_id, client["client_id"])
+    qtbot.keyClicks(form.client_secret.edit, client["client_secret"])
+    qtbot.keyClicks(form.token_url, sandbox.token_url)
+    qtbot.keyClicks(form.audiences, "https://tasks.example.com/slash")
+    qtbot.mouseClick(form.advanced_toggle, LEFT)
+    assert form.expect.audience.isVisible()
+    qtbot.keyClicks(form.expect.audience, "https://tasks.example.com/")
+    qtbot.keyClicks(form.expect.scopes, "tasks.write")
+
+    qtbot.mouseClick(form.validate_panel.button, LEFT)
+    qtbot.waitUntil(lambda: form.validate_panel.state in ("validated", "failed"), timeout=10_000)
+    desktop = form.validate_panel.desktop.text()
+    assert "The integration would refuse this token." in desktop
+    assert "Signature cannot be verified" in desktop and "without the shared key" in desktop  # HS256
+    assert "expects audience https://tasks.example.com/ — The token is for mattermost-integrations" in desktop
+    assert "The integration would refuse it" in form.validate_panel.reason.text()
+    assert form.expect.audience.text() == "https://tasks.example.com/"  # what was typed stays
+    form.cancelled.emit()
+    qtbot.waitUntil(lambda: page.dialog is None)
+
+    qtbot.mouseClick(page.view.add_button, LEFT)  # the same client at the same token URL: recorded
+    assert page.dialog is not None
+    form = page.dialog.form
+    qtbot.keyClicks(form.client_id, client["client_id"])
+    qtbot.keyClicks(form.token_url, sandbox.token_url)
+    page.dialog.form.load(form.value(), editing=False)
+    qtbot.waitUntil(lambda: form.expect.audience.text() == "https://tasks.example.com/")
+    assert form.expect.scopes.text() == "tasks.write"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QToolButton
-from support.ui_helpers import activate, answer, message_box, run, select
+from support.ui_helpers import activate, answer, message_box, password_prompt, run, select
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.validations import server_key
@@ -63,6 +63,7 @@ def test_delete_asks_names_the_connection_and_the_commands_it_serves_and_removes
     qtbot.keyClick(page.view.table, Qt.Key.Key_Delete)
     box = answer(qtbot, DELETE_TITLE, "Cancel")
     assert box.text() == "Are you sure you want to delete Pager?"
+    assert box.windowTitle() == "Delete Integration"  # the backstage's own title
     assert sandbox.state.connection(conn.id) is not None
 
     qtbot.waitUntil(lambda: message_box(title=DELETE_TITLE) is None and page.view.delete_action.isEnabled())
@@ -114,13 +115,16 @@ def test_validate_all_shows_progress_and_mixed_badges(
         assert page.view.progress_row.isVisible()
         assert not page.view.validate_all_action.isEnabled()
     results = finished.args[0]
-    assert len(results) == 8
+    assert len(results) == 7  # all but the password-grant one, which needs its password typed
+    portal = next(c for c in page.model.connections() if c.name == "Legacy Portal")
+    assert portal.id not in results and page.model.badge(portal).kind == "unchecked"
+    assert "1 not checked (password grant: Validate it alone" in page.view.progress_label.text()
     counts = page.model.badge_counts()
     assert counts["valid"] >= 4 and counts["refused"] >= 1 and counts["unreachable"] == 1
     assert not page.view.progress_row.isVisible() and page.view.validate_all_action.isEnabled()
     standup = next(c for c in page.model.connections() if c.name == "Standup Bot")
     assert page.model.badge(standup).kind == "refused"
-    assert "invalid_client" in page.model.badge(standup).summary
+    assert "does not say why" in page.model.badge(standup).summary  # a production server keeps its reason
     stored = page.ctx.validations.all()
     assert server_key(sandbox.url, standup.id) in stored  # kept for next time
     assert "valid" in page.view.summary.text() and "refused" in page.view.summary.text()
@@ -176,8 +180,31 @@ def test_unavailable_feature_says_which_setting(
     assert "501" in view.state.body.text() and words in view.state.body.text()
     session = demo_ctx.session
     assert session is not None and not session.feature.available
+    assert not view.add_button.isEnabled() and not view.add_action.isEnabled()
+    assert view.subtitle.text() == f"Connections on {session.profile.name}, team Engineering"  # no "0 connections"
     sandbox.feature = "on"
     qtbot.mouseClick(view.state.action_buttons()[0], LEFT)  # Refresh
     qtbot.waitUntil(lambda: view.showing_state() == "" and view.model.rowCount() == 8)
     session = demo_ctx.session
     assert session is not None and session.feature.available
+    assert view.add_button.isEnabled() and view.subtitle.text().startswith("8 connections")
+
+
+def test_validating_a_password_grant_connection_asks_for_its_password(
+    qtbot: Any, page: ConnectionsController, sandbox: Sandbox
+) -> None:
+    select(page, "Legacy Portal")
+    conn = page.selected()
+    assert conn is not None
+    task = page.validate_selected()
+    assert task is not None
+    qtbot.waitUntil(lambda: password_prompt() is not None, timeout=5000)
+    prompt = password_prompt()
+    assert prompt is not None
+    qtbot.keyClicks(prompt.password, sandbox.demo_user["password"])
+    qtbot.mouseClick(prompt.validate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(task.done, timeout=10_000)
+    assert page.model.badge(conn).kind == "valid"
+    qtbot.waitUntil(lambda: server_key(sandbox.url, conn.id) in page.ctx.validations.all())
+    stored = page.ctx.validations.all()  # what is kept says nothing of the password
+    assert sandbox.demo_user["password"] not in repr(stored)

@@ -8,9 +8,12 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.validation.result import Category, ValidationResult
+from mmoauth_gui.storage.validations import StoredValidation
 from mmoauth_gui.ui.connections.filter import ConnectionsFilter
 from mmoauth_gui.ui.connections.model import AUDIENCES, NAME, VALIDATION, ConnectionsModel
-from mmoauth_gui.ui.kit.badge import Badge
+from mmoauth_gui.ui.connections.render import details_html
+from mmoauth_gui.ui.kit.badge import Badge, badge_for
 
 
 def conn(i: int, name: str, audiences: tuple[str, ...], client_id: str = "client") -> Connection:
@@ -83,3 +86,11 @@ def test_search_matches_every_word_in_name_client_id_token_url_or_audiences() ->
     assert names() == []
     proxy.set_search("")
     assert len(names()) == 3
+
+
+def test_details_say_who_checked_before_what_came_of_it() -> None:
+    result = ValidationResult.failure(Category.NETWORK, "", http_status=502, source="server")
+    badge = badge_for(result)
+    html = details_html(ROWS[0], badge, StoredValidation(result, result.checked_at), "#000000")
+    assert "checked by the server: Could not connect (HTTP 502)" in html
+    assert "(HTTP 502) by the server" not in html

@@ -78,14 +78,14 @@ def test_model_passes_qtmodeltester(qtmodeltester: Any) -> None:
     qtmodeltester.check(model, force_py=True)
     model.upsert(DraftRow(Draft(id="b1", connection=CONN.with_changes(name="More")), SecretState.MISSING))
     model.remove("a2")
-    model.set_server_names({"https://mm.example.com": "Production"})
+    model.set_profiles({"Production": "https://mm.example.com"})
     qtmodeltester.check(model, force_py=True)
 
 
 def test_cells_say_what_each_draft_is(qapp: Any) -> None:
     model = DraftsModel()
     model.set_rows(rows())
-    model.set_server_names({"https://mm.example.com": "Production"})
+    model.set_profiles({"Production": "https://mm.example.com"})
     assert [text(model, r, STATUS) for r in range(5)] == ["New", "New", "New", "In sync", "Conflict"]
     assert text(model, 0, VALIDATION) == "Not checked"
     assert text(model, 1, VALIDATION).startswith("Valid · ")

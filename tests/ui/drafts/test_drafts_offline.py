@@ -79,6 +79,7 @@ def test_create_type_autosave_validate_offline(qtbot: Any, ctx: AppContext, sand
     # Changing a credential makes the validation stale (and says so), without a server.
     form.client_id.setFocus()
     qtbot.keyClicks(form.client_id, "-2")
+    assert "Stale" in editor.validation.text()  # at once, not after the autosave
     wait_saved(qtbot, page)
     assert cell(page, draft_id, VALIDATION).startswith("Stale")
     assert "Stale" in editor.validation.text()

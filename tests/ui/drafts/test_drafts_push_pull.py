@@ -14,12 +14,13 @@ import pytest
 from drafts_support import by_name, files_containing, make_page, open_draft, wait_action, wait_saved
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from support.ui_helpers import run
+from support.ui_helpers import answer, run
 
 from mmoauth_gui.core.drafts.model import DraftStatus, SecretState
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.logs import setup_logging
 from mmoauth_gui.sandbox import Sandbox
+from mmoauth_gui.ui.connection_form.form import AUDIENCE_CHANGE_TEXT, AUDIENCE_CHANGE_TITLE
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.drafts.conflict_dialog import ConflictDialog
 from mmoauth_gui.ui.drafts.page import DraftsPage, create_page
@@ -100,7 +101,12 @@ def test_push_creates_then_updates_without_resending_the_secret(
 
     edit_audiences(qtbot, page, "https://ledger.example.com/v2/*")
     assert page.controller.io.known[draft_id].status is DraftStatus.MODIFIED
-    wait_action(qtbot, page, "push", page.controller.sync.push_selected)
+
+    def push_and_update() -> None:  # an audience change asks, as the Edit dialog does
+        page.controller.sync.push_selected()
+        answer(qtbot, AUDIENCE_CHANGE_TITLE, "Update")
+
+    wait_action(qtbot, page, "push", push_and_update)
     updated = server_copy(sandbox, "Ledger")
     assert updated.id == created.id and updated.audiences == ("https://ledger.example.com/v2/*",)
     assert updated.client_secret == secret
@@ -329,3 +335,38 @@ def test_push_and_pull_write_no_file_on_the_gui_thread(
     assert page.controller.io.known[draft_id].status is DraftStatus.CONFLICT
     assert fsync_threads, "the drafts were written"
     assert gui_thread not in fsync_threads
+
+
+def test_a_push_changing_audiences_asks_as_the_edit_dialog_does(
+    qtbot: Any, demo_ctx: AppContext, sandbox: Sandbox
+) -> None:
+    window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths))  # with the Slash commands preview
+    qtbot.addWidget(window)
+    window.resize(1300, 800)
+    window.show()
+    page = window.page("drafts")
+    assert isinstance(page, DraftsPage)
+    qtbot.waitUntil(lambda: page.controller.loaded and demo_ctx.preview_state is not None, timeout=10_000)
+    state = demo_ctx.preview_state
+    qtbot.waitUntil(lambda: state is not None and state.data is not None, timeout=10_000)
+    pager = server_copy(sandbox, "Pager")
+    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "pull", timeout=10_000):
+        page.controller.sync.pull(pager)
+    window.show_page("drafts")
+    open_draft(qtbot, page, "Pager")
+    edit_audiences(qtbot, page, "https://pager.example.com/api/v2/*")
+
+    def push_then(button: str) -> Any:
+        def start() -> None:
+            page.controller.sync.push_selected()
+            box = answer(qtbot, AUDIENCE_CHANGE_TITLE, button)
+            assert box.text() == AUDIENCE_CHANGE_TEXT
+            assert box.informativeText() == "1 slash command would lose its token: /oncall (Engineering)."
+            assert "/oncall" in box.detailedText()
+
+        return start
+
+    wait_action(qtbot, page, "push_cancelled", push_then("Cancel"))
+    assert server_copy(sandbox, "Pager").audiences == pager.audiences  # nothing reached the server
+    wait_action(qtbot, page, "push", push_then("Update"))
+    assert server_copy(sandbox, "Pager").audiences == ("https://pager.example.com/api/v2/*",)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from drafts_support import make_page, open_draft, wait_action
+from drafts_support import by_name, make_page, open_draft, wait_action
 from support.ui_helpers import answer, message_box, run
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.profiles import Profile
 from mmoauth_gui.ui.context import AppContext
+from mmoauth_gui.ui.drafts.model import TARGET
 from mmoauth_gui.ui.drafts.push_pull import PUSH_WHERE_TITLE
 
 
@@ -69,3 +70,19 @@ def test_connected_elsewhere_the_push_asks_where(
         page.controller.sync.push_selected()
         answer(qtbot, PUSH_WHERE_TITLE, "Cancel")
     assert "Ledger" not in names_on(sandbox)
+
+
+def test_two_profiles_of_one_server_each_keep_their_drafts(qtbot: Any, ctx: AppContext, sandbox: Sandbox) -> None:
+    for name in ("Staging (admin)", "Staging (bot)"):
+        ctx.profiles.save(Profile(name=name, url=sandbox.url))
+        run(qtbot, ctx.store_server_token(name, sandbox.admin_token))
+    page = make_page(qtbot, ctx)
+    secret = sandbox.demo_clients[0]["client_secret"]
+    run(qtbot, page.controller.io.create(connection=ledger(sandbox), server="Staging (admin)", client_secret=secret))
+    open_draft(qtbot, page, "Ledger")
+    wait_action(qtbot, page, "push", page.controller.sync.push_selected)
+    assert page.message.text().startswith("Created “Ledger” on Staging (admin)")
+    pushed = by_name(page, "Ledger")
+    assert pushed.origin is not None  # now remembered by its server's URL, which both profiles share
+    model = page.controller.model
+    qtbot.waitUntil(lambda: model.index(0, TARGET).data() == "Staging (admin)")

@@ -31,6 +31,8 @@ def test_tab_goes_from_name_to_url_to_the_sign_in(qtbot: Any, dialog: ProfilesDi
     activate(qtbot, dialog)
     qtbot.waitUntil(lambda: focused() is dialog.name)
     assert tab(qtbot) is dialog.url
+    assert tab(qtbot) is dialog.ca_file  # the CA row sits above the sign-in rows (their switch moves nothing)
+    assert tab(qtbot) is dialog.ca_browse
     assert tab(qtbot) is dialog.by_token
     assert tab(qtbot) is dialog.token.edit
 

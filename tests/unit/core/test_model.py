@@ -22,6 +22,14 @@ def test_payloads_follow_the_server_contract() -> None:
     assert pw.create_payload()["credentials_password"] == "p"
 
 
+def test_update_leaves_out_empty_credentials_so_the_server_keeps_them() -> None:
+    stored = Connection(id="abc", name="N", grant_type="password", credentials_username="u")
+    body = stored.update_payload()
+    assert "credentials_password" not in body and body["credentials_username"] == "u"
+    assert "credentials_username" not in stored.with_changes(credentials_username="").update_payload()
+    assert stored.with_changes(credentials_password="new").update_payload()["credentials_password"] == "new"
+
+
 def test_secrets_stay_out_of_repr_and_public_dict() -> None:
     conn = Connection(name="N", client_secret="hunter2-secret", credentials_password="pw-secret", grant_type="password")
     assert "hunter2" not in repr(conn) and "pw-secret" not in repr(conn)

@@ -74,14 +74,36 @@ def test_secret_optional_on_edit_but_still_limited() -> None:
         ("ftp://auth.example.com/token", "not ftp://"),
         ("auth.example.com/token", "must start with http"),
         ("https://", "no host"),
-        ("https://auth.example.com:99999/token", "port"),
+        ("https://auth.example.com:x9/token", "port that is not a number"),
         ("https://auth example.com/token", "space in its host"),
         ("https://auth.example.com/to\x07ken", "control character"),
+        ("https://auth.example.com/%zz", 'broken %-escape "%zz"'),
+        ("https://auth.example.com/x#%zz", 'broken %-escape "%zz"'),
+        ("https://auth.example.com#x", 'character "#" in its host name'),
+        ("https://[::1/token", "never closes it with ]"),
+        ("https://us er@auth.example.com/token", "before the @"),
     ],
 )
 def test_token_url_format(url: str, fragment: str) -> None:
     messages = errors(VALID.with_changes(oauth_token_url=url))["oauth_token_url"]
     assert any(fragment in m for m in messages), messages
+
+
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [
+        ("https://auth.example.com:99999/token", "port 99999, beyond 65535"),
+        ("https://auth.example.com/to ken", "contains a space"),
+        ("https://auth.example.com/token ", "ends with a space"),
+        ("http://:80/token", "no host name"),
+        ("https://auth.example.com/token#x", "a #"),
+        ("https://auth.example.com:8080:90/token", "more than one :"),
+    ],
+)
+def test_what_the_server_stores_is_only_warned(url: str, fragment: str) -> None:
+    problems = [p for p in check_connection(VALID.with_changes(oauth_token_url=url)) if p.field == "oauth_token_url"]
+    assert not has_errors(problems)
+    assert any(fragment in p.message for p in problems), problems
 
 
 @pytest.mark.parametrize("url", ["http://auth.example.com/token", "https://127.0.0.1:8443/t?x=1"])
@@ -167,3 +189,19 @@ def test_overlap_warnings_across_connections() -> None:
     }
     assert all(p.severity is Severity.WARNING for p in overlap_warnings([a, b]))
     assert overlap_warnings([a, d]) == []
+
+
+@pytest.mark.parametrize("field", ["name", "client_id", "client_secret", "credentials_username"])
+def test_only_spaces_is_stored_by_the_server_so_a_warning(field: str) -> None:
+    conn = VALID.with_changes(grant_type="password", credentials_username="svc", credentials_password="pw")
+    problems = [p for p in check_connection(conn.with_changes(**{field: "   "})) if p.field == field]
+    assert [(p.severity, "only spaces" in p.message) for p in problems] == [(Severity.WARNING, True)]
+
+
+def test_leading_and_trailing_spaces_are_named_without_echoing_a_secret() -> None:
+    problems = check_connection(VALID.with_changes(client_id=" client", client_secret="s3cret "))
+    messages = {p.field: p.message for p in problems}
+    assert messages["client_id"] == "Client ID starts with a space, which is kept as part of it."
+    assert messages["client_secret"] == "Client Secret ends with a space, which is kept as part of it."
+    assert not has_errors(problems) and "s3cret" not in " ".join(messages.values())
+    assert [p.field for p in problems] == ["client_id", "client_secret"]

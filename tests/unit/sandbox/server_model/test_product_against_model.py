@@ -7,9 +7,6 @@ connections the server's rule finds, and the server's pick is always one of them
 
 from __future__ import annotations
 
-from importlib.util import find_spec
-
-import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -108,12 +105,6 @@ def connections(draw: st.DrawFn) -> Connection:
     )
 
 
-@pytest.mark.xfail(
-    find_spec("mmoauth_gui.core.request_uri") is None,
-    strict=True,
-    reason="core.rules' URL check is not Go's until core/request_uri.py lands (issue 12 item 1): "
-    "it lets https://h/%zz through; remove this marker once it has",
-)
 @PROPERTY
 @given(conn=connections())
 @example(conn=GOOD.with_changes(audiences=("https://idp.example.com/%zz",)))
