@@ -39,7 +39,7 @@ def test_add_a_password_grant_connection_validate_it_and_save(
 
     form.password.edit.clear()
     qtbot.keyClicks(form.password.edit, user["password"])
-    assert form.validate_panel.state == "idle"  # a changed credential needs validating again
+    assert form.validate_panel.state == "dirty"  # a changed credential needs validating again
     qtbot.mouseClick(form.validate_panel.button, LEFT)
     qtbot.waitUntil(lambda: form.validate_panel.state == "validated", timeout=10_000)
     assert form.validate_panel.status.text() == VALIDATED_TEXT

@@ -43,6 +43,7 @@ def test_validate_all_never_stalls_the_window(qtbot: Any, ctx: AppContext, sandb
     if syncer is not None:  # the preview page syncs once on connecting: not what is measured here
         qtbot.waitUntil(lambda: not syncer.running, timeout=10_000)
 
+    checkable = sum(1 for c in controller.model.connections() if not c.uses_password_grant)
     ticker = Ticker()
     ticker.timer.start()
     stalls: list[float] = []
@@ -56,7 +57,8 @@ def test_validate_all_never_stalls_the_window(qtbot: Any, ctx: AppContext, sandb
             qtbot.waitUntil(lambda end=end: ticker.ticks[-1][0] > end, timeout=1000)  # the last gap closes
             gap, _on_cpu, waiting = ticker.largest_gap(start, end)
             stalls.append(gap - waiting)
-            assert len(finished.args[0]) == 8  # every connection got a result: the run was whole
+            # every connection got a result (password-grant ones are left for a check with their password)
+            assert len(finished.args[0]) == checkable
     finally:
         ticker.timer.stop()
     print(f"longest loop stall per run, machine load taken out: {[f'{s * 1000:.0f} ms' for s in stalls]}")
