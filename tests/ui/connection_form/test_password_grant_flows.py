@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from support.ui_helpers import activate, message_box, select, type_password_grant
+from support.ui_helpers import activate, finish_setup, message_box, select, type_password_grant
 
 from mmoauth_gui.core.model import GrantType
 from mmoauth_gui.sandbox import Sandbox
@@ -46,9 +46,11 @@ def test_add_a_password_grant_connection_validate_it_and_save(
     desktop = form.validate_panel.desktop.text()
     assert f"\nsub\n{user['username']}\n" in desktop  # the token's subject: the password-grant user
 
+    dialog = page.dialog
     qtbot.mouseClick(form.save_button, LEFT)
-    qtbot.waitUntil(lambda: page.dialog is None)
     assert message_box(title=SAVE_ANYWAY_TITLE) is None
+    finish_setup(qtbot, dialog)  # the backstage's Setup Successful page, then Done
+    qtbot.waitUntil(lambda: page.dialog is None)
     saved = next(c for c in page.model.connections() if c.name == "Legacy CRM")
     stored = sandbox.state.connection(saved.id)
     assert stored is not None
