@@ -12,9 +12,9 @@ from mmoauth_gui.sandbox.integrations.routes_execute import ExecuteRoutes
 from mmoauth_gui.sandbox.integrations.routes_posts import PostRoutes
 from mmoauth_gui.sandbox.integrations.routes_webhooks import WebhookRoutes
 from mmoauth_gui.sandbox.router import Router
-from mmoauth_gui.sandbox.routes_commands import CommandRoutes
-from mmoauth_gui.sandbox.routes_connections import ConnectionRoutes
-from mmoauth_gui.sandbox.routes_users import UserRoutes
+from mmoauth_gui.sandbox.routes.commands import CommandRoutes
+from mmoauth_gui.sandbox.routes.connections import ConnectionRoutes
+from mmoauth_gui.sandbox.routes.users import UserRoutes
 from mmoauth_gui.sandbox.state import State
 from mmoauth_gui.sandbox.system.routes_config import ConfigRoutes
 from mmoauth_gui.sandbox.token_endpoint import TokenEndpoint
