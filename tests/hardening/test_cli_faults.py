@@ -201,6 +201,13 @@ def test_the_page_limit_is_far_beyond_any_real_server() -> None:
 # ---- a slow server: Ctrl+C ends the command at once ---------------------------------------------------------
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl+C as a shell gives it: the test worker's own signal state (an ignored or blocked SIGINT, which
+    a child inherits) must not decide what is tested."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 @pytest.mark.parametrize("command", [["connections", "list"], ["preview"], ["drafts", "pull", "c" * 26]])
 def test_ctrl_c_on_a_slow_server_ends_the_command_at_once(
     loopback: LoopbackServers, data_dir: Path, command: list[str]
@@ -221,6 +228,7 @@ def test_ctrl_c_on_a_slow_server_ends_the_command_at_once(
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=_as_from_a_terminal,
     )
     try:
         assert arrived.wait(30), "the command never reached the server"

@@ -32,6 +32,7 @@ class ExpectationFields:
         self.issuer.setPlaceholderText("https://auth.example.com/ (the iss the integration trusts)")
         self._edited = False
         self._showing = False
+        self._reads = 0  # only the latest read may show what it found: an older one can finish last
         for edit in (self.audience, self.scopes, self.issuer):
             edit.textChanged.connect(self._mark_edited)
 
@@ -66,10 +67,12 @@ class ExpectationFields:
     def load(self, store: ExpectationStore, token_url: str, client_id: str) -> Coroutine[Any, Any, None]:
         """Show what was recorded for this token, unless the user types before it is read."""
         self._edited = False  # now, not when the coroutine first runs: typing may come in between
+        self._reads += 1
+        this_read = self._reads
 
         async def read() -> None:
             recorded = await asyncio.to_thread(store.get, token_key(token_url, client_id))
-            if not self._edited:
+            if not self._edited and this_read == self._reads:
                 self.show(recorded)
 
         return read()
