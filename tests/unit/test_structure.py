@@ -3,9 +3,10 @@ no import cycles, and a sandbox that judges connections with its own rules rathe
 
 from __future__ import annotations
 
-import ast
 from collections import defaultdict
 from pathlib import Path
+
+from support.imports import imported_names, module_name
 
 PACKAGE = Path(__file__).resolve().parents[2] / "mmoauth_gui"
 MAX_LINES = 600
@@ -21,40 +22,11 @@ FORBIDDEN = {
 
 
 def modules() -> dict[str, Path]:
-    out = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        out[name] = path
-    return out
+    return {module_name(path, PACKAGE): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 
-def imports_at_load(path: Path, name: str) -> set[str]:
-    """Modules imported when ``path`` is loaded: top-level imports, not those inside functions or
-    ``if TYPE_CHECKING:`` blocks."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found: set[str] = set()
-
-    def visit(nodes: list[ast.stmt]) -> None:
-        for node in nodes:
-            if isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
-                    base = ".".join([*anchor, base] if base else anchor)
-                found.add(base)
-                found.update(f"{base}.{alias.name}" for alias in node.names)
-            elif isinstance(node, ast.If) and "TYPE_CHECKING" not in ast.unparse(node.test):
-                visit(node.body)
-                visit(node.orelse)
-            elif isinstance(node, ast.Try):
-                visit(node.body)
-
-    visit(tree.body)
-    return found
+def imports_at_load(path: Path) -> set[str]:
+    return imported_names(path, PACKAGE, at_load_only=True)
 
 
 def test_no_module_is_over_the_line_limit() -> None:
@@ -80,7 +52,7 @@ def test_layers_depend_in_one_direction() -> None:
     wrong = []
     for name, path in modules().items():
         layer = name.split(".")[1] if "." in name else ""
-        for imported in imports_at_load(path, name):
+        for imported in imports_at_load(path):
             if any(imported == f or imported.startswith(f + ".") for f in FORBIDDEN.get(layer, ())):
                 wrong.append(f"{name} imports {imported}")
     assert wrong == []
@@ -90,7 +62,7 @@ def test_there_is_no_import_cycle() -> None:
     known = modules()
     graph: dict[str, set[str]] = defaultdict(set)
     for name, path in known.items():
-        graph[name] = {i for i in imports_at_load(path, name) if i in known and i != name}
+        graph[name] = {i for i in imports_at_load(path) if i in known and i != name}
     cycles: list[list[str]] = []
     state: dict[str, int] = {}  # 1: on the path, 2: done
 

@@ -6,8 +6,9 @@ the product's own modules, so an indirect path through a helper is caught too.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
+
+from support.imports import imported_names, module_name
 
 import mmoauth_gui
 
@@ -23,33 +24,16 @@ def module_file(name: str) -> Path | None:
     return None
 
 
-def module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE_ROOT.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def imports_of(path: Path, package: str = "") -> set[str]:
-    """Every ``mmoauth_gui`` module ``path`` names in an import (``from a import b`` yields ``a`` and ``a.b``)."""
-    if not package:
-        package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join([*anchor, base] if base else anchor)
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
+def imports_of(path: Path, package: str | None = None) -> set[str]:
+    """Every ``mmoauth_gui`` module ``path`` names in an import, type-only and in-function ones included."""
+    found = imported_names(path, PACKAGE_ROOT, package=package)
     return {name for name in found if name.split(".")[0] == "mmoauth_gui"}
 
 
 def reachable_from_sandbox() -> dict[str, str]:
     """Each product module the sandbox reaches, with the module that first imported it."""
     start = sorted((PACKAGE_ROOT / "sandbox").rglob("*.py"))
-    seen: dict[str, str] = {module_name(p): "" for p in start}
+    seen: dict[str, str] = {module_name(p, PACKAGE_ROOT): "" for p in start}
     todo = list(start)
     while todo:
         path = todo.pop()
@@ -57,7 +41,7 @@ def reachable_from_sandbox() -> dict[str, str]:
             target = module_file(name)
             if target is None or name in seen:
                 continue
-            seen[name] = module_name(path)
+            seen[name] = module_name(path, PACKAGE_ROOT)
             todo.append(target)
     return seen
 
