@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import Measurement, sandbox, token_endpoint, write_json
-from benchmarks.loop_stall import _run_in_qt, wait_until
+from benchmarks.loop_stall import connected_window, run_in_qt
 from benchmarks.workloads import validation_seed
 
 FULL = {"connections": 100, "delay_ms": 20, "warm": 5, "rounds": 20}
@@ -30,22 +30,7 @@ def resident_mb() -> float:
 
 def _scenario_for(warm: int) -> Any:
     async def scenario(paths: Any, info: dict[str, Any], n: int, rounds: int) -> dict[str, float]:
-        from mmoauth_gui.services.http import make_http_client
-        from mmoauth_gui.storage.profiles import Profile
-        from mmoauth_gui.ui.context import AppContext
-        from mmoauth_gui.ui.main_window import MainWindow
-        from mmoauth_gui.ui.runtime.settings import ui_settings
-
-        ctx = AppContext(paths, make_http_client())
-        window = MainWindow(ctx, ui_settings(paths))
-        window.show()
-        try:
-            await ctx.connect_to(Profile(name="Benchmark sandbox", url=info["url"]), info["token"], demo=True)
-            controller = window.connections
-            await wait_until(lambda: controller.model.rowCount() == n and not controller.loading, 60, "the listing")
-            syncer = getattr(window.page("preview"), "syncer", None)
-            if syncer is not None:
-                await wait_until(lambda: not syncer.running, 60, "the preview's first sync")
+        async with connected_window(paths, info, n) as controller:
             before = 0.0
             for i in range(warm + rounds):
                 if i == warm:
@@ -57,9 +42,6 @@ def _scenario_for(warm: int) -> Any:
                 await task
             await asyncio.sleep(0.2)
             return {"before": before, "after": resident_mb()}
-        finally:
-            window.close()
-            await ctx.aclose()
 
     return scenario
 
@@ -73,7 +55,7 @@ def measure(quick: bool = False) -> Measurement:
         with token_endpoint(size["delay_ms"], background=True) as endpoint:
             seed = write_json(Path(tmp) / "seed.json", validation_seed(n, endpoint["token_url"]))
             with sandbox(seed, background=True) as info:
-                out = _run_in_qt(app_paths(Path(tmp) / "data"), info, n, size["rounds"], _scenario_for(size["warm"]))
+                out = run_in_qt(app_paths(Path(tmp) / "data"), info, n, size["rounds"], _scenario_for(size["warm"]))
     growth = out["after"] - out["before"]
     return Measurement(
         growth / size["rounds"] * 100,

@@ -12,12 +12,13 @@ result is the largest gap between two ticks that overlaps the bulk run (the medi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,10 @@ class Ticker:
         return sum(1 for t in self.ticks if start <= t[0] <= end)
 
 
-async def _scenario(paths: Any, info: dict[str, Any], n: int, runs: int) -> list[dict[str, Any]]:
+@contextlib.asynccontextmanager
+async def connected_window(paths: Any, info: dict[str, Any], n: int) -> AsyncIterator[Any]:
+    """The main window shown and signed in to the sandbox, its ``n`` connections listed and the preview's
+    first sync over; yields its connections controller."""
     from mmoauth_gui.services.http import make_http_client
     from mmoauth_gui.storage.profiles import Profile
     from mmoauth_gui.ui.context import AppContext
@@ -102,6 +106,14 @@ async def _scenario(paths: Any, info: dict[str, Any], n: int, runs: int) -> list
         syncer = getattr(window.page("preview"), "syncer", None)
         if syncer is not None:  # the preview page syncs once on connecting: let it finish first
             await wait_until(lambda: not syncer.running, 60, "the preview's first sync")
+        yield controller
+    finally:
+        window.close()
+        await ctx.aclose()
+
+
+async def _scenario(paths: Any, info: dict[str, Any], n: int, runs: int) -> list[dict[str, Any]]:
+    async with connected_window(paths, info, n) as controller:
         ticker = Ticker()
         ticker.timer.start()
         await asyncio.sleep(0.3)
@@ -131,9 +143,6 @@ async def _scenario(paths: Any, info: dict[str, Any], n: int, runs: int) -> list
             )
         ticker.timer.stop()
         return out
-    finally:
-        window.close()
-        await ctx.aclose()
 
 
 def _quiet_offscreen_notice() -> None:
@@ -153,7 +162,7 @@ def _quiet_offscreen_notice() -> None:
 Scenario = Callable[[Any, dict[str, Any], int, int], Any]
 
 
-def _run_in_qt(paths: Any, info: dict[str, Any], n: int, runs: int, scenario: Scenario | None = None) -> Any:
+def run_in_qt(paths: Any, info: dict[str, Any], n: int, runs: int, scenario: Scenario | None = None) -> Any:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_API", "pyside6")
     import qasync
@@ -181,7 +190,7 @@ def measure(quick: bool = False) -> Measurement:
         with token_endpoint(delay_ms, background=True) as endpoint:
             seed = write_json(Path(tmp) / "seed.json", validation_seed(n, endpoint["token_url"]))
             with sandbox(seed, background=True) as info:
-                out = _run_in_qt(app_paths(Path(tmp) / "data"), info, n, runs)
+                out = run_in_qt(app_paths(Path(tmp) / "data"), info, n, runs)
     bad = [r["ok"] for r in out if r["ok"] != n]
     if bad:
         raise AssertionError(f"a Validate all run got {bad[0]} of {n} connections valid (expected all)")

@@ -233,8 +233,8 @@ class Sandbox:
         with self._lock:
             if self._server is not None:
                 return self
-            server = SandboxHTTPServer(self._host, self._port, SandboxApp(self.state, self._token_endpoint))
-            server.faults = self.faults
+            app = SandboxApp(self.state, self._token_endpoint)
+            server = SandboxHTTPServer(self._host, self._port, app, self.faults)
             port = server.server_address[1]
             host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self._host, self._host)  # noqa: S104 - a URL to reach it
             self.url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

@@ -161,11 +161,11 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     request_queue_size = 1024
     allow_reuse_address = True
 
-    def __init__(self, host: str, port: int, app: App) -> None:
+    def __init__(self, host: str, port: int, app: App, faults: Faults | None = None) -> None:
         if ":" in host:
             self.address_family = socket.AF_INET6
         self.app = app
-        self.faults = Faults()
+        self.faults = faults or Faults()
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
         super().__init__((host, port), _Handler)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 import time
@@ -10,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from mmoauth_gui.storage.paths import private_dir
+
+log = logging.getLogger(__name__)
 
 
 class CorruptFileError(Exception):
@@ -91,3 +94,15 @@ def read_json_file(path: Path, kind: str, schema: int) -> dict[str, Any]:
         reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
         raise CorruptFileError(path, reason, set_aside(path)) from exc
     return document
+
+
+def read_json_or_empty(path: Path, kind: str, schema: int) -> tuple[dict[str, Any], CorruptFileError | None]:
+    """:func:`read_json_file` for a store that starts empty: ``{}`` when the file is absent, and ``{}`` with
+    the error when it had to be set aside (logged here; the store keeps it to say so)."""
+    try:
+        return read_json_file(path, kind, schema), None
+    except FileNotFoundError:
+        return {}, None
+    except CorruptFileError as exc:
+        log.warning("%s", exc)
+        return {}, exc

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mmoauth_gui.core.urls import canonical_server_url
-from mmoauth_gui.storage.atomic import CorruptFileError, read_json_file, write_json_atomic
+from mmoauth_gui.storage.atomic import CorruptFileError, read_json_or_empty, write_json_atomic
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.process_lock import ProcessLock
 
@@ -33,13 +33,8 @@ class AppliedRecord:
         return self._path
 
     def _servers(self) -> dict[str, Any]:
-        try:
-            document = read_json_file(self._path, KIND, SCHEMA)
-        except FileNotFoundError:
-            return {}
-        except CorruptFileError as exc:
-            self.problem = exc
-            return {}
+        document, problem = read_json_or_empty(self._path, KIND, SCHEMA)
+        self.problem = problem or self.problem
         servers = document.get("servers")
         return servers if isinstance(servers, dict) else {}
 

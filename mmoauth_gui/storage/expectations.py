@@ -7,16 +7,13 @@ survives a rename. No secret is stored here.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Mapping
 
 from mmoauth_gui.core.validation.expectations import Expectations
-from mmoauth_gui.storage.atomic import CorruptFileError, read_json_file, write_json_atomic
+from mmoauth_gui.storage.atomic import CorruptFileError, read_json_or_empty, write_json_atomic
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.process_lock import ProcessLock
-
-log = logging.getLogger(__name__)
 
 KIND = "expectations"
 SCHEMA = 1
@@ -53,14 +50,8 @@ class ExpectationStore:
             write_json_atomic(self._path, KIND, SCHEMA, body)
 
     def _read(self) -> dict[str, Expectations]:
-        try:
-            document = read_json_file(self._path, KIND, SCHEMA)
-        except FileNotFoundError:
-            return {}
-        except CorruptFileError as exc:
-            log.warning("%s", exc)
-            self.problem = exc
-            return {}
+        document, problem = read_json_or_empty(self._path, KIND, SCHEMA)
+        self.problem = problem or self.problem
         raw = document.get("expectations")
         if not isinstance(raw, Mapping):
             return {}

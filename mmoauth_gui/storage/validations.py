@@ -6,7 +6,6 @@ Each entry is ``ValidationResult.to_json()`` (never the access token) plus ``che
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -16,11 +15,9 @@ from typing import Any
 from mmoauth_gui.core.clock import now_iso
 from mmoauth_gui.core.urls import canonical_server_url
 from mmoauth_gui.core.validation.result import ValidationResult
-from mmoauth_gui.storage.atomic import CorruptFileError, read_json_file, write_json_atomic
+from mmoauth_gui.storage.atomic import CorruptFileError, read_json_or_empty, write_json_atomic
 from mmoauth_gui.storage.paths import AppPaths
 from mmoauth_gui.storage.process_lock import ProcessLock
-
-log = logging.getLogger(__name__)
 
 KIND = "validations"
 SCHEMA = 1
@@ -88,14 +85,8 @@ class ValidationStore:
             self._write({k: v for k, v in entries.items() if k not in wanted})
 
     def _read(self) -> dict[str, StoredValidation]:
-        try:
-            document = read_json_file(self._path, KIND, SCHEMA)
-        except FileNotFoundError:
-            return {}
-        except CorruptFileError as exc:
-            log.warning("%s", exc)
-            self.problem = exc
-            return {}
+        document, problem = read_json_or_empty(self._path, KIND, SCHEMA)
+        self.problem = problem or self.problem
         raw = document.get("results")
         out: dict[str, StoredValidation] = {}
         if not isinstance(raw, Mapping):

@@ -4,14 +4,13 @@ with no connection made twice and every recorded secret version true."""
 from __future__ import annotations
 
 import asyncio
-import os
 import random
-import signal
 import sys
 import time
 from collections import Counter
 
 import pytest
+from support.killing import run_and_kill
 
 from mmoauth_gui.core.config.document import document_from_connections, render_document
 from mmoauth_gui.core.config.parse import parse_config
@@ -68,15 +67,8 @@ def test_an_apply_killed_at_any_point_is_finished_by_the_next_plan_and_apply(san
     leftovers = 0
     for round_ in range(ROUNDS):
         text = _wanted(sb, round_)
-        pid = os.fork()
-        if pid == 0:
-            try:
-                _plan_and_maybe_apply(sb, text, secret, apply=True)
-            finally:
-                os._exit(0)
-        time.sleep(rng.uniform(0.0, 12 * LATENCY_MS / 1000))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        delay = rng.uniform(0.0, 12 * LATENCY_MS / 1000)
+        run_and_kill(lambda text=text: _plan_and_maybe_apply(sb, text, secret, apply=True), delay)
         time.sleep(2 * LATENCY_MS / 1000)  # a request the killed process sent is handled by now
 
         remaining = _plan_and_maybe_apply(sb, text, secret, apply=True)

@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from support.killing import run_and_kill
 
 from mmoauth_gui.core.drafts.model import Draft, DraftError
 from mmoauth_gui.core.model import Connection
@@ -44,15 +44,7 @@ def _push(sb: Sandbox, store: DraftStore, draft: Draft) -> PushResult:
 
 
 def _kill_push_after(delay: float, sb: Sandbox, store: DraftStore, draft: Draft) -> None:
-    pid = os.fork()
-    if pid == 0:
-        try:
-            _push(sb, store, draft)
-        finally:
-            os._exit(0)
-    time.sleep(delay)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
+    run_and_kill(lambda: _push(sb, store, draft), delay)
 
 
 def _new_draft(sb: Sandbox, store: DraftStore, n: int) -> Draft:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import random
-import signal
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from support.killing import run_and_kill
 
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.core.validation.result import ValidationResult
@@ -41,16 +39,8 @@ def _write_forever(paths: AppPaths, round_: int) -> None:
 
 
 def _kill_after(delay: float, paths: AppPaths, round_: int) -> None:
-    pid = os.fork()
-    if pid == 0:  # the child writes until it is killed
-        try:
-            _write_forever(paths, round_)
-        finally:
-            os._exit(1)
-    time.sleep(delay)
-    os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
-    assert os.WIFSIGNALED(status), "the writer stopped before it was killed (it failed)"
+    killed = run_and_kill(lambda: _write_forever(paths, round_), delay)
+    assert killed, "the writer stopped before it was killed (it failed)"
 
 
 def test_every_file_reads_after_hundreds_of_kills_mid_write(tmp_path: Path) -> None:
