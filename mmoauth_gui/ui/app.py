@@ -1,22 +1,24 @@
-"""Start the desktop app: QApplication first, then the asyncio loop (qasync) the whole UI runs on.
+"""Start the desktop app: QApplication, the window's shell painted, then the asyncio loop (qasync) the UI runs on.
 
-The window's shell is shown and painted first; the HTTP client, the stores and the pages come after (see
-``MainWindow.attach``), so that the window appears as early as a bare one would, or nearly.
+The shell (menu titles, server bar, tabs, status bar) is shown and painted before asyncio, qasync, the log
+files, the HTTP client, the stores and the pages are even imported (see ``MainWindow.attach``), so that the
+window appears about as early as a bare one would.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
-import signal
 import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from mmoauth_gui.storage.paths import AppPaths
     from mmoauth_gui.ui.context import AppContext
+    from mmoauth_gui.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +40,9 @@ def run_gui(args: argparse.Namespace) -> int:
     from mmoauth_gui.ui.runtime import pyside_sources
 
     pyside_sources.install()  # before the imports that follow: PySide6 would keep all of their sources
-    import qasync
-
-    from mmoauth_gui.logs import setup_logging
     from mmoauth_gui.storage.paths import app_paths
-    from mmoauth_gui.ui.runtime.errors import ErrorReporter
+    from mmoauth_gui.ui.main_window import MainWindow
+    from mmoauth_gui.ui.runtime.settings import ui_settings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -51,13 +51,23 @@ def run_gui(args: argparse.Namespace) -> int:
     from mmoauth_gui.ui.kit import plain_text
 
     plain_text.install(app)  # server and file text shown as text in every label, message box and tooltip
-
     paths = app_paths()
+    window = MainWindow(None, ui_settings(paths))  # the shell: shown and painted before the rest is imported
+    window.show()
+    paint_first(window)
+    if not window.isVisible():  # closed while it was being painted
+        return 0
+
+    import qasync
+
+    from mmoauth_gui.logs import setup_logging
+    from mmoauth_gui.ui.runtime.errors import ErrorReporter
+
     setup_logging(paths.log_file)
     reporter = ErrorReporter(paths.log_file)
     reporter.install()
     try:
-        return int(qasync.run(_main(args, reporter)) or 0)
+        return int(qasync.run(_main(args, window, paths, reporter)) or 0)
     finally:
         reporter.uninstall()
 
@@ -70,29 +80,52 @@ def name_application(app: Any) -> None:
     app.setDesktopFileName(APP_NAME)
 
 
-async def _main(args: argparse.Namespace, reporter: Any) -> int:
-    from mmoauth_gui.storage.paths import app_paths
-    from mmoauth_gui.ui.main_window import MainWindow
+def paint_first(widget: QWidget, limit_s: float = FIRST_PAINT_WAIT_S) -> bool:
+    """Run Qt's events until ``widget`` has painted, or for ``limit_s`` (a window not exposed never paints);
+    whether it painted."""
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+
+    loop = QEventLoop()
+    painted: list[bool] = []
+
+    class PaintWatch(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint and not painted:
+                painted.append(True)
+                QTimer.singleShot(0, loop.quit)  # after this paint event has been handled
+            return False
+
+    watch = PaintWatch()
+    widget.installEventFilter(watch)
+    QTimer.singleShot(round(limit_s * 1000), loop.quit)
+    try:
+        loop.exec()
+    finally:
+        widget.removeEventFilter(watch)
+    if not painted:
+        log.debug("no paint within %.1f s; going on", limit_s)
+    return bool(painted)
+
+
+async def _main(args: argparse.Namespace, window: MainWindow, paths: AppPaths, reporter: Any) -> int:
+    import asyncio
+    import signal
+
     from mmoauth_gui.ui.runtime.gc_guard import MainThreadCollector
-    from mmoauth_gui.ui.runtime.settings import ui_settings
 
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(reporter.loop_handler)
-    paths = app_paths()
     demo = bool(getattr(args, "demo", False))
-    window = MainWindow(None, ui_settings(paths))  # the shell: shown and painted before the rest is built
     MainThreadCollector(window)  # Python's GC on the GUI thread only; its timer also lets Ctrl+C through
     reporter.parent = window
     closed = asyncio.Event()
     window.closed.connect(closed.set)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: window.close())
-    window.show()
+    if not window.isVisible():
+        return 0
     ctx = None
     try:
-        await first_paint(window)
-        if closed.is_set():
-            return 0
         ctx = _context(paths, reporter)
         window.attach(ctx)
         window.servers.start(demo=demo)
@@ -117,27 +150,3 @@ def _context(paths: AppPaths, reporter: Any) -> AppContext:
     ctx.error_reporter = reporter
     ctx.tasks.unhandled_error.connect(reporter.report)
     return ctx
-
-
-async def first_paint(widget: Any) -> None:
-    """Return once ``widget`` has painted, or after ``FIRST_PAINT_WAIT_S`` (a window not exposed never paints)."""
-    from PySide6.QtCore import QEvent, QObject
-
-    painted = asyncio.get_running_loop().create_future()
-
-    class PaintWatch(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.Paint and not painted.done():
-                painted.set_result(None)
-            return False
-
-    watch = PaintWatch()
-    widget.installEventFilter(watch)
-    try:
-        async with asyncio.timeout(FIRST_PAINT_WAIT_S):
-            await painted
-    except TimeoutError:
-        log.debug("no paint within %.1f s; going on", FIRST_PAINT_WAIT_S)
-    finally:
-        widget.removeEventFilter(watch)
-        watch.deleteLater()

@@ -24,7 +24,6 @@ from mmoauth_gui.storage.paths import private_dir
 from mmoauth_gui.ui.kit.theme import THEME_LABELS, Theme, apply_theme, choose_theme, saved_theme
 from mmoauth_gui.ui.pages import PageHooks, PageName
 from mmoauth_gui.ui.runtime.signin import ConnectStatus
-from mmoauth_gui.ui.runtime.tasks import alive
 from mmoauth_gui.ui.servers.bar import ServerBar
 from mmoauth_gui.ui.servers.status import SessionStatus
 
@@ -336,6 +335,7 @@ class MainWindow(QMainWindow):
         bar.showMessage(metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, max(room, 0)), 8000)
 
     def open_profiles(self, name: str = "") -> None:
+        from mmoauth_gui.ui.runtime.tasks import alive  # asyncio: not before the first paint
         from mmoauth_gui.ui.servers.dialog import ProfilesDialog
 
         if not self._attached:

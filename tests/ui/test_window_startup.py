@@ -16,14 +16,14 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from support.ui_helpers import run
 
-from mmoauth_gui.ui.app import FIRST_PAINT_WAIT_S, first_paint
+from mmoauth_gui.ui.app import FIRST_PAINT_WAIT_S, paint_first
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.main_window import MENU_TITLES, PLACEHOLDERS, TAB_KEY, MainWindow
 from mmoauth_gui.ui.preview.page import PreviewPage
 from mmoauth_gui.ui.runtime.settings import ui_settings
 
 REPO = Path(__file__).resolve().parents[2]
-NO_PAINT = "no paint within"  # first_paint's debug line when it gave up waiting
+NO_PAINT = "no paint within"  # paint_first's debug line when it gave up waiting
 
 
 def child_env(data_dir: Path) -> dict[str, str]:
@@ -32,7 +32,7 @@ def child_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def test_the_shell_needs_neither_httpx_nor_keyring_nor_svg(tmp_path: Path) -> None:
+def test_the_shell_needs_neither_asyncio_nor_httpx_nor_keyring_nor_svg(tmp_path: Path) -> None:
     """What the first paint waits for: a fresh process builds and paints the shell without those imports."""
     script = textwrap.dedent(
         """
@@ -42,10 +42,12 @@ def test_the_shell_needs_neither_httpx_nor_keyring_nor_svg(tmp_path: Path) -> No
         from mmoauth_gui.storage.paths import app_paths
         from mmoauth_gui.ui.main_window import MainWindow
         from mmoauth_gui.ui.runtime.settings import ui_settings
+        from mmoauth_gui.ui.kit import plain_text
+        plain_text.install(app)
         window = MainWindow(None, ui_settings(app_paths()))
         window.show()
         window.grab()
-        heavy = ("httpx", "keyring", "PySide6.QtSvg", "mmoauth_gui.ui.context",
+        heavy = ("asyncio", "qasync", "logging.handlers", "httpx", "keyring", "PySide6.QtSvg", "mmoauth_gui.ui.context",
                  "mmoauth_gui.services.mattermost.client", "mmoauth_gui.ui.connections.view",
                  "mmoauth_gui.ui.kit.icons", "mmoauth_gui.ui.preview.page", "mmoauth_gui.ui.drafts.page")
         print(sorted(name for name in heavy if name in sys.modules))
@@ -65,7 +67,7 @@ def test_shell_first_then_attach_builds_the_pages(
     qtbot.addWidget(window)
     window.show()
     with caplog.at_level(logging.DEBUG, logger="mmoauth_gui.ui.app"):
-        run(qtbot, first_paint(window))
+        assert paint_first(window)
     assert NO_PAINT not in caplog.text  # it painted, it did not time out
 
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
@@ -122,7 +124,7 @@ def test_first_paint_gives_up_on_a_window_that_never_shows(
     hidden = QWidget()
     qtbot.addWidget(hidden)
     with caplog.at_level(logging.DEBUG, logger="mmoauth_gui.ui.app"):
-        run(qtbot, first_paint(hidden))
+        assert not paint_first(hidden)
     assert f"{NO_PAINT} {FIRST_PAINT_WAIT_S:.1f} s; going on" in caplog.text
 
 
