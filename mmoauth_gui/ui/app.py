@@ -48,15 +48,15 @@ def run_gui(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     name_application(app)
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when to stop, after cleaning up
-    from mmoauth_gui.ui.kit import plain_text
-
-    plain_text.install(app)  # server and file text shown as text in every label, message box and tooltip
     paths = app_paths()
     window = MainWindow(None, ui_settings(paths))  # the shell: shown and painted before the rest is imported
     window.show()
     paint_first(window)
     if not window.isVisible():  # closed while it was being painted
         return 0
+    from mmoauth_gui.ui.kit import plain_text
+
+    plain_text.install(app)  # server and file text shown as text in every label, message box and tooltip
 
     import qasync
 

@@ -121,3 +121,31 @@ def test_tooltips_show_markup_as_text() -> None:
 
     assert tooltip_text(HOSTILE) == f"<qt>{html.escape(HOSTILE)}</qt>"
     assert tooltip_text("plain name") == "plain name"
+
+
+def test_labels_shown_before_the_guard_is_installed_become_plain_text(
+    qtbot: Any, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app installs the guard after the shell's first paint: what was already on screen is made plain too."""
+    from mmoauth_gui.ui.kit import plain_text
+
+    installed = plain_text.install(qapp)
+    qapp.removeEventFilter(installed)  # as in a fresh app, where nothing installed it yet
+    monkeypatch.setattr(plain_text, "_guard", None)
+    guard = None
+    try:
+        early, rich = QLabel(HOSTILE), QLabel("<b>the app's own markup</b>")
+        rich.setTextFormat(Qt.TextFormat.RichText)
+        for label in (early, rich):
+            qtbot.addWidget(label)
+            label.show()
+        assert early.textFormat() == Qt.TextFormat.AutoText  # nothing guarded it when it was polished
+
+        guard = plain_text.install(qapp)
+        assert early.textFormat() == Qt.TextFormat.PlainText and not early.openExternalLinks()
+        assert rich.textFormat() == Qt.TextFormat.RichText
+        assert plain_text.install(qapp) is guard  # once
+    finally:
+        if guard is not None:
+            qapp.removeEventFilter(guard)
+        qapp.installEventFilter(installed)
