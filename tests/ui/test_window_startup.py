@@ -60,6 +60,38 @@ def test_the_shell_needs_neither_asyncio_nor_httpx_nor_keyring_nor_svg(tmp_path:
     assert out.stdout.strip() == "[]"
 
 
+def test_the_pages_leave_the_file_format_and_token_checks_until_used(tmp_path: Path) -> None:
+    """PyYAML (connections as code) and joserfc (JWT checks) are imported when first used, not at start-up."""
+    script = textwrap.dedent(
+        """
+        import asyncio, sys
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from mmoauth_gui.services.http import make_http_client
+        from mmoauth_gui.storage.paths import app_paths
+        from mmoauth_gui.ui.context import AppContext
+        from mmoauth_gui.ui.main_window import MainWindow
+        from mmoauth_gui.ui.runtime.settings import ui_settings
+
+        async def main():
+            paths = app_paths()
+            window = MainWindow(AppContext(paths, make_http_client()), ui_settings(paths))
+            window.show()
+            window.grab()
+            print(sorted(name for name in ("yaml", "joserfc") if name in sys.modules))
+            window.config_actions.controller  # the first use
+            print(sorted(name for name in ("yaml", "joserfc") if name in sys.modules))
+
+        asyncio.run(main())
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=child_env(tmp_path), cwd=REPO
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["[]", "['yaml']"]
+
+
 def test_shell_first_then_attach_builds_the_pages(
     qtbot: Any, ctx: AppContext, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel
 
 from mmoauth_gui.core.model import Connection
-from mmoauth_gui.ui.config.controller import ConfigController
 from mmoauth_gui.ui.connections.model import ConnectionRole
 from mmoauth_gui.ui.pages import WindowHost
+
+if TYPE_CHECKING:
+    from mmoauth_gui.ui.config.controller import ConfigController
 
 FILE_FILTER = "Connections file (*.yaml *.yml *.json);;All files (*)"
 
@@ -28,7 +31,7 @@ class ConfigActions:
     def __init__(self, window: WindowHost) -> None:
         self.window = window
         self.ctx = window.ctx
-        self.controller = ConfigController(window.ctx, window.connections_view)
+        self._controller: ConfigController | None = None
         menu = window.connection_menu
         self.compare_action = self._action(
             "compare_with_file", "Compare with &file…", "Plan a connections file against this server"
@@ -51,6 +54,15 @@ class ConfigActions:
         window.connections_view.table.selectionModel().selectionChanged.connect(lambda *_: self.update())
         self.ctx.session_changed.connect(self.update)
         self.update()
+
+    @property
+    def controller(self) -> ConfigController:
+        """Built when first used: it brings the file format (PyYAML) and the planner, which a start-up does not need."""
+        if self._controller is None:
+            from mmoauth_gui.ui.config.controller import ConfigController
+
+            self._controller = ConfigController(self.ctx, self.window.connections_view)
+        return self._controller
 
     def _action(self, name: str, text: str, tip: str) -> QAction:
         action = QAction(text, self.window.connection_menu)

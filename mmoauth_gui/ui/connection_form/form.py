@@ -24,7 +24,6 @@ from mmoauth_gui.core.rules import FIELD_LABELS, Problem, check_connection, has_
 from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.token.client import AuthChoice, validate_locally
-from mmoauth_gui.services.token.verify import check_as_integration
 from mmoauth_gui.ui.connection_form.expectation_fields import store_of
 from mmoauth_gui.ui.connection_form.form_view import ConnectionFormView
 from mmoauth_gui.ui.connection_form.password_prompt import ask_password
@@ -336,6 +335,8 @@ class ConnectionForm(ConnectionFormView):
         async def desktop() -> ValidationResult | str:
             if not desktop_secret:
                 return DESKTOP_NEEDS_SECRET if not conn.client_secret else DESKTOP_NEEDS_PASSWORD
+            from mmoauth_gui.services.token.verify import check_as_integration  # joserfc: ~4 MB, when first used
+
             result = await validate_locally(self.ctx.http, conn, auth=AuthChoice.AUTO.value)
             return await check_as_integration(self.ctx.http, result, expectations)
 
