@@ -9,10 +9,13 @@ life of the process.
 :func:`install` keeps the question and its answer but reads the module's ``.py`` file as bytes, without
 caching it. Anything else (no ``__file__``, not a ``.py`` file, a file that cannot be read) is asked the
 original way. Tracebacks still show source lines: ``linecache`` reads a file when a traceback needs it.
+It also empties ``linecache`` once: when PySide6 was imported, its hook already read the modules imported
+before it (``typing``, ``subprocess``, ``enum``… about 1 MB).
 """
 
 from __future__ import annotations
 
+import linecache
 import sys
 from collections.abc import Callable
 from types import ModuleType
@@ -50,4 +53,5 @@ def install() -> bool:
 
     setattr(check, _INSTALLED, True)
     setattr(feature, _CHECK, check)
+    linecache.clearcache()
     return True
