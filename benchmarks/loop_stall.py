@@ -165,13 +165,14 @@ Scenario = Callable[[Any, dict[str, Any], int, int], Any]
 def run_in_qt(paths: Any, info: dict[str, Any], n: int, runs: int, scenario: Scenario | None = None) -> Any:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_API", "pyside6")
-    import qasync
     from PySide6.QtWidgets import QApplication
+
+    from mmoauth_gui.ui.runtime.event_loop import AppEventLoop
 
     _quiet_offscreen_notice()
     app = QApplication.instance() or QApplication(["mmoauth-gui-benchmark"])
     app.setQuitOnLastWindowClosed(False)  # as the app does: closing the window must not stop the loop
-    loop = qasync.QEventLoop(app)
+    loop = AppEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
         return loop.run_until_complete((scenario or _scenario)(paths, info, n, runs))

@@ -2,7 +2,7 @@
 
 How the pieces fit:
 
-- ``app.run_gui(args)`` creates the QApplication, then runs ``qasync.run`` with one ``AppContext``.
+- ``app.run_gui(args)`` creates the QApplication, then runs ``runtime.event_loop.run`` (qasync) with one ``AppContext``.
 - ``context.AppContext`` is shared by every view of the window: the one ``httpx.AsyncClient``, the
   stores (profiles, secrets, last validations), the signed-in ``session``, the ``tasks`` registry
   (``tasks.start(coro, owner=..., button=...)``: every async action is kept, its button disabled while

@@ -58,16 +58,15 @@ def run_gui(args: argparse.Namespace) -> int:
 
     plain_text.install(app)  # server and file text shown as text in every label, message box and tooltip
 
-    import qasync
-
     from mmoauth_gui.logs import setup_logging
+    from mmoauth_gui.ui.runtime import event_loop
     from mmoauth_gui.ui.runtime.errors import ErrorReporter
 
     setup_logging(paths.log_file)
     reporter = ErrorReporter(paths.log_file)
     reporter.install()
     try:
-        return int(qasync.run(_main(args, window, paths, reporter)) or 0)
+        return int(event_loop.run(_main(args, window, paths, reporter)) or 0)
     finally:
         reporter.uninstall()
 

@@ -26,7 +26,6 @@ def run_selftest(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="mmoauth-selftest-") as scratch:
         if not getattr(args, "data_dir", None):
             os.environ["MMOAUTH_DATA_DIR"] = scratch  # the user's own profiles and drafts stay untouched
-        import qasync
         from PySide6.QtCore import qInstallMessageHandler
         from PySide6.QtWidgets import QApplication
 
@@ -34,11 +33,12 @@ def run_selftest(args: argparse.Namespace) -> int:
         app = QApplication.instance() or QApplication(sys.argv[:1])
         assert isinstance(app, QApplication)
         from mmoauth_gui.ui.kit import plain_text
+        from mmoauth_gui.ui.runtime import event_loop
 
         plain_text.install(app)
         app.setQuitOnLastWindowClosed(False)
         try:
-            passed = bool(qasync.run(asyncio.wait_for(_selftest(), TIMEOUT_S)))
+            passed = bool(event_loop.run(asyncio.wait_for(_selftest(), TIMEOUT_S)))
         except TimeoutError:
             print(f"FAIL  the self-test did not finish within {TIMEOUT_S:.0f} s")
             passed = False

@@ -1,4 +1,4 @@
-"""Widget-test fixtures: a qasync loop on pytest-qt's QApplication, an AppContext per test, signed in to a
+"""Widget-test fixtures: the app's qasync loop on pytest-qt's QApplication, an AppContext per test, signed in to a
 sandbox when asked (``demo_ctx``)."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import qasync
 from PySide6.QtWidgets import QApplication
 from support.ui_helpers import run
 
@@ -17,6 +16,7 @@ from mmoauth_gui.services.http import make_http_client
 from mmoauth_gui.storage.paths import app_paths
 from mmoauth_gui.storage.profiles import Profile
 from mmoauth_gui.ui.context import AppContext
+from mmoauth_gui.ui.runtime.event_loop import AppEventLoop
 from mmoauth_gui.ui.runtime.gc_guard import MainThreadCollector
 
 # what the offscreen platform cannot do (size hints; a popup menu's raise and keyboard grab), not faults
@@ -36,7 +36,7 @@ def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     """An asyncio loop driven by Qt's (already_running: pytest-qt's waits spin it), garbage collected on the
     GUI thread as the app does."""
     collector = MainThreadCollector()
-    event_loop = qasync.QEventLoop(qapp, already_running=True)
+    event_loop = AppEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(event_loop)
     yield event_loop
     pending = [t for t in asyncio.all_tasks(event_loop) if not t.done()]
