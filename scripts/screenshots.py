@@ -28,7 +28,6 @@ SCRIPTS_DIR = Path(__file__).resolve().parent
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
-import qasync  # noqa: E402
 from PySide6.QtGui import QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
@@ -232,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         app.setApplicationName("mmoauth-gui")
         app.setQuitOnLastWindowClosed(False)
         from mmoauth_gui.ui.kit.icons import app_icon
+        from mmoauth_gui.ui.runtime import event_loop
 
         app.setWindowIcon(app_icon())
         variants = [("", None)] + ([("-dark", dark_palette())] if args.dark else [])
@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
                 app.setStyle("Fusion")
                 app.setPalette(palette)
             os.environ["MMOAUTH_DATA_DIR"] = tempfile.mkdtemp(dir=data)
-            qasync.run(render(args.outdir, suffix))
+            event_loop.run(render(args.outdir, suffix))
     return 0
 
 
