@@ -1,5 +1,5 @@
-"""Widget-test fixtures: the app's qasync loop on pytest-qt's QApplication, an AppContext per test, signed in to a
-sandbox when asked (``demo_ctx``)."""
+"""Widget-test fixtures: the app's event loop on pytest-qt's QApplication, an AppContext per test, signed in
+to a sandbox when asked (``demo_ctx``)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,13 @@
-"""The asyncio loop the app runs on: qasync's, except that a cancelled timed callback is dropped at once.
+"""The asyncio loop the app runs on: qasync's, with cancelled timers dropped at once and a thread pool that
+reuses an idle thread (docs/PERFORMANCE.md, "Memory growth over Validate all").
 
 qasync gives every ``call_later``/``call_at`` a Qt timer of its own and keeps the callback until that timer
 fires, cancelled or not. Every request arms timeouts (the Mattermost client's 60 s deadline, httpcore's
 per-read ones) and cancels them when the answer comes, so each Validate all of 100 connections left a few
-hundred dead timers behind for a minute: memory that grew with every run, and a longer list of timers for
-Qt to keep sorted. Here cancelling a callback kills its timer and forgets it.
+hundred dead timers behind for a minute. Here cancelling a callback kills its timer and forgets it.
+
+qasync's executor starts ten threads and hands ``asyncio.to_thread`` calls to them in turn, so each thread
+grows a malloc arena of its own; a ``ThreadPoolExecutor`` starts a thread only when none is idle.
 """
 
 from __future__ import annotations
