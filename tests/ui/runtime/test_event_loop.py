@@ -55,11 +55,13 @@ def test_a_closed_loop_runs_nothing_it_had_scheduled(qtbot: Any, qapp: QApplicat
     assert ran == [] and len(other.timers) == 0
 
 
-def test_blocking_calls_one_after_another_reuse_one_worker_thread(qtbot: Any, loop: AppEventLoop) -> None:
+def test_blocking_calls_one_after_another_reuse_an_idle_worker_thread(qtbot: Any, loop: AppEventLoop) -> None:
     async def threads() -> set[int]:
         return {await asyncio.to_thread(threading.get_ident) for _ in range(12)}
 
-    assert len(run(qtbot, threads())) == 1  # qasync's executor handed them round-robin to 10 threads
+    # qasync's executor handed them round-robin to 10 threads. A second (rarely a third) thread may start when
+    # the next call comes before the last thread has marked itself idle, just after handing over its result.
+    assert len(run(qtbot, threads())) <= 3
 
 
 def test_blocking_calls_at_once_still_run_side_by_side(qtbot: Any, loop: AppEventLoop) -> None:
