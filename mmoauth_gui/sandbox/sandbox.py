@@ -4,12 +4,14 @@ with Sandbox(seed="demo") as sb:            # or Sandbox(...).start() ... sb.sto
     sb.url, sb.admin_token, sb.user_token, sb.token_url, sb.demo_clients
     sb.feature = "off"; sb.latency_ms = 50   # changeable while it runs (audience_rule too)
     sb.state.add_connection(...)            # thread-safe helpers
+    sb.wait_until_no_connections()          # every request a (killed) client sent has been handled
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -273,6 +275,16 @@ class Sandbox:
         server.server_close()
         if thread is not None:
             thread.join(timeout=5)
+
+    def wait_until_no_connections(self, timeout: float = 30.0) -> bool:
+        """Wait until no client connection is open or waits to be accepted, so every request already sent has
+        been handled (clients must have closed their keep-alive connections); False after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while (server := self._server) is not None and server.has_connections():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+        return True
 
     def __enter__(self) -> Sandbox:
         return self.start()

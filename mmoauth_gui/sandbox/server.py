@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import select
 import socket
 import struct
 import threading
@@ -43,13 +44,6 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.server.track(self.connection, open_=True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.track(self.connection, open_=False)
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
         self._handle()
@@ -170,12 +164,24 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         self._open_lock = threading.Lock()
         super().__init__((host, port), _Handler)
 
-    def track(self, sock: socket.socket, *, open_: bool) -> None:
+    def get_request(self) -> tuple[socket.socket, Any]:
+        with self._open_lock:  # accepted and counted as open in one step: ``has_connections`` sees no gap
+            sock, address = super().get_request()
+            self._open.add(sock)
+        return sock, address
+
+    def shutdown_request(self, request: Any) -> None:
+        try:
+            super().shutdown_request(request)
+        finally:
+            with self._open_lock:
+                self._open.discard(request)
+
+    def has_connections(self) -> bool:
+        """Whether a connection is open (being read, handled or kept alive) or waits to be accepted."""
         with self._open_lock:
-            if open_:
-                self._open.add(sock)
-            else:
-                self._open.discard(sock)
+            waiting, _, _ = select.select([self.socket], [], [], 0)
+            return bool(self._open or waiting)
 
     def close_open_connections(self) -> None:
         """End idle keep-alive connections, so their threads finish and clients see the server gone."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import http.client
+import json
 import logging
+import socket
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from sandbox_helpers import CONNECTIONS, Api, assert_app_error
+from sandbox_helpers import CONNECTIONS, Api, assert_app_error, new_connection
 
 from mmoauth_gui.sandbox import MFA_CODE, Sandbox
 
@@ -151,6 +153,29 @@ def test_stop_closes_idle_keep_alive_connections_and_the_port() -> None:
         with pytest.raises(httpx.TransportError):
             client.get("/api/v4/system/ping")
     sb.stop()  # a second stop is harmless
+
+
+def test_waiting_for_no_connections_covers_a_request_whose_client_left(empty_sandbox: Sandbox) -> None:
+    """As a killed client leaves it: a create written, the socket closed before the (slow) answer."""
+    sb = empty_sandbox
+    sb.latency_ms = 300
+    body = json.dumps(new_connection(sb, name="Sent then gone")).encode()
+    head = (
+        f"POST {CONNECTIONS} HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer {sb.admin_token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", int(sb.url.rsplit(":", 1)[1]))) as sock:
+        sock.sendall(head.encode() + body)
+    assert sb.wait_until_no_connections()
+    assert [c.name for c in sb.state.connections()] == ["Sent then gone"]
+
+
+def test_an_open_keep_alive_connection_counts_until_it_is_closed(api: Api) -> None:
+    assert api.anon.get("/api/v4/system/ping").status_code == 200  # its connection stays open for the next
+    assert not api.sb.wait_until_no_connections(timeout=0.2)
+    for client in (api.admin, api.user, api.anon):
+        client.close()
+    assert api.sb.wait_until_no_connections()
 
 
 def test_a_bad_feature_value_is_refused(empty_sandbox: Sandbox) -> None:
