@@ -43,6 +43,7 @@ def faults(fault_server: FaultServer) -> FaultServer:
     fault_server.requests.clear()
     fault_server.metadata.clear()
     fault_server.max_in_flight = 0
+    fault_server.release.clear()
     return fault_server
 
 

@@ -2,7 +2,7 @@
 
 ``FaultServer`` answers each path with one fault a token endpoint can show (slow, not JSON, a login
 page, no access_token, too large, a redirect, a 401 challenge, …) and records every request, so tests
-can also check what was *not* sent.
+can also check what was *not* sent. ``/token-held`` answers only once ``release`` is set (or the server stops).
 """
 
 from __future__ import annotations
@@ -40,8 +40,13 @@ class FaultServer(LoopbackServer):
         self.metadata: dict[str, Any] = {}
         self.in_flight = 0
         self.max_in_flight = 0
+        self.release = threading.Event()
         self._lock = threading.Lock()
         super().__init__(self._app, ssl_context=ssl_context)
+
+    def stop(self) -> None:
+        self.release.set()
+        super().stop()
 
     def paths(self) -> list[str]:
         return [r["path"] for r in self.requests]
@@ -62,12 +67,15 @@ class FaultServer(LoopbackServer):
         path = request.path
         if path in self.metadata:
             return _json(self.metadata[path])
-        if path.startswith("/token-delay/"):
+        if path.startswith("/token-delay/") or path == "/token-held":
             with self._lock:
                 self.in_flight += 1
                 self.max_in_flight = max(self.max_in_flight, self.in_flight)
             try:
-                self.stopping.wait(int(path.rsplit("/", 1)[1]) / 1000)
+                if path == "/token-held":
+                    self.release.wait()
+                else:
+                    self.stopping.wait(int(path.rsplit("/", 1)[1]) / 1000)
             finally:
                 with self._lock:
                     self.in_flight -= 1
