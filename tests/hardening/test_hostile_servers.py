@@ -107,7 +107,7 @@ def test_a_trickling_server_hits_the_deadline(cli: InProcessCli, trickling: str)
     elapsed = time.monotonic() - started
     assert result.code == 3, result.err
     assert "did not send a whole answer within 1.5 seconds" in result.err and "--timeout" in result.err
-    assert elapsed < 6
+    assert elapsed < 30  # its body would take hours; a deadline per read would never end it
 
 
 def test_the_client_deadline_covers_the_whole_request(trickling: str) -> None:
