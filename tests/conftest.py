@@ -38,4 +38,10 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-pytest_plugins = ["support.sandboxes", "support.keyrings", "support.qt_fixtures", "support.recorder"]
+pytest_plugins = [
+    "support.sandboxes",
+    "support.keyrings",
+    "support.qt_fixtures",
+    "support.recorder",
+    "support.ports",
+]

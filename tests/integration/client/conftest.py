@@ -91,16 +91,6 @@ def silent_port() -> Iterator[int]:
     sock.close()
 
 
-@pytest.fixture
-def closed_port() -> int:
-    """A port nothing listens on: connecting is refused."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port: int = sock.getsockname()[1]
-    sock.close()
-    return port
-
-
 @dataclass(frozen=True)
 class SelfSigned:
     cert_file: Path

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -115,11 +114,8 @@ def test_offline_with_nothing_cached_says_what_to_do(data_dir: Path) -> None:
     assert "Nothing is cached for https://chat.example.com" in done.stderr and "without --offline" in done.stderr
 
 
-def test_unreachable_feature_off_and_no_token(sandbox: Sandbox, data_dir: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        free_port = s.getsockname()[1]
-    unreachable = cli("--server", f"http://127.0.0.1:{free_port}", token="x", data_dir=data_dir)
+def test_unreachable_feature_off_and_no_token(sandbox: Sandbox, data_dir: Path, closed_port: int) -> None:
+    unreachable = cli("--server", f"http://127.0.0.1:{closed_port}", token="x", data_dir=data_dir)
     assert unreachable.returncode == 3 and unreachable.stdout == ""
     sandbox.feature = "off"
     off = cli("--server", sandbox.url, "--json", token=sandbox.admin_token, data_dir=data_dir)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -53,10 +52,7 @@ def test_a_client_not_allowed_the_grant_is_400_unauthorized_client(api: Api) -> 
     assert '"unauthorized_client"' in str(detail)
 
 
-def test_an_unreachable_token_url_is_502(api: Api) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
+def test_an_unreachable_token_url_is_502(api: Api, closed_port: int) -> None:
     body = new_connection(api.sb, oauth_token_url=f"http://127.0.0.1:{closed_port}/token")
     detail = assert_app_error(api.admin.post(VALIDATE, json=body), 502, ERROR_ID)["detailed_error"]
     assert f"127.0.0.1:{closed_port}" in str(detail)

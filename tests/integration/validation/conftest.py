@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,9 +60,6 @@ def tls_server(tls_cert: Path) -> Iterator[FaultServer]:
 
 
 @pytest.fixture
-def refused_url() -> str:
-    """A loopback port nothing listens on."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/token"
+def refused_url(closed_port: int) -> str:
+    """A token URL on a loopback port nothing listens on."""
+    return f"http://127.0.0.1:{closed_port}/token"
