@@ -30,7 +30,7 @@ def signed_in_window(qtbot: Any, ctx: AppContext, sandbox: Sandbox) -> MainWindo
     qtbot.addWidget(window)
     window.show()
     run(qtbot, window.servers.start())
-    qtbot.waitUntil(lambda: window.connections_view.model.rowCount() == 8, timeout=10_000)
+    qtbot.waitUntil(lambda: window.connections_view.model.rowCount() == 8)
     return window
 
 
@@ -53,7 +53,7 @@ def type_a_connection(qtbot: Any, window: MainWindow, sandbox: Sandbox) -> Conne
 def save_anyway(qtbot: Any, dialog: ConnectionDialog) -> None:
     qtbot.mouseClick(dialog.form.save_button, LEFT)
     answer(qtbot, SAVE_ANYWAY_TITLE, "Save anyway")
-    qtbot.waitUntil(lambda: dialog.showing_success or dialog.form.save_error.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.showing_success or dialog.form.save_error.isVisible())
 
 
 def expire_while_typing(qtbot: Any, window: MainWindow, sandbox: Sandbox) -> tuple[ConnectionDialog, Connection]:
@@ -89,9 +89,7 @@ def test_after_signing_in_again_the_same_dialog_saves_what_was_typed(
     ctx.secrets.set(SecretKind.SERVER_TOKEN, PROFILE, fresh)
     expired = ctx.session
     window.servers.reconnect()
-    qtbot.waitUntil(
-        lambda: ctx.connect_state.status == "connected" and ctx.session not in (None, expired), timeout=10_000
-    )
+    qtbot.waitUntil(lambda: ctx.connect_state.status == "connected" and ctx.session not in (None, expired))
     assert dialog.isVisible() and dialog.form.value() == typed
 
     closed: list[int] = []
@@ -114,7 +112,7 @@ def test_an_expired_sign_in_shows_the_window_signed_out_and_reconnect_brings_it_
     dialog, _typed = expire_while_typing(qtbot, window, sandbox)
     assert dialog.form.save_error.isVisible()
 
-    qtbot.waitUntil(lambda: bar.reconnect_button.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: bar.reconnect_button.isVisible())
     assert ctx.session is not None and ctx.session.feature.status == "signed_out"
     assert ctx.connect_state.status == "failed" and "Sign in again" in ctx.connect_state.message
 
@@ -126,6 +124,5 @@ def test_an_expired_sign_in_shows_the_window_signed_out_and_reconnect_brings_it_
             and ctx.session is not None
             and ctx.session.feature.status == "available"
         ),
-        timeout=10_000,
     )
     assert not bar.reconnect_button.isVisible()

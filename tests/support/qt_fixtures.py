@@ -1,5 +1,5 @@
 """Widget-test fixtures: the app's event loop on pytest-qt's QApplication, an AppContext per test, signed in
-to a sandbox when asked (``demo_ctx``)."""
+to a sandbox when asked (``demo_ctx``), and a ``qtbot`` whose waits allow for a slow, loaded CI machine."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 from support.ui_helpers import run
 
 from mmoauth_gui.sandbox import Sandbox
@@ -21,6 +22,25 @@ from mmoauth_gui.ui.runtime.gc_guard import MainThreadCollector
 
 # what the offscreen platform cannot do (size hints; a popup menu's raise and keyboard grab), not faults
 OFFSCREEN_NOTICE = r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)"
+
+
+WAIT_MS = 30_000  # pytest-qt's default is 5 s: a sign-in and first sync can take longer on a busy CI machine
+
+
+class PatientQtBot(QtBot):  # type: ignore[misc]
+    """pytest-qt's bot with ``WAIT_MS`` as the default of its waits: a wait still ends as soon as its condition
+    holds, and a condition never met still fails the test (later)."""
+
+    def waitUntil(self, callback: Any, *, timeout: int = WAIT_MS) -> None:  # noqa: N802 - pytest-qt's name
+        super().waitUntil(callback, timeout=timeout)
+
+    def waitSignal(self, signal: Any, *, timeout: int = WAIT_MS, **options: Any) -> Any:  # noqa: N802
+        return super().waitSignal(signal, timeout=timeout, **options)
+
+
+@pytest.fixture
+def qtbot(qapp: QApplication, request: pytest.FixtureRequest) -> QtBot:
+    return PatientQtBot(request)
 
 
 def fail_on_qt_warnings(items: list[pytest.Item], where: str) -> None:

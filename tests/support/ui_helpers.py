@@ -20,10 +20,10 @@ from mmoauth_gui.ui.preview.page import PreviewPage, create_page
 from mmoauth_gui.ui.runtime.settings import ui_settings
 
 
-def run(qtbot: Any, coro: Coroutine[Any, Any, Any], timeout: int = 10_000) -> Any:
+def run(qtbot: Any, coro: Coroutine[Any, Any, Any]) -> Any:
     """Run ``coro`` on the (already running) loop and wait for it while Qt keeps processing events."""
     task = asyncio.ensure_future(coro)
-    qtbot.waitUntil(task.done, timeout=timeout)
+    qtbot.waitUntil(task.done)
     return task.result()
 
 
@@ -37,7 +37,7 @@ def message_box(parent: QWidget | None = None, title: str = "") -> QMessageBox |
 
 def answer(qtbot: Any, title: str, button_text: str) -> QMessageBox:
     """Wait for the message box ``title`` and click its ``button_text`` button."""
-    qtbot.waitUntil(lambda: message_box(title=title) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: message_box(title=title) is not None)
     box = message_box(title=title)
     assert box is not None
     button = next(b for b in box.buttons() if b.text() == button_text)
@@ -85,10 +85,10 @@ def type_password_grant(qtbot: Any, form: Any, sandbox: Sandbox, name: str, audi
 
 def finish_setup(qtbot: Any, dialog: Any) -> None:
     """After an Add: wait for the "Setup Successful" page and click Done, as a person would."""
-    qtbot.waitUntil(lambda: dialog.showing_success, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.showing_success)
     done = dialog.success.done_button
     qtbot.mouseClick(done, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
 
 
 def password_prompt() -> PasswordPrompt | None:

@@ -125,5 +125,5 @@ def test_update_shows_updating(qtbot: Any, page: ConnectionsController, sandbox:
     sandbox.latency_ms = 300
     form.save()
     qtbot.waitUntil(lambda: form.save_button.text() == "Updating...")
-    qtbot.waitUntil(lambda: page.dialog is None, timeout=10_000)
+    qtbot.waitUntil(lambda: page.dialog is None)
     assert any(c.name == "Helpdesk API" for c in page.model.connections())

@@ -92,9 +92,9 @@ def test_hostile_names_render_as_text_on_every_screen(qtbot: Any, ctx: AppContex
     run(qtbot, ctx.connect_to(Profile(name="<b>prof</b>", url=sb.url), sb.admin_token))
     view = window.connections_view
     controller = view.controller if hasattr(view, "controller") else None
-    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
     view.table.selectRow(0)
-    qtbot.waitUntil(lambda: "Evil" in view.details.toPlainText(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Evil" in view.details.toPlainText())
     assert LINK in view.details.toPlainText()  # the name shown with its markup as text
     seen = [drawn_as_html()]
 

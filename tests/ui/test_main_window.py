@@ -29,7 +29,7 @@ def test_first_run_offers_the_demo_beside_add_server(qtbot: Any, window: MainWin
     assert window.session_status.texts() == ["Not connected"]
 
     view.state.action_buttons()[1].click()
-    qtbot.waitUntil(lambda: view.model.rowCount() == 8 and view.showing_state() == "", timeout=10_000)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 8 and view.showing_state() == "")
     texts = window.session_status.texts()
     assert texts[0].endswith("(demo sandbox)")
     assert texts[1] == "Team: Engineering"
@@ -59,7 +59,7 @@ def test_connects_to_the_last_profile_and_switches_team(qtbot: Any, ctx: AppCont
     qtbot.addWidget(win)
     win.show()
     win.servers.start()
-    qtbot.waitUntil(lambda: win.connections_view.model.rowCount() == 8, timeout=10_000)
+    qtbot.waitUntil(lambda: win.connections_view.model.rowCount() == 8)
     assert win.session_status.texts()[1] == "Team: Customer Support"
     combo = win.server_bar.team_combo
     combo.setCurrentIndex(combo.findText("Engineering"))
@@ -158,7 +158,7 @@ def test_first_run_add_server_then_connect(qtbot: Any, window: MainWindow, sandb
     qtbot.keyClicks(dialog.url, sandbox.url)
     qtbot.keyClicks(dialog.token.edit, sandbox.admin_token)
     dialog.connect_button.click()
-    qtbot.waitUntil(lambda: window.connections_view.model.rowCount() == 8, timeout=10_000)
+    qtbot.waitUntil(lambda: window.connections_view.model.rowCount() == 8)
     assert not alive(dialog) or not dialog.isVisible()
     window.open_profiles("Local")  # opens again after the first one closed
     again = window._profiles_dialog

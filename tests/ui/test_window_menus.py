@@ -30,7 +30,7 @@ def test_help_shows_the_demo_clients_of_this_run(
     caplog.set_level(logging.DEBUG)
     action = window.actions_by_name["demo_credentials"]
     assert not action.isEnabled()  # no demo running yet
-    run(qtbot, window.servers.start_demo(), timeout=15_000)
+    run(qtbot, window.servers.start_demo())
     assert action.isEnabled()
     action.trigger()
     dialog = next(d for d in window.findChildren(DemoCredentialsDialog) if d.isVisible())
@@ -88,7 +88,7 @@ def test_window_titles_carry_no_appended_app_name(qapp: Any) -> None:
 
 
 def test_a_long_status_message_fits_beside_the_permanent_fields(qtbot: Any, window: MainWindow) -> None:
-    run(qtbot, window.servers.start_demo(), timeout=15_000)
+    run(qtbot, window.servers.start_demo())
     window.resize(900, 560)
     qtbot.waitUntil(lambda: window.session_status.width() > 0)
     text = "Exported 17 slash commands to /home/admin/Documents/" + "very-long-folder-name/" * 8 + "commands.csv."

@@ -146,7 +146,7 @@ def test_closing_the_shell_before_attach(qtbot: Any, ctx: AppContext) -> None:
     window = MainWindow(None, ui_settings(ctx.paths))
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.closed, timeout=2000):
+    with qtbot.waitSignal(window.closed):
         window.close()
 
 

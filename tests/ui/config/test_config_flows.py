@@ -30,7 +30,7 @@ def test_export_compare_and_apply(qtbot: Any, page: ConnectionsController, sandb
     config = ConfigController(page.ctx, page.view)
     path = tmp_path / "connections.yaml"
     config.export_to(path)
-    qtbot.waitUntil(path.is_file, timeout=10_000)
+    qtbot.waitUntil(path.is_file)
     text = path.read_text(encoding="utf-8")
     assert text.count("- name: ") == 8 and "client_secret: {env: MM_OAUTH_PAGER_SECRET}" in text
     path.write_text(text.replace("https://pager.example.com/api/ack", "https://pager.example.com/api/v2/ack"))
@@ -38,7 +38,7 @@ def test_export_compare_and_apply(qtbot: Any, page: ConnectionsController, sandb
     config.compare_with_file(path)
     dialog = config.dialog
     assert dialog is not None and dialog.isVisible()
-    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled())
     assert dialog.model.rowCount() == 1
     assert [cell(config, 0, c) for c in range(2)] == ["Update", "Pager"]
     assert cell(config, 0, 2) == "audiences: https://pager.example.com/api/oncall, https://pager.example.com/api/v2/ack"
@@ -46,18 +46,18 @@ def test_export_compare_and_apply(qtbot: Any, page: ConnectionsController, sandb
     assert "1 change to apply" in dialog.headline.text()
     assert not dialog.secrets_box.isVisibleTo(dialog)  # no secret is sent: nothing to type
 
-    with qtbot.waitSignal(config.applied, timeout=10_000) as applied:
+    with qtbot.waitSignal(config.applied) as applied:
         dialog.apply_button.click()
     assert applied.args[0].ok
     assert dialog.headline.text() == "Applied 1 change."
     pager = next(c for c in sandbox.state.connections() if c.name == "Pager")
     assert pager.audiences == ("https://pager.example.com/api/oncall", "https://pager.example.com/api/v2/ack")
-    qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
+    qtbot.waitUntil(lambda: not page.loading)
 
     config.compare_with_file(path)
     again = config.dialog
     assert again is not None and again is not dialog
-    qtbot.waitUntil(lambda: "no changes" in again.headline.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "no changes" in again.headline.text())
     assert not again.apply_button.isEnabled()
     again.close()
 
@@ -71,7 +71,7 @@ def test_a_file_with_errors_is_shown_with_its_lines_and_not_compared(
     config.compare_with_file(path)
     dialog = config.dialog
     assert dialog is not None
-    qtbot.waitUntil(lambda: "has problems" in dialog.headline.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "has problems" in dialog.headline.text())
     notes = dialog.notes.toPlainText()
     assert f"{path}:3:18: error:" in notes and "plain-secret-value" not in notes
     assert not dialog.apply_button.isEnabled() and dialog.model.rowCount() == 0
@@ -93,7 +93,7 @@ def test_copy_to_another_server_asks_for_the_secret(
         config.copy_to_server([reports], "Production")
         dialog = config.dialog
         assert dialog is not None
-        qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=10_000)
+        qtbot.waitUntil(lambda: dialog.apply_button.isEnabled())
         assert [cell(config, 0, c) for c in range(2)] == ["Create", "Reports"]
         assert "secret: will be sent" in cell(config, 0, 2)
         (field,) = dialog.secret_fields.values()
@@ -103,7 +103,7 @@ def test_copy_to_another_server_asks_for_the_secret(
         assert "Type these before applying" in dialog.notes.toPlainText()
         secret = production.demo_client("reports-bot").client_secret
         qtbot.keyClicks(field, secret)
-        with qtbot.waitSignal(config.applied, timeout=10_000):
+        with qtbot.waitSignal(config.applied):
             dialog.apply_button.click()
         (copied,) = production.state.connections()
         assert (copied.name, copied.client_secret, copied.audiences) == ("Reports", secret, reports.audiences)
@@ -116,16 +116,16 @@ def test_cancel_stops_before_the_next_step(qtbot: Any, page: ConnectionsControll
     config = ConfigController(page.ctx, page.view)
     path = tmp_path / "connections.yaml"
     config.export_to(path)
-    qtbot.waitUntil(path.is_file, timeout=10_000)
+    qtbot.waitUntil(path.is_file)
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("https://", "https://v2.").replace("http://", "http://v2."), encoding="utf-8")
     config.compare_with_file(path)
     dialog = config.dialog
     assert dialog is not None
-    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled())
     assert dialog.model.rowCount() == 8
     before = [c.audiences for c in page.model.connections()]
-    with qtbot.waitSignal(config.applied, timeout=10_000) as applied:
+    with qtbot.waitSignal(config.applied) as applied:
         dialog.apply_button.click()
         assert dialog.progress.isVisibleTo(dialog)
         dialog.cancel_button.click()  # before the first step has run
@@ -145,7 +145,7 @@ def test_the_connection_menu_offers_the_three_actions(qtbot: Any, demo_ctx: AppC
     assert window.actions_by_name["compare_with_file"].isEnabled()
     assert not window.actions_by_name["copy_to_server"].isEnabled()  # nothing selected yet
 
-    qtbot.waitUntil(lambda: window.connections.model.rowCount() == 8, timeout=10_000)
+    qtbot.waitUntil(lambda: window.connections.model.rowCount() == 8)
     select(window.connections, "Reports")
     assert window.actions_by_name["copy_to_server"].isEnabled()
     demo_ctx.profiles.save(Profile(name="<b>Prod</b>", url="https://prod.example.com"))

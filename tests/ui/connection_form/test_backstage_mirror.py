@@ -61,7 +61,7 @@ def test_try_again_brings_the_button_back(qtbot: Any, page: ConnectionsControlle
     panel = dialog.form.validate_panel
     activate(qtbot, dialog)
     qtbot.mouseClick(panel.button, LEFT)
-    qtbot.waitUntil(lambda: panel.state == "failed", timeout=10_000)
+    qtbot.waitUntil(lambda: panel.state == "failed")
     assert not panel.button.isVisible()  # the outcome takes the button's place, as in the backstage
     assert f'href="{TRY_AGAIN_LINK}">Try again</a>' in panel.status.text()
     panel.status.linkActivated.emit(TRY_AGAIN_LINK)  # what a click on the link sends
@@ -75,7 +75,7 @@ def test_save_anyway_follows_the_backstage_on_edit(qtbot: Any, page: Connections
     assert dialog is not None
     form = dialog.form
     qtbot.mouseClick(form.validate_panel.button, LEFT)  # tried and refused: no longer the untouched state
-    qtbot.waitUntil(lambda: form.validate_panel.state == "failed", timeout=10_000)
+    qtbot.waitUntil(lambda: form.validate_panel.state == "failed")
     form.name.selectAll()
     qtbot.keyClicks(form.name, "Standup Bot (renamed)")
     qtbot.mouseClick(form.save_button, LEFT)
@@ -103,29 +103,29 @@ def test_validating_a_stored_password_grant_asks_for_the_password(
     assert dialog is not None
     panel = dialog.form.validate_panel
     qtbot.mouseClick(panel.button, LEFT)
-    qtbot.waitUntil(lambda: password_prompt() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: password_prompt() is not None)
     prompt = password_prompt()
     assert prompt is not None and not prompt.validate_button.isEnabled()
     qtbot.mouseClick(prompt.buttons.button(prompt.buttons.StandardButton.Cancel), LEFT)
     qtbot.waitUntil(lambda: panel.state == "idle")  # cancelled: nothing asked of the server
 
     qtbot.mouseClick(panel.button, LEFT)
-    qtbot.waitUntil(lambda: password_prompt() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: password_prompt() is not None)
     prompt = password_prompt()
     assert prompt is not None
     qtbot.keyClicks(prompt.password, "not-the-password")
     qtbot.mouseClick(prompt.validate_button, LEFT)
-    qtbot.waitUntil(lambda: panel.state == "failed", timeout=10_000)
+    qtbot.waitUntil(lambda: panel.state == "failed")
     assert panel.server.result is not None and not panel.server.result.ok
 
     panel.status.linkActivated.emit(TRY_AGAIN_LINK)
     qtbot.mouseClick(panel.button, LEFT)
-    qtbot.waitUntil(lambda: password_prompt() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: password_prompt() is not None)
     prompt = password_prompt()
     assert prompt is not None
     qtbot.keyClicks(prompt.password, sandbox.demo_user["password"])
     qtbot.keyClick(prompt.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: panel.state == "validated", timeout=10_000)
+    qtbot.waitUntil(lambda: panel.state == "validated")
     assert dialog.form.password.kept  # the typed password went with the check only
 
 
@@ -144,13 +144,13 @@ def test_a_username_lost_on_create_is_said_and_put_back(
     qtbot.mouseClick(form.save_button, LEFT)
     answer(qtbot, SAVE_ANYWAY_TITLE, "Save anyway")
     success = dialog.success
-    qtbot.waitUntil(lambda: success.restore_button.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: success.restore_button.isVisible())
     assert success.warning.text() == USERNAME_LOST
     created = next(c for c in sandbox.state.connections() if c.name == "Portal")
     assert created.credentials_username == "" and created.credentials_password == ""
 
     qtbot.mouseClick(success.restore_button, LEFT)
-    qtbot.waitUntil(lambda: success.warning.text() == RESTORED, timeout=10_000)
+    qtbot.waitUntil(lambda: success.warning.text() == RESTORED)
     fixed = sandbox.state.connection(created.id)
     assert fixed is not None
     assert fixed.credentials_username == sandbox.demo_user["username"]

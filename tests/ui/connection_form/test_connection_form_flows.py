@@ -51,7 +51,7 @@ def test_add_validate_save(qtbot: Any, page: ConnectionsController, sandbox: San
     qtbot.keyClick(form.token_url, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Return validates
     assert form.validate_panel.state == "validating"
     assert form.validate_panel.button.text() == "Validating..."
-    qtbot.waitUntil(lambda: form.validate_panel.state == "validated", timeout=10_000)
+    qtbot.waitUntil(lambda: form.validate_panel.state == "validated")
     assert form.validate_panel.status.text() == VALIDATED_TEXT
     desktop = form.validate_panel.desktop.text()
     assert "Decoded access-token claims — not verified" in desktop
@@ -62,7 +62,7 @@ def test_add_validate_save(qtbot: Any, page: ConnectionsController, sandbox: San
     dialog = page.dialog
     QApplication.clipboard().setText("left alone")
     qtbot.mouseClick(form.save_button, LEFT)  # validated: no "Save anyway" question
-    qtbot.waitUntil(lambda: dialog.showing_success, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.showing_success)
     assert message_box(title=SAVE_ANYWAY_TITLE) is None
     success = dialog.success
     shown = " ".join(w.text() for w in success.findChildren(QLabel) if w.isVisible())
@@ -100,7 +100,7 @@ def test_edit_keeps_the_masked_secret(qtbot: Any, page: ConnectionsController, s
     assert form.save_button.isEnabled()
 
     qtbot.mouseClick(form.validate_panel.button, LEFT)  # posts the id and an empty secret: the stored one
-    qtbot.waitUntil(lambda: form.validate_panel.state == "validated", timeout=10_000)
+    qtbot.waitUntil(lambda: form.validate_panel.state == "validated")
     assert form.validate_panel.desktop.note == DESKTOP_NEEDS_SECRET
 
     form.name.selectAll()
@@ -137,7 +137,7 @@ def test_refused_validation_shows_its_reason_and_editing_credentials_resets_it(
     assert dialog is not None
     form = dialog.form
     qtbot.mouseClick(form.validate_panel.button, LEFT)
-    qtbot.waitUntil(lambda: form.validate_panel.state == "failed", timeout=10_000)
+    qtbot.waitUntil(lambda: form.validate_panel.state == "failed")
     assert form.validate_panel.status.text() == NOT_VALIDATED_HTML
     reason = form.validate_panel.reason.text()
     assert "invalid_client" in reason
@@ -152,7 +152,7 @@ def test_refused_validation_shows_its_reason_and_editing_credentials_resets_it(
     assert not form.save_button.isEnabled()  # a replaced secret may not be empty
     qtbot.keyClicks(form.client_secret.edit, "still-wrong")
     qtbot.mouseClick(form.validate_panel.button, LEFT)
-    qtbot.waitUntil(lambda: form.validate_panel.state == "failed", timeout=10_000)
+    qtbot.waitUntil(lambda: form.validate_panel.state == "failed")
     desktop = form.validate_panel.desktop.text()
     assert "RFC 6749 error\ninvalid_client" in desktop and "HTTP status\n400" in desktop  # the form-body attempt
 
@@ -160,7 +160,7 @@ def test_refused_validation_shows_its_reason_and_editing_credentials_resets_it(
     qtbot.keyClicks(form.client_secret.edit, sandbox.demo_clients[0]["client_secret"])
     assert form.validate_panel.state == "dirty"
     qtbot.mouseClick(form.validate_panel.button, LEFT)
-    qtbot.waitUntil(lambda: form.validate_panel.state == "validated", timeout=10_000)
+    qtbot.waitUntil(lambda: form.validate_panel.state == "validated")
 
 
 def test_save_anyway_when_not_validated(qtbot: Any, page: ConnectionsController, sandbox: Sandbox) -> None:
@@ -223,9 +223,9 @@ def test_password_grant_behind_advanced(qtbot: Any, page: ConnectionsController,
     qtbot.keyClicks(form.password.edit, sandbox.demo_user["password"])
     assert form.save_button.isEnabled()
     qtbot.mouseClick(form.validate_panel.button, LEFT)
-    qtbot.waitUntil(lambda: form.validate_panel.state == "validated", timeout=10_000)
+    qtbot.waitUntil(lambda: form.validate_panel.state == "validated")
     qtbot.mouseClick(form.save_button, LEFT)
-    qtbot.waitUntil(lambda: dialog.showing_success, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.showing_success)
     shown = dialog.success.username.text()
     assert shown == f"<b>Username</b>: {sandbox.demo_user['username']}" and dialog.success.copy_username.isVisible()
     assert dialog.success.password.text() == "<b>Password</b>: ********"
@@ -255,7 +255,7 @@ def test_expectations_in_advanced_say_the_integration_would_refuse(
     qtbot.keyClicks(form.expect.scopes, "tasks.write")
 
     qtbot.mouseClick(form.validate_panel.button, LEFT)
-    qtbot.waitUntil(lambda: form.validate_panel.state in ("validated", "failed"), timeout=10_000)
+    qtbot.waitUntil(lambda: form.validate_panel.state in ("validated", "failed"))
     desktop = form.validate_panel.desktop.text()
     assert "The integration would refuse this token." in desktop
     assert "Signature cannot be verified" in desktop and "without the shared key" in desktop  # HS256

@@ -14,8 +14,8 @@ from mmoauth_gui.ui.main_window import MainWindow
 
 
 def test_use_a_demo_client_fills_credentials_that_validate(qtbot: Any, ctx: AppContext, window: MainWindow) -> None:
-    run(qtbot, window.servers.start_demo(), timeout=15_000)
-    qtbot.waitUntil(lambda: window.connections_view.model.rowCount() == 8, timeout=10_000)
+    run(qtbot, window.servers.start_demo())
+    qtbot.waitUntil(lambda: window.connections_view.model.rowCount() == 8)
     dialog = window.connections.add()
     assert dialog is not None and dialog.demo_fill is not None
     form = dialog.form
@@ -31,7 +31,7 @@ def test_use_a_demo_client_fills_credentials_that_validate(qtbot: Any, ctx: AppC
     assert form.token_url.text() == sandbox.token_url
     qtbot.keyClicks(form.name, "Demo")  # the backstage validates only a named connection
     form.validate()
-    qtbot.waitUntil(lambda: form.validate_panel.state == "validated", timeout=10_000)
+    qtbot.waitUntil(lambda: form.validate_panel.state == "validated")
 
     menu.actions()[2].trigger()  # the password-grant-only client brings the demo user along
     assert form.grant.currentData() == GrantType.PASSWORD.value and form.advanced.isVisible()

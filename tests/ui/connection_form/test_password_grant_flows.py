@@ -34,14 +34,14 @@ def test_add_a_password_grant_connection_validate_it_and_save(
     assert form.save_button.isEnabled()
 
     qtbot.mouseClick(form.validate_panel.button, LEFT)
-    qtbot.waitUntil(lambda: form.validate_panel.state == "failed", timeout=10_000)
+    qtbot.waitUntil(lambda: form.validate_panel.state == "failed")
     assert "invalid_grant" in form.validate_panel.desktop.text()  # the client is right, the password is not
 
     form.password.edit.clear()
     qtbot.keyClicks(form.password.edit, user["password"])
     assert form.validate_panel.state == "dirty"  # a changed credential needs validating again
     qtbot.mouseClick(form.validate_panel.button, LEFT)
-    qtbot.waitUntil(lambda: form.validate_panel.state == "validated", timeout=10_000)
+    qtbot.waitUntil(lambda: form.validate_panel.state == "validated")
     assert form.validate_panel.status.text() == VALIDATED_TEXT
     desktop = form.validate_panel.desktop.text()
     assert f"\nsub\n{user['username']}\n" in desktop  # the token's subject: the password-grant user
@@ -85,7 +85,7 @@ def test_rename_a_stored_password_grant_connection_without_retyping_anything(
 
     qtbot.mouseClick(form.save_button, LEFT)
     assert message_box(title=SAVE_ANYWAY_TITLE) is None  # no credential field was touched
-    qtbot.waitUntil(lambda: page.dialog is None or bool(form.save_error.text()), timeout=10_000)
+    qtbot.waitUntil(lambda: page.dialog is None or bool(form.save_error.text()))
     assert page.dialog is None, form.save_error.text()  # saved and closed, not refused
     after = sandbox.state.connection(original.id)
     assert after is not None and after.name == "Legacy Portal (renamed)"

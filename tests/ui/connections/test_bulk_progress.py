@@ -22,7 +22,7 @@ def test_results_arriving_together_are_shown_in_one_refresh(qtbot: Any, page: Co
         page._bulk_progress(done, total, conn.id, result)  # as bulk_on_server reports each result
     assert shown == [] and all(page.model.badge(c) == NOT_CHECKED for c in conns)  # nothing drawn yet
 
-    qtbot.waitUntil(lambda: shown == [total], timeout=1000)
+    qtbot.waitUntil(lambda: shown == [total])
     qtbot.wait(BULK_REFRESH_MS * 2)
     assert shown == [total]  # one refresh for the lot
     assert view.progress_label.text() == f"Validating {total} of {total}…"
@@ -33,7 +33,7 @@ def test_results_arriving_together_are_shown_in_one_refresh(qtbot: Any, page: Co
 def test_validate_all_ends_with_every_badge_and_the_final_count(qtbot: Any, page: ConnectionsController) -> None:
     shown: list[int] = []
     page.view.progress.valueChanged.connect(shown.append)
-    with qtbot.waitSignal(page.bulk_finished, timeout=20_000) as finished:
+    with qtbot.waitSignal(page.bulk_finished) as finished:
         page.validate_all()
     results = finished.args[0]
     assert len(results) == 7  # the password-grant connection is left for a check with its password

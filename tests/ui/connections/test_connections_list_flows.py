@@ -53,8 +53,8 @@ def test_delete_asks_names_the_connection_and_the_commands_it_serves_and_removes
     page = window.connections
     preview = window.page("preview")
     assert isinstance(preview, PreviewPage)
-    qtbot.waitUntil(lambda: page.model.rowCount() == 8 and preview.preview_state.data is not None, timeout=10_000)
-    qtbot.waitUntil(lambda: not preview.syncer.running, timeout=10_000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 8 and preview.preview_state.data is not None)
+    qtbot.waitUntil(lambda: not preview.syncer.running)
     select(page, "Pager")
     conn = page.selected()
     assert conn is not None
@@ -110,7 +110,7 @@ def test_search_filters_on_every_field_and_says_when_nothing_matches(qtbot: Any,
 def test_validate_all_shows_progress_and_mixed_badges(
     qtbot: Any, page: ConnectionsController, sandbox: Sandbox
 ) -> None:
-    with qtbot.waitSignal(page.bulk_finished, timeout=20_000) as finished:
+    with qtbot.waitSignal(page.bulk_finished) as finished:
         qtbot.mouseClick(tool_button(page.view, page.view.validate_all_action), LEFT)
         assert page.view.progress_row.isVisible()
         assert not page.view.validate_all_action.isEnabled()
@@ -134,8 +134,8 @@ def test_validate_all_can_be_cancelled(qtbot: Any, page: ConnectionsController, 
     sandbox.latency_ms = 150
     page.bulk_concurrency = 2
     qtbot.mouseClick(tool_button(page.view, page.view.validate_all_action), LEFT)
-    qtbot.waitUntil(lambda: page.view.progress.value() >= 2, timeout=10_000)
-    with qtbot.waitSignal(page.bulk_finished, timeout=10_000) as finished:
+    qtbot.waitUntil(lambda: page.view.progress.value() >= 2)
+    with qtbot.waitSignal(page.bulk_finished) as finished:
         qtbot.mouseClick(page.view.cancel_button, LEFT)
     assert not page.bulk_running()
     assert 2 <= len(finished.args[0]) < 8
@@ -198,12 +198,12 @@ def test_validating_a_password_grant_connection_asks_for_its_password(
     assert conn is not None
     task = page.validate_selected()
     assert task is not None
-    qtbot.waitUntil(lambda: password_prompt() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: password_prompt() is not None)
     prompt = password_prompt()
     assert prompt is not None
     qtbot.keyClicks(prompt.password, sandbox.demo_user["password"])
     qtbot.mouseClick(prompt.validate_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(task.done, timeout=10_000)
+    qtbot.waitUntil(task.done)
     assert page.model.badge(conn).kind == "valid"
     qtbot.waitUntil(lambda: server_key(sandbox.url, conn.id) in page.ctx.validations.all())
     stored = page.ctx.validations.all()  # what is kept says nothing of the password

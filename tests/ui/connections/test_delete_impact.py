@@ -24,7 +24,6 @@ def open_window(qtbot: Any, ctx: AppContext, connections: int) -> MainWindow:
             and not page.syncer.running
             and window.connections_view.model.rowCount() == connections
         ),
-        timeout=10_000,
     )
     return window
 
@@ -35,7 +34,7 @@ def delete_question(qtbot: Any, window: MainWindow, name: str) -> str:
     activate(qtbot, window)
     delete = next(b for b in view.findChildren(QToolButton) if b.defaultAction() is view.delete_action)
     qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: message_box(title=DELETE_TITLE) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: message_box(title=DELETE_TITLE) is not None)
     box = message_box(title=DELETE_TITLE)
     assert box is not None
     return box.informativeText()

@@ -29,7 +29,7 @@ def test_the_first_run_window_fits_a_laptop_and_shows_whole_audiences(
     window.show()
     run(qtbot, ctx.connect_to(Profile(name="Demo sandbox", url=sandbox.url), sandbox.admin_token, demo=True))
     view = window.connections_view
-    qtbot.waitUntil(lambda: view.model.rowCount() == 8 and not window.connections.loading, timeout=10_000)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 8 and not window.connections.loading)
 
     header = view.table.horizontalHeader()
     assert [header.logicalIndex(0), header.logicalIndex(1)] == [NAME, AUDIENCES]

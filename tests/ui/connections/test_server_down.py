@@ -25,7 +25,7 @@ def validate(qtbot: Any, page: ConnectionsController, messages: list[str]) -> st
     count = len(messages)
     activate(qtbot, page.view)
     qtbot.mouseClick(validate_button(page), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(messages) >= count + 2 and page.view.validate_action.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: len(messages) >= count + 2 and page.view.validate_action.isEnabled())
     return messages[-1]
 
 

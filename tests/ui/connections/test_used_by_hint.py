@@ -29,7 +29,7 @@ def test_a_connection_the_sync_has_not_seen_says_sync_needed(
 ) -> None:
     window, page = window_with_preview(qtbot, demo_ctx)
     view = window.connections_view
-    qtbot.waitUntil(lambda: page.preview_state.data is not None and view.model.rowCount() == 8, timeout=10_000)
+    qtbot.waitUntil(lambda: page.preview_state.data is not None and view.model.rowCount() == 8)
     assert used_by(window, "CI Hooks") == "3 commands"
 
     session = demo_ctx.session
@@ -44,9 +44,9 @@ def test_a_connection_the_sync_has_not_seen_says_sync_needed(
     run(qtbot, session.client.create_connection(made_elsewhere))
     refresh = next(b for b in view.findChildren(QToolButton) if b.defaultAction() is view.refresh_action)
     qtbot.mouseClick(refresh, LEFT)
-    qtbot.waitUntil(lambda: view.model.rowCount() == 9, timeout=10_000)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 9)
     assert used_by(window, "Made elsewhere") == "Sync needed"
 
     window.show_page("preview")
     qtbot.mouseClick(page.sync_button, LEFT)
-    qtbot.waitUntil(lambda: used_by(window, "Made elsewhere") == "1 command", timeout=10_000)
+    qtbot.waitUntil(lambda: used_by(window, "Made elsewhere") == "1 command")

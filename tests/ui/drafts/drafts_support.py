@@ -22,11 +22,9 @@ def make_page(qtbot: Any, ctx: AppContext) -> DraftsPage:
     return page
 
 
-def wait_action(qtbot: Any, page: DraftsPage, name: str, start: Any, timeout: int = 10_000) -> Any:
+def wait_action(qtbot: Any, page: DraftsPage, name: str, start: Any) -> Any:
     """Run ``start()`` and wait until the controller reports ``name`` (or an error) finished."""
-    with qtbot.waitSignal(
-        page.controller.finished_action, timeout=timeout, check_params_cb=lambda n: n in (name, "error")
-    ) as blocker:
+    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n in (name, "error")) as blocker:
         result = start()
     assert blocker.args == [name], f"{name} ended with {blocker.args}: {page.message.text()}"
     return result
@@ -46,7 +44,7 @@ def open_draft(qtbot: Any, page: DraftsPage, name: str) -> Draft:
 
 def wait_saved(qtbot: Any, page: DraftsPage) -> None:
     editing = page.controller.editing
-    qtbot.waitUntil(lambda: not editing.dirty, timeout=5000)
+    qtbot.waitUntil(lambda: not editing.dirty)
 
 
 def files_containing(root: Path, needle: str) -> list[Path]:

@@ -64,7 +64,7 @@ def test_export_then_import_with_clashes(qtbot: Any, ctx: AppContext, tmp_path: 
     assert "“Alpha” exists already (1 of 2)" in first.text()
     qtbot.waitUntil(lambda: first.isHidden() or not first.isVisible())
     answer(qtbot, CLASH_TITLE, REPLACE_TEXT)
-    qtbot.waitUntil(task.done, timeout=5000)
+    qtbot.waitUntil(task.done)
     names = sorted(d.name for d in io.known.values())
     assert names == ["Alpha", "Alpha (imported)", "Beta", "Gamma"]
     assert by_name(page, "Alpha").note == "edited here"  # kept both: mine untouched
@@ -78,11 +78,11 @@ def test_export_then_import_with_clashes(qtbot: Any, ctx: AppContext, tmp_path: 
     # Stopping at a clash imports nothing; keeping mine changes nothing.
     task = page.controller.exchange.import_file(exported)
     answer(qtbot, CLASH_TITLE, CANCEL_TEXT)
-    qtbot.waitUntil(task.done, timeout=5000)
+    qtbot.waitUntil(task.done)
     assert "nothing was imported" in page.message.text() and len(io.known) == 4
     task = page.controller.exchange.import_file(exported)
     answer(qtbot, CLASH_TITLE, KEEP_MINE_TEXT)
-    qtbot.waitUntil(task.done, timeout=5000)
+    qtbot.waitUntil(task.done)
     assert len(io.known) == 4 and by_name(page, "Alpha").note == "edited here"
 
     # Not an export file: said, nothing changes.

@@ -67,7 +67,7 @@ def test_ctrl_return_in_the_note_validates_the_draft(qtbot: Any, ctx: AppContext
     qtbot.keyClicks(form.audiences, "https://noted.example.com/*")
     page.editor.note.setFocus()
     qtbot.keyClicks(page.editor.note, "asked by finance")
-    with qtbot.waitSignal(page.controller.io.changed, timeout=10_000, check_params_cb=lambda r: r.draft.validation):
+    with qtbot.waitSignal(page.controller.io.changed, check_params_cb=lambda r: r.draft.validation):
         qtbot.keyClick(page.editor.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert "Valid" in page.editor.validation.text()
     assert page.editor.note.toPlainText() == "asked by finance"  # no line break typed
@@ -81,7 +81,7 @@ def test_new_draft_shortcut_works_from_the_tab_bar(qtbot: Any, ctx: AppContext) 
     page = window.page(PageName.DRAFTS)
     assert isinstance(page, DraftsPage)
     page.controller.editing.buffer.delay = FAST_AUTOSAVE
-    qtbot.waitUntil(lambda: page.controller.loaded, timeout=10_000)
+    qtbot.waitUntil(lambda: page.controller.loaded)
     window.tabs.tabBar().setFocus()
     wait_action(qtbot, page, "new", lambda: qtbot.keyClick(window.tabs.tabBar(), Qt.Key.Key_N, CTRL_SHIFT))
     assert window.tabs.currentWidget() is page

@@ -94,7 +94,7 @@ def test_create_type_autosave_validate_offline(qtbot: Any, ctx: AppContext, sand
     # The validation from the form's own button is kept too.
     form.client_id.setText(client["client_id"])
     wait_saved(qtbot, page)
-    with qtbot.waitSignal(page.controller.io.changed, timeout=10_000, check_params_cb=lambda r: r.draft.validation):
+    with qtbot.waitSignal(page.controller.io.changed, check_params_cb=lambda r: r.draft.validation):
         qtbot.mouseClick(form.validate_panel.button, LEFT)
     assert cell(page, draft_id, VALIDATION).startswith("Valid")
 

@@ -66,7 +66,7 @@ def edit_audiences(qtbot: Any, page: DraftsPage, text: str) -> None:
 
 
 def conflict_on_push(qtbot: Any, page: DraftsPage) -> ConflictDialog:
-    with qtbot.waitSignal(page.controller.sync.conflict_shown, timeout=10_000) as blocker:
+    with qtbot.waitSignal(page.controller.sync.conflict_shown) as blocker:
         page.controller.sync.push_selected()
     dialog = blocker.args[0]
     assert isinstance(dialog, ConflictDialog)
@@ -131,7 +131,7 @@ def test_connecting_checks_the_drafts_against_the_server_in_the_background(
     assert known[draft_id].status is DraftStatus.IN_SYNC  # nothing looked yet
 
     run(qtbot, demo_ctx.connect_to(session.profile, sandbox.admin_token, demo=True))  # connecting again
-    qtbot.waitUntil(lambda: known[draft_id].status is DraftStatus.CONFLICT, timeout=10_000)  # no push, no click
+    qtbot.waitUntil(lambda: known[draft_id].status is DraftStatus.CONFLICT)  # no push, no click
     assert known[untouched_id].status is DraftStatus.IN_SYNC
     row = page.model.get(draft_id)
     assert row is not None and row.draft.status is DraftStatus.CONFLICT
@@ -156,12 +156,12 @@ def test_conflict_keep_mine(qtbot: Any, page: DraftsPage, sandbox: Sandbox) -> N
     qtbot.mouseClick(dialog.later, LEFT)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert page.controller.io.known[draft_id].status is DraftStatus.CONFLICT
-    with qtbot.waitSignal(page.controller.sync.conflict_shown, timeout=10_000) as blocker:
+    with qtbot.waitSignal(page.controller.sync.conflict_shown) as blocker:
         qtbot.mouseClick(page.editor.conflict.button, LEFT)
     dialog = blocker.args[0]
     qtbot.waitUntil(dialog.isVisible)
 
-    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "push", timeout=10_000):
+    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "push"):
         qtbot.mouseClick(dialog.keep_mine, LEFT)
     conn = sandbox.state.connection(page.controller.io.known[draft_id].origin.connection_id)
     assert (conn.name, conn.audiences) == ("Ledger", ("https://ledger.example.com/mine/*",))
@@ -196,7 +196,7 @@ def test_conflict_merge_field_by_field(qtbot: Any, page: DraftsPage, sandbox: Sa
     dialog = conflict_on_push(qtbot, page)
     dialog.choose("audiences", "mine")
     assert dialog.merge.isEnabled()
-    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "push", timeout=10_000):
+    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "push"):
         qtbot.mouseClick(dialog.merge, LEFT)
     conn = server_copy(sandbox, "Ledger (server)")
     assert conn.audiences == ("https://ledger.example.com/mine/*",)  # mine for audiences, theirs for the name
@@ -212,15 +212,15 @@ def test_pull_as_draft_and_copy_from_the_connections_tab(qtbot: Any, demo_ctx: A
     window.set_page("drafts", page)
     window.resize(1300, 800)
     window.show()
-    qtbot.waitUntil(lambda: window.connections_view.model.rowCount() == 8 and page.controller.loaded, timeout=10_000)
+    qtbot.waitUntil(lambda: window.connections_view.model.rowCount() == 8 and page.controller.loaded)
 
     # Pull as draft… from the Drafts page: a picker of the server's connections.
     dialog = page.controller.sync.open_pull()
     assert isinstance(dialog, PullDialog)
-    qtbot.waitUntil(lambda: dialog.list.count() == 8, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.list.count() == 8)
     ci = server_copy(sandbox, "CI Hooks")
     dialog.select(ci.id)
-    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "pull", timeout=10_000):
+    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "pull"):
         qtbot.mouseClick(dialog.pull_button, LEFT)
     draft = by_name(page, "CI Hooks")
     assert draft.status is DraftStatus.IN_SYNC and draft.origin is not None and draft.origin.connection_id == ci.id
@@ -237,13 +237,13 @@ def test_pull_as_draft_and_copy_from_the_connections_tab(qtbot: Any, demo_ctx: A
     pager = server_copy(sandbox, "Pager")
     window.connections.select(pager.id)
     assert action.isEnabled()
-    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "pull", timeout=10_000):
+    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "pull"):
         action.trigger()
     assert window.tabs.currentWidget() is page
     assert by_name(page, "Pager").origin is not None
 
     # Pulling the same connection again refreshes the one draft instead of making another.
-    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "pull", timeout=10_000):
+    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "pull"):
         page.controller.sync.pull(pager)
     assert len([d for d in page.controller.io.known.values() if d.name == "Pager"]) == 1
     assert "already the same" in page.message.text()
@@ -265,7 +265,7 @@ def test_the_selected_draft_shows_its_what_if(qtbot: Any, demo_ctx: AppContext, 
     window.show_page("drafts")
     panel = page.controller.editing.what_if
     assert panel is not None
-    qtbot.waitUntil(lambda: demo_ctx.preview_state.data is not None and page.controller.loaded, timeout=10_000)
+    qtbot.waitUntil(lambda: demo_ctx.preview_state.data is not None and page.controller.loaded)
 
     kb = Connection(name="Knowledge base", client_id="kb", oauth_token_url=sandbox.token_url, audiences=())
     run(qtbot, page.controller.io.create(connection=kb))
@@ -276,7 +276,7 @@ def test_the_selected_draft_shows_its_what_if(qtbot: Any, demo_ctx: AppContext, 
     assert [line.split(" — ")[0] for line in panel.groups[ChangeKind.GAINED]] == ["/faq"]
 
     # A pulled draft compares with its server copy: unchanged audiences change nothing.
-    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "pull", timeout=10_000):
+    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "pull"):
         page.controller.sync.pull(server_copy(sandbox, "CI Hooks"))
     qtbot.waitUntil(lambda: page.editor.form.name.text() == "CI Hooks")
     assert panel.summary.text() == "The audiences are unchanged: no slash command would change."
@@ -295,7 +295,7 @@ def test_a_connection_deleted_on_the_server_can_be_created_again(
         and "was deleted on the server" in dialog.windowTitle() + dialog.findChild(QLabel, "conflictHeadline").text()
     )
     assert not dialog.take_theirs.isEnabled() and not dialog.merge.isEnabled()
-    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "push", timeout=10_000):
+    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "push"):
         qtbot.mouseClick(dialog.keep_mine, LEFT)
     again = server_copy(sandbox, "Ledger")
     assert again.id != old_id and again.audiences == ("https://ledger.example.com/again/*",)
@@ -346,11 +346,11 @@ def test_a_push_changing_audiences_asks_as_the_edit_dialog_does(
     window.show()
     page = window.page("drafts")
     assert isinstance(page, DraftsPage)
-    qtbot.waitUntil(lambda: page.controller.loaded and demo_ctx.preview_state is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: page.controller.loaded and demo_ctx.preview_state is not None)
     state = demo_ctx.preview_state
-    qtbot.waitUntil(lambda: state is not None and state.data is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: state is not None and state.data is not None)
     pager = server_copy(sandbox, "Pager")
-    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "pull", timeout=10_000):
+    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "pull"):
         page.controller.sync.pull(pager)
     window.show_page("drafts")
     open_draft(qtbot, page, "Pager")

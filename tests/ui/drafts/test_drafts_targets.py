@@ -58,7 +58,7 @@ def test_connected_elsewhere_the_push_asks_where(
     run(qtbot, page.controller.io.create(connection=ledger(sandbox), server="Staging", client_secret=secret))
     open_draft(qtbot, page, "Ledger")
 
-    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "push", timeout=10_000):
+    with qtbot.waitSignal(page.controller.finished_action, check_params_cb=lambda n: n == "push"):
         page.controller.sync.push_selected()
         qtbot.waitUntil(lambda: message_box(title=PUSH_WHERE_TITLE) is not None)
         box = message_box(title=PUSH_WHERE_TITLE)

@@ -45,7 +45,7 @@ def test_run_checks_shows_checks_failures_and_the_badge(
     page.show()
 
     qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.checks_model.rowCount() > 0 and page.run_button.isEnabled(), timeout=30_000)
+    qtbot.waitUntil(lambda: page.checks_model.rowCount() > 0 and page.run_button.isEnabled())
 
     checks = statuses(page.checks_model)
     assert (
@@ -68,7 +68,7 @@ def test_run_checks_shows_checks_failures_and_the_badge(
     sandbox.state.integrations.wait_deliveries(before + 2)
     assert page.refresh_button.isEnabled()
     qtbot.mouseClick(page.refresh_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "2 token failures" in connections.index(row, VALIDATION).data(), timeout=15_000)
+    qtbot.waitUntil(lambda: "2 token failures" in connections.index(row, VALIDATION).data())
     assert len([r for r in page.failures_model.rows() if r.about.startswith("Connection Standup")]) == 2
 
 
@@ -79,7 +79,7 @@ def test_a_team_member_sees_which_checks_need_an_admin(qtbot: Any, ctx: AppConte
     page = HealthPage(ctx)
     qtbot.addWidget(page)
     page.run_button.click()
-    qtbot.waitUntil(lambda: page.checks_model.rowCount() > 0 and page.run_button.isEnabled(), timeout=30_000)
+    qtbot.waitUntil(lambda: page.checks_model.rowCount() > 0 and page.run_button.isEnabled())
 
     checks = statuses(page.checks_model)
     assert checks["access.config GET /api/v4/config"] == "unknown"

@@ -37,7 +37,7 @@ def test_a_near_miss_is_named_with_what_the_server_is_known_to_do(
     run(qtbot, ctx.connect_to(Profile(name="Near miss", url=empty_sandbox.url), empty_sandbox.admin_token))
     window, page = open_window(qtbot, ctx)
     window.show_page("preview")
-    qtbot.waitUntil(lambda: synced(page), timeout=10_000)
+    qtbot.waitUntil(lambda: synced(page))
 
     row = next(r for r in page.model.rows() if r.trigger == "pager")
     assert row.status is Status.UNLINKED
@@ -50,7 +50,7 @@ def test_a_near_miss_is_named_with_what_the_server_is_known_to_do(
 
     page.server_check.click()  # predictions only: the documented rule is all the app knows
     page.sync_button.click()
-    qtbot.waitUntil(lambda: not page.syncer.running and not server_asked(page), timeout=10_000)
+    qtbot.waitUntil(lambda: not page.syncer.running and not server_asked(page))
     assert page.controller.select(command.id)
     text = " ".join(page.details.toPlainText().split())
     assert "differs from this URL only in letter case: Mattermost documents audiences as exact text" in text

@@ -72,7 +72,7 @@ def synced(page: PreviewPage) -> bool:
 @pytest.fixture
 def window(qtbot: Any, demo_ctx: AppContext) -> MainWindow:
     win, page = open_window(qtbot, demo_ctx)
-    qtbot.waitUntil(lambda: synced(page) and win.connections_view.model.rowCount() == 8, timeout=10_000)
+    qtbot.waitUntil(lambda: synced(page) and win.connections_view.model.rowCount() == 8)
     return win
 
 
@@ -199,7 +199,7 @@ def test_delete_confirmation_names_the_commands_that_lose_their_token(
 ) -> None:
     window.connections.select(conn_id(window, "CI Hooks"))
     window.connections.delete_selected()
-    qtbot.waitUntil(lambda: message_box(title=DELETE_TITLE) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: message_box(title=DELETE_TITLE) is not None)
     box = message_box(title=DELETE_TITLE)
     assert box is not None
     assert "3 slash commands would lose their token: /build (Engineering), /deploy (Engineering) and /rollback " in (
@@ -213,7 +213,7 @@ def test_delete_confirmation_names_the_commands_that_lose_their_token(
     answer(qtbot, DELETE_TITLE, "Yes, delete it")
     page = page_of(window)
     # the preview follows: the connections list is read again, the three commands become unlinked
-    qtbot.waitUntil(lambda: shown(page).get("deploy") is Status.UNLINKED, timeout=5000)
+    qtbot.waitUntil(lambda: shown(page).get("deploy") is Status.UNLINKED)
     assert page.status_buttons[Status.UNLINKED].text() == "Unlinked 9"
     assert window.connections_view.model.rowCount() == 7
 
@@ -224,7 +224,7 @@ def test_audience_change_confirmation_lists_what_would_change(qtbot: Any, window
     assert dialog is not None
     dialog.form.audiences.setPlainText("https://pager.example.com/api/ack")
     dialog.form.save()
-    qtbot.waitUntil(lambda: message_box(title=AUDIENCE_CHANGE_TITLE) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: message_box(title=AUDIENCE_CHANGE_TITLE) is not None)
     box = message_box(title=AUDIENCE_CHANGE_TITLE)
     assert box is not None
     assert box.informativeText() == "1 slash command would lose its token: /oncall (Engineering)."
@@ -238,7 +238,7 @@ def test_a_team_that_cannot_be_read_is_shown_without_losing_the_rest(
 ) -> None:
     run(qtbot, ctx.connect_to(Profile(name="Team user", url=sandbox.url), sandbox.user_token, demo=True))
     window, page = open_window(qtbot, ctx)
-    qtbot.waitUntil(lambda: synced(page), timeout=10_000)
+    qtbot.waitUntil(lambda: synced(page))
     assert page.problems.isVisibleTo(page)
     problems = page.problems.accessibleDescription()
     assert "Customer Support: Could not list the team's slash commands (HTTP 403)" in problems
@@ -262,7 +262,7 @@ def test_offline_copy_is_shown_with_its_age_when_the_server_is_unreachable(
     ctx.set_connect_state(ConnectState("failed", "Office", "The server did not answer."))
 
     _window, page = open_window(qtbot, ctx)
-    qtbot.waitUntil(lambda: page.preview_state.data is not None, timeout=5000)
+    qtbot.waitUntil(lambda: page.preview_state.data is not None)
     assert page.subtitle.text() == f"Synced 5 minutes ago — saved copy · {sandbox.url} · not connected"
     assert shown(page) == DEMO_STATUSES
     assert not page.sync_button.isEnabled() and page.export_button.isEnabled()
@@ -280,7 +280,7 @@ def test_a_server_without_commands_says_so(qtbot: Any, ctx: AppContext, empty_sa
     empty_sandbox.state.add_team("alpha", "Alpha")
     run(qtbot, ctx.connect_to(Profile(name="Empty", url=empty_sandbox.url), empty_sandbox.admin_token, demo=True))
     _window, page = open_window(qtbot, ctx)
-    qtbot.waitUntil(lambda: synced(page), timeout=10_000)
+    qtbot.waitUntil(lambda: synced(page))
     assert page.showing_state() == "empty"
     assert page.state.title.text() == "No custom slash commands on this team"
 
@@ -294,14 +294,14 @@ def test_sync_shows_progress_and_can_be_cancelled(qtbot: Any, window: MainWindow
     qtbot.waitUntil(lambda: page.progress_row.isVisibleTo(page) and page.progress.maximum() > 0)
     assert page.progress_label.text().startswith("Syncing 0 of 2: ")
     page.cancel_button.click()
-    qtbot.waitUntil(lambda: not page.syncer.running, timeout=5000)
+    qtbot.waitUntil(lambda: not page.syncer.running)
     assert not page.progress_row.isVisibleTo(page) and page.sync_button.isEnabled()
     assert page.preview_state.data is before and len(shown(page)) == 17
     assert window.statusBar().currentMessage() == "Sync cancelled: the preview shown is the previous one."
 
     page.sync_button.click()  # cancelled before its first request: still tidy
     page.cancel_button.click()
-    qtbot.waitUntil(lambda: not page.syncer.running and page.sync_button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: not page.syncer.running and page.sync_button.isEnabled())
 
     sandbox.latency_ms = 0
     window.show_page("preview")
@@ -310,7 +310,7 @@ def test_sync_shows_progress_and_can_be_cancelled(qtbot: Any, window: MainWindow
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_F5)  # Refresh syncs (the Connections tab's F5 is not in the way)
     assert page.syncer.running
-    qtbot.waitUntil(lambda: not page.syncer.running and page.preview_state.data is not before, timeout=5000)
+    qtbot.waitUntil(lambda: not page.syncer.running and page.preview_state.data is not before)
 
 
 def test_a_mismatch_is_highlighted_and_explained(qtbot: Any, window: MainWindow) -> None:
@@ -344,7 +344,7 @@ def test_export_writes_the_rows_shown_without_any_command_token(
     target = tmp_path / f"out.{fmt}"
     dialog.fileSelected.emit(str(target))  # as when the person picks a file
     dialog.reject()
-    qtbot.waitUntil(target.exists, timeout=5000)
+    qtbot.waitUntil(target.exists)
     text = target.read_text(encoding="utf-8")
     team = sandbox.state.team_by_name("engineering")
     assert team is not None
@@ -377,7 +377,7 @@ def test_a_confirmation_without_a_preview_syncs_first(qtbot: Any, demo_ctx: AppC
     qtbot.addWidget(window)
     page = PreviewPage(demo_ctx, window, auto_sync=False)
     window.set_page("preview", page)
-    qtbot.waitUntil(lambda: window.connections_view.model.rowCount() == 8, timeout=10_000)
+    qtbot.waitUntil(lambda: window.connections_view.model.rowCount() == 8)
     assert page.preview_state.data is None and page.showing_state() == "empty"
     assert page.state.title.text() == "No preview yet"
     pager = next(c for c in window.connections_view.model.connections() if c.name == "Pager")

@@ -17,7 +17,7 @@ from mmoauth_gui.ui.preview.row_menu import DeletionWhatIf
 @pytest.fixture
 def window(qtbot: Any, demo_ctx: AppContext) -> MainWindow:
     win, page = open_window(qtbot, demo_ctx)
-    qtbot.waitUntil(lambda: synced(page) and win.connections_view.model.rowCount() == 8, timeout=10_000)
+    qtbot.waitUntil(lambda: synced(page) and win.connections_view.model.rowCount() == 8)
     return win
 
 

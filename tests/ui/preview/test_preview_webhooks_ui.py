@@ -21,7 +21,7 @@ LEFT = Qt.MouseButton.LeftButton
 
 def synced_window(qtbot: Any, ctx: AppContext) -> tuple[MainWindow, PreviewPage]:
     window, page = open_window(qtbot, ctx)
-    qtbot.waitUntil(lambda: synced(page), timeout=15_000)
+    qtbot.waitUntil(lambda: synced(page))
     return window, page
 
 
@@ -35,7 +35,7 @@ def open_try(qtbot: Any, page: PreviewPage, label: str) -> TryDialog:
     qtbot.mouseClick(page.try_button, LEFT)
     dialog = page.controller.try_dialog
     assert dialog is not None and dialog.isVisible()
-    qtbot.waitUntil(lambda: dialog.send_button.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.send_button.isEnabled())
     return dialog
 
 
@@ -71,7 +71,7 @@ def test_try_from_this_computer_shows_the_token_request_and_answer(
     qtbot.keyClicks(dialog.secret.edit, sandbox.demo_client("reports-bot").client_secret)
     qtbot.keyClicks(dialog.text, "from the test")
     qtbot.mouseClick(dialog.send_button, LEFT)
-    qtbot.waitUntil(lambda: dialog.last_result is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.last_result is not None)
     result = dialog.last_result
     assert result is not None and result.ok and result.token is not None and result.token.ok
     text = dialog.output.toPlainText()
@@ -89,7 +89,7 @@ def test_a_refused_token_through_the_server_after_confirming(qtbot: Any, demo_ct
     dialog = open_try(qtbot, page, "/hello-refused")
     qtbot.mouseClick(dialog.server_button, LEFT)
     answer(qtbot, THROUGH_SERVER_TITLE, "Run it")
-    qtbot.waitUntil(lambda: dialog.last_result is not None, timeout=15_000)
+    qtbot.waitUntil(lambda: dialog.last_result is not None)
     result = dialog.last_result
     assert result is not None and result.through_server and not result.ok
     assert result.token is not None and not result.token.ok

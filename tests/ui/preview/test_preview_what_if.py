@@ -88,7 +88,7 @@ def test_add_edit_and_delete(qtbot: Any) -> None:
 
 def test_the_edit_dialog_shows_the_what_if_on_every_keystroke(qtbot: Any, demo_ctx: AppContext) -> None:
     window, page = open_window(qtbot, demo_ctx)
-    qtbot.waitUntil(lambda: synced(page) and window.connections_view.model.rowCount() == 8, timeout=10_000)
+    qtbot.waitUntil(lambda: synced(page) and window.connections_view.model.rowCount() == 8)
     window.connections.select(conn_id(window, "CI Hooks"))
     dialog = window.connections.edit_selected()
     assert dialog is not None and dialog.what_if is not None
@@ -118,7 +118,7 @@ def test_the_edit_dialog_shows_the_what_if_on_every_keystroke(qtbot: Any, demo_c
 
 def test_the_add_dialog_starts_by_asking_for_audiences(qtbot: Any, demo_ctx: AppContext) -> None:
     window, page = open_window(qtbot, demo_ctx)
-    qtbot.waitUntil(lambda: synced(page), timeout=10_000)
+    qtbot.waitUntil(lambda: synced(page))
     dialog = window.connections.add()
     assert dialog is not None and dialog.what_if is not None
     panel = dialog.what_if
@@ -136,7 +136,7 @@ def test_the_dialog_has_no_panel_without_the_preview_page(qtbot: Any, demo_ctx: 
 
     window = MainWindow(demo_ctx, ui_settings(demo_ctx.paths), with_pages=False)
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.connections_view.model.rowCount() == 8, timeout=10_000)
+    qtbot.waitUntil(lambda: window.connections_view.model.rowCount() == 8)
     dialog = window.connections.add()
     assert dialog is not None and dialog.what_if is None
     dialog.done(0)
@@ -169,7 +169,7 @@ def test_a_change_touching_thousands_of_urls_is_worked_out_off_the_gui_thread(
     everything = Connection(name="Everything", audiences=("https://*",))
     panel.show_change(None, everything)
     assert panel.pending and panel.summary.text() == "Working out which slash commands would change…"
-    qtbot.waitUntil(lambda: not panel.pending, timeout=5000)
+    qtbot.waitUntil(lambda: not panel.pending)
     assert panel.counts == {ChangeKind.GAINED: THREAD_ABOVE + 500}
     assert len(panel.groups[ChangeKind.GAINED]) == MAX_PER_KIND
     assert panel.groups[ChangeKind.GAINED][0].startswith("/cmd00000 — Engineering — ")
@@ -179,10 +179,10 @@ def test_a_change_touching_thousands_of_urls_is_worked_out_off_the_gui_thread(
     assert panel.pending
     abandoned = panel._task
     assert abandoned is not None
-    qtbot.waitUntil(lambda: len(started) == 2, timeout=5000)  # under way in its thread
+    qtbot.waitUntil(lambda: len(started) == 2)  # under way in its thread
     panel.show_change(None, everything.with_changes(audiences=("https://svc.example.com/7",)))  # typed on meanwhile
     assert not panel.pending and panel.counts == {ChangeKind.GAINED: 1}
     # The abandoned computation finishes (its thread, then its task): it does not overwrite the newer answer.
     release.set()
-    qtbot.waitUntil(lambda: len(finished) == 3 and abandoned.done(), timeout=5000)
+    qtbot.waitUntil(lambda: len(finished) == 3 and abandoned.done())
     assert panel.counts == {ChangeKind.GAINED: 1} and not panel.pending

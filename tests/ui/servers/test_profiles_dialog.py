@@ -25,7 +25,7 @@ def fill(qtbot: Any, dialog: ProfilesDialog, url: str, token: str, name: str = "
 
 def run_test(qtbot: Any, dialog: ProfilesDialog) -> str:
     qtbot.mouseClick(dialog.test_button, LEFT)
-    qtbot.waitUntil(lambda: dialog.test_button.isEnabled() and dialog._test is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled() and dialog._test is not None)
     return dialog.results.text()
 
 
@@ -45,7 +45,7 @@ def test_add_test_and_save_a_token_profile(qtbot: Any, dialog: ProfilesDialog, s
     assert dialog.team.count() >= 2 and dialog.team.isEnabled()
     dialog.team.setCurrentIndex(dialog.team.findText("Customer Support"))
 
-    with qtbot.waitSignal(dialog.connect_requested, timeout=10_000) as connect:
+    with qtbot.waitSignal(dialog.connect_requested) as connect:
         qtbot.mouseClick(dialog.connect_button, LEFT)
     profile, token = connect.args
     assert profile == Profile(name="Sandbox", url=sandbox.url, team_id=profile.team_id, team_name="support")

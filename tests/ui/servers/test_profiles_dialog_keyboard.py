@@ -51,10 +51,10 @@ def test_enter_after_a_successful_test_saves_and_connects(qtbot: Any, dialog: Pr
     type_new_server(qtbot, dialog, sandbox)
     dialog.test_button.setFocus()  # as a click or Tab leaves it
     qtbot.keyClick(dialog.test_button, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: dialog.test_button.isEnabled() and dialog._test is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled() and dialog._test is not None)
     assert "Signed in as sysadmin" in dialog.results.text()
 
-    with qtbot.waitSignal(dialog.connect_requested, timeout=10_000) as connect:
+    with qtbot.waitSignal(dialog.connect_requested) as connect:
         qtbot.keyClick(focused(), Qt.Key.Key_Return)
     profile, token = connect.args
     assert (profile.name, profile.url, token) == ("Staging", sandbox.url, sandbox.admin_token)
@@ -88,7 +88,7 @@ def test_closing_a_saved_server_unchanged_does_not_ask(qtbot: Any, ctx: AppConte
 def test_closing_right_after_save_does_not_ask(qtbot: Any, dialog: ProfilesDialog, sandbox: Sandbox) -> None:
     type_new_server(qtbot, dialog, sandbox)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog._current is not None and dialog.token.kept, timeout=10_000)
+    qtbot.waitUntil(lambda: dialog._current is not None and dialog.token.kept)
     qtbot.keyClick(focused(), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert message_box(title=DISCARD_TITLE) is None
