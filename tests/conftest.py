@@ -1,5 +1,8 @@
 """Shared test set-up: offscreen Qt before any QApplication, a private data dir per test, no real keyring.
 
+Every test talks to loopback servers directly: a proxy from the machine's environment (``HTTP_PROXY``, …,
+which the app's HTTP client honours) is removed for this process and every process a test starts.
+
 The keyring is sealed before anything imports it: ``PYTHON_KEYRING_BACKEND`` names keyring's ``fail``
 backend (no keyring: secrets kept for the session), for this process and every process a test starts, so a
 keyring configured on the machine (``keyringrc.cfg``, another ``PYTHON_KEYRING_BACKEND``) is never read or
@@ -17,6 +20,8 @@ os.environ.setdefault("QT_API", "pyside6")
 os.environ.pop("MMOAUTH_SERVER_TOKEN", None)
 os.environ.pop("MMOAUTH_CLIENT_SECRET", None)
 os.environ.pop("MMOAUTH_PASSWORD", None)
+for _name in [n for n in os.environ if n.lower() in ("http_proxy", "https_proxy", "all_proxy")]:
+    del os.environ[_name]
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 for _name in [n for n in os.environ if n.startswith("KEYRING_PROPERTY_")]:
     del os.environ[_name]
