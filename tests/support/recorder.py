@@ -46,7 +46,7 @@ class Recorder:
             self.requests.append(item)
             self._seen.notify_all()
 
-    def wait(self, count: int, timeout: float = 10.0) -> list[Recorded]:
+    def wait(self, count: int, timeout: float = 30.0) -> list[Recorded]:
         with self._seen:
             self._seen.wait_for(lambda: len(self.requests) >= count, timeout)
             return list(self.requests)
