@@ -14,18 +14,35 @@ from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.http import make_http_client
 from mmoauth_gui.services.validation.bulk import DEFAULT_CONCURRENCY, BulkValidation, bulk_local
 
+HELD = "/token-held"  # answered once the test sets ``faults.release``
 
-def connections(server: FaultServer, count: int, delay_ms: int) -> dict[str, Connection]:
+
+def connections(server: FaultServer, count: int, path: str, key: str = "c") -> dict[str, Connection]:
     return {
-        f"c{i:03}": Connection(
+        f"{key}{i:03}": Connection(
             name=f"conn {i}",
             client_id=f"client-{i}",
             client_secret=FAULT_SECRET,
-            oauth_token_url=f"{server.url}/token-delay/{delay_ms}",
+            oauth_token_url=f"{server.url}{path}",
             audiences=("https://x.example.com/",),
         )
         for i in range(count)
     }
+
+
+async def release_when_in_flight(server: FaultServer, count: int, settle_s: float = 0.0) -> None:
+    """Let the held requests answer once ``count`` of them are at the server together (and, after ``settle_s``,
+    no more came)."""
+    while server.in_flight < count:  # noqa: ASYNC110 - a counter in the server's thread, not an event
+        await asyncio.sleep(0.005)
+    await asyncio.sleep(settle_s)
+    server.release.set()
+
+
+async def run_released(bulk: BulkValidation[str], server: FaultServer, count: int, settle_s: float = 0.0) -> None:
+    """Run ``bulk`` whose requests are held until ``count`` are in flight; 30 s without that fails the test."""
+    async with asyncio.timeout(30):
+        await asyncio.gather(bulk.run(), release_when_in_flight(server, count, settle_s))
 
 
 def test_100_validations_run_side_by_side_and_the_loop_keeps_turning(faults: FaultServer) -> None:
@@ -44,7 +61,12 @@ def test_100_validations_run_side_by_side_and_the_loop_keeps_turning(faults: Fau
                 progress.append((done, total, key, result.ok))
                 events.append("result")
 
-            bulk = bulk_local(http, connections(faults, 100, 100), on_progress=on_progress)
+            # The answers come over 200 ms (100 ms + 2 ms for each item), so the loop has time to turn between them.
+            spread = {
+                key: replace(conn, oauth_token_url=f"{faults.url}/token-delay/{100 + 2 * i}")
+                for i, (key, conn) in enumerate(connections(faults, 100, "").items())
+            }
+            bulk = bulk_local(http, spread, on_progress=on_progress)
             stop = asyncio.Event()
             tick = asyncio.create_task(ticker(stop))
             results = await bulk.run()
@@ -58,30 +80,35 @@ def test_100_validations_run_side_by_side_and_the_loop_keeps_turning(faults: Fau
     assert list(results) == sorted(results)  # input order
     assert [p[0] for p in progress] == list(range(1, 101)) and {p[1] for p in progress} == {100}
     assert sorted(p[2] for p in progress) == sorted(results)
-    assert DEFAULT_CONCURRENCY // 2 <= faults.max_in_flight <= DEFAULT_CONCURRENCY  # bounded, and used
     first, last = events.index("result"), len(events) - 1 - events[::-1].index("result")
     assert "tick" in events[first:last]  # the event loop turned between results, not only after the run
+
+
+def test_by_default_a_hundred_requests_are_in_flight_at_once(faults: FaultServer) -> None:
+    async def go() -> None:
+        async with make_http_client() as http:
+            await run_released(bulk_local(http, connections(faults, 100, HELD)), faults, 100)
+
+    asyncio.run(go())
+    assert DEFAULT_CONCURRENCY >= 100 and faults.max_in_flight == 100
 
 
 def test_concurrency_is_settable(faults: FaultServer) -> None:
     async def go() -> None:
         async with make_http_client() as http:
-            await bulk_local(http, connections(faults, 12, 50), concurrency=3).run()
+            await run_released(bulk_local(http, connections(faults, 12, HELD), concurrency=3), faults, 3, 0.2)
 
     asyncio.run(go())
-    assert 2 <= faults.max_in_flight <= 3
+    assert faults.max_in_flight == 3 and len(faults.requests) == 12
 
 
 def test_cancel_keeps_finished_results_and_stops_the_rest(faults: FaultServer) -> None:
     # Eight answer at once; the server holds every later request until the test releases it.
-    held = {
-        f"h{i:03}": replace(conn, oauth_token_url=f"{faults.url}/token-held")
-        for i, conn in enumerate(connections(faults, 32, 0).values())
-    }
+    items = {**connections(faults, 8, "/token-delay/0"), **connections(faults, 32, HELD, key="h")}
 
     async def go() -> tuple[BulkValidation[str], int, bool]:
         async with make_http_client() as http:
-            bulk = bulk_local(http, {**connections(faults, 8, 0), **held}, concurrency=4)
+            bulk = bulk_local(http, items, concurrency=4)
             task = asyncio.create_task(bulk.run())
             while faults.in_flight < 4:  # noqa: ASYNC110 - a counter in the server's thread, not an event
                 await asyncio.sleep(0.005)
