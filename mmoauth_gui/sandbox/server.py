@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import select
+import selectors
 import socket
 import struct
 import threading
@@ -179,9 +179,9 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 
     def has_connections(self) -> bool:
         """Whether a connection is open (being read, handled or kept alive) or waits to be accepted."""
-        with self._open_lock:
-            waiting, _, _ = select.select([self.socket], [], [], 0)
-            return bool(self._open or waiting)
+        with self._open_lock, selectors.DefaultSelector() as selector:
+            selector.register(self.socket, selectors.EVENT_READ)
+            return bool(self._open or selector.select(0))
 
     def close_open_connections(self) -> None:
         """End idle keep-alive connections, so their threads finish and clients see the server gone."""

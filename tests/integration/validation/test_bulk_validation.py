@@ -107,7 +107,7 @@ def test_cancel_keeps_finished_results_and_stops_the_rest(faults: FaultServer) -
     items = {**connections(faults, 8, "/token-delay/0"), **connections(faults, 32, HELD, key="h")}
 
     async def go() -> tuple[BulkValidation[str], int, bool]:
-        async with make_http_client() as http:
+        async with asyncio.timeout(60), make_http_client() as http:
             bulk = bulk_local(http, items, concurrency=4)
             task = asyncio.create_task(bulk.run())
             while faults.in_flight < 4:  # noqa: ASYNC110 - a counter in the server's thread, not an event
