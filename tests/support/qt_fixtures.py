@@ -27,7 +27,7 @@ OFFSCREEN_NOTICE = r"This plugin does not support (propagateSizeHints\(\)|raise\
 WAIT_MS = 30_000  # pytest-qt's default is 5 s: a sign-in and first sync can take longer on a busy CI machine
 
 
-class PatientQtBot(QtBot):  # type: ignore[misc]
+class PatientQtBot(QtBot):
     """pytest-qt's bot with ``WAIT_MS`` as the default of its waits: a wait still ends as soon as its condition
     holds, and a condition never met still fails the test (later)."""
 
