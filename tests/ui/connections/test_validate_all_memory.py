@@ -34,9 +34,9 @@ def census(page: ConnectionsController, loop: asyncio.AbstractEventLoop) -> Coun
 
 def test_runs_of_validate_all_leave_nothing_behind(qtbot: Any, page: ConnectionsController, loop: Any) -> None:
     def validate_all() -> None:
-        with qtbot.waitSignal(page.bulk_finished, timeout=20_000):
+        with qtbot.waitSignal(page.bulk_finished):
             page.view.validate_all_action.trigger()
-        qtbot.waitUntil(lambda: not page.ctx.tasks.busy, timeout=5000)
+        qtbot.waitUntil(lambda: not page.ctx.tasks.busy)
 
     validate_all()  # the first run fills what is made once (the HTTP connections, icons, the stored results)
     before = census(page, loop)
