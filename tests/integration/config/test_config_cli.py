@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -230,7 +231,9 @@ def test_apply_without_yes_and_no_terminal_is_a_usage_error(sandbox: Sandbox, tm
     assert "--yes" in result.stderr
 
 
-def test_unreadable_file_and_unreachable_server(sandbox: Sandbox, tmp_path: Path) -> None:
+def test_unreadable_file_and_unreachable_server(
+    sandbox: Sandbox, tmp_path: Path, take_down: Callable[[Sandbox], None]
+) -> None:
     missing = config_cli("plan", str(tmp_path / "nope.yaml"), "--server", sandbox.url, token=sandbox.admin_token)
     assert missing.returncode == 2 and "Cannot read" in missing.stderr
     broken = tmp_path / "broken.yaml"
@@ -240,7 +243,7 @@ def test_unreadable_file_and_unreachable_server(sandbox: Sandbox, tmp_path: Path
     good = tmp_path / "good.yaml"
     export(sandbox, good)
     url = sandbox.url
-    sandbox.stop()
+    take_down(sandbox)
     down = config_cli("plan", str(good), "--server", url, token=sandbox.admin_token)
     assert down.returncode == 3, down.stderr
 

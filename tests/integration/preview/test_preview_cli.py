@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -97,10 +98,12 @@ def test_a_forbidden_team_is_reported_and_the_rest_shown(sandbox: Sandbox, data_
     assert {r["team_name"] for r in data["rows"]} == {"Alpha", "Beta"}
 
 
-def test_offline_uses_the_cache_after_the_server_is_gone(sandbox: Sandbox, data_dir: Path) -> None:
+def test_offline_uses_the_cache_after_the_server_is_gone(
+    sandbox: Sandbox, data_dir: Path, take_down: Callable[[Sandbox], None]
+) -> None:
     url = sandbox.url
     assert cli("--server", url, "--json", token=sandbox.admin_token, data_dir=data_dir).returncode == 0
-    sandbox.stop()
+    take_down(sandbox)
     data = as_json(cli("--server", url, "--json", "--offline", "--team", "beta", data_dir=data_dir))
     assert data["offline"] is True and data["age"] == "just now"
     assert {r["trigger"] for r in data["rows"]} == {"both", "forecast", "mine", "root"}

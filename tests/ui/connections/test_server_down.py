@@ -3,6 +3,7 @@ result (the server not answering says nothing about the connection's token endpo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -29,7 +30,9 @@ def validate(qtbot: Any, page: ConnectionsController, messages: list[str]) -> st
     return messages[-1]
 
 
-def test_a_server_that_is_down_keeps_the_last_result(qtbot: Any, page: ConnectionsController, sandbox: Sandbox) -> None:
+def test_a_server_that_is_down_keeps_the_last_result(
+    qtbot: Any, page: ConnectionsController, sandbox: Sandbox, take_down: Callable[[Sandbox], None]
+) -> None:
     messages: list[str] = []
     page.ctx.status_message.connect(messages.append)
     select(page, "Pager")
@@ -38,7 +41,7 @@ def test_a_server_that_is_down_keeps_the_last_result(qtbot: Any, page: Connectio
     validate(qtbot, page, messages)
     assert page.model.badge(pager).kind is Look.VALID
 
-    sandbox.stop()
+    take_down(sandbox)
     said = validate(qtbot, page, messages)
     assert said.startswith("“Pager” was not validated: The Mattermost server was not reached")
     assert page.model.badge(pager).kind is Look.VALID  # not "Unreachable"
