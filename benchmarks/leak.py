@@ -1,7 +1,7 @@
 """``leak_mb_per_100_validate_all``: how much the window's memory grows per 100 rounds of Validate all.
 
-Same set-up as ``max_loop_stall_ms`` (main window offscreen, qasync, a sandbox and a slow token endpoint in
-processes of their own): after a few warm-up rounds, the resident memory (``/proc/self/statm``, after a
+Same set-up as ``max_loop_stall_ms`` (main window offscreen, the app's event loop, a sandbox and a slow token
+endpoint in processes of their own): after a few warm-up rounds, the resident memory (``/proc/self/statm``, after a
 garbage collection) is read before and after the measured rounds; the growth is scaled to 100 rounds.
 """
 

@@ -1,12 +1,13 @@
 """``max_loop_stall_ms``: the longest the Qt event loop goes without processing events while the main
 window's "Validate all" runs (the connections controller's bulk validation, through the server).
 
-Everything runs as in the app: a QApplication, the qasync loop, an ``AppContext`` with the app's HTTP client
-and the ``MainWindow`` shown (offscreen). The server is a sandbox in its own process whose connections all
-point at a token endpoint answering after 100 ms (a third process), so that neither server's work shares a
-GIL with the window; both run at a lower CPU priority, as the remote machines they stand in for would not
-take this machine's CPU from the window. A precise 5 ms ``QTimer`` records when the loop gets to run; the
-result is the largest gap between two ticks that overlaps the bulk run (the median over a few runs).
+Everything runs as in the app: a QApplication, the app's event loop (``ui.runtime.event_loop``), an
+``AppContext`` with the app's HTTP client and the ``MainWindow`` shown (offscreen). The server is a sandbox
+in its own process whose connections all point at a token endpoint answering after 100 ms (a third
+process), so that neither server's work shares a GIL with the window; both run at a lower CPU priority, as
+the remote machines they stand in for would not take this machine's CPU from the window. A precise 5 ms
+``QTimer`` records when the loop gets to run; the result is the largest gap between two ticks that
+overlaps the bulk run (the median over a few runs).
 """
 
 from __future__ import annotations
@@ -204,7 +205,8 @@ def measure(quick: bool = False) -> Measurement:
     busiest = max(r["busiest"] for r in out)
     return Measurement(
         value * 1000,
-        f"main window shown (offscreen, qasync); Connections > Validate all of {n} connections (concurrency "
+        f"main window shown (offscreen, the app's event loop); Connections > Validate all of {n} connections "
+        "(concurrency "
         f"{DEFAULT_CONCURRENCY}) through a sandbox process whose token URL answers after {delay_ms} ms; median "
         f"over {len(out)} runs of the largest gap between {TICK_MS} ms timer ticks: {each}; idle before: "
         f"{out[0]['idle_gap'] * 1000:.1f} ms; the GUI thread's longest work between two ticks (its own share, "

@@ -47,5 +47,5 @@ def measure(quick: bool = False) -> Measurement:
         value * 1000,
         f"{len(rows)} preview rows ({size['connections']} connections) into the Slash commands table: model reset, "
         f"the proxy's sort by team and command, and the first paint (offscreen), median of {size['runs']} "
-        f"after a warm-up ({', '.join(f'{t * 1000:.0f}' for t in times[1:])} ms); first row /{first}",
+        f"after a warm-up ({', '.join(f'{t * 1000:.0f}' for t in times[1:])} ms); first row {first}",
     )
