@@ -2,7 +2,8 @@
 
 How the pieces fit:
 
-- ``app.run_gui(args)`` creates the QApplication, then runs ``runtime.event_loop.run`` (qasync) with one ``AppContext``.
+- ``app.run_gui(args)`` creates the QApplication, paints the window's shell, then runs
+  ``runtime.event_loop.run`` (qasync's loop) with one ``AppContext``.
 - ``context.AppContext`` is shared by every view of the window: the one ``httpx.AsyncClient``, the
   stores (profiles, secrets, last validations), the signed-in ``session``, the ``tasks`` registry
   (``tasks.start(coro, owner=..., button=...)``: every async action is kept, its button disabled while
