@@ -8,11 +8,11 @@ How the pieces fit:
   stores (profiles, secrets, last validations), the signed-in ``session``, the ``tasks`` registry
   (``tasks.start(coro, owner=..., button=...)``: every async action is kept, its button disabled while
   it runs, cancelled with its owner) and hooks such as ``affected_commands_provider``.
-- ``main_window.MainWindow`` holds the tabs. A page plugs in by module: ``ui/preview_page.py`` and
-  ``ui/drafts_page.py`` define ``create_page(ctx, window) -> QWidget``; ``window.set_page(name, widget)``
-  does the same by hand.
+- ``main_window.MainWindow`` holds the tabs. A page plugs in by its feature's package: ``preview/page.py``,
+  ``drafts/page.py`` and ``health/page.py`` define ``create_page(ctx, window) -> QWidget``;
+  ``window.set_page(name, widget)`` does the same by hand.
 - Pages are split into a table model (one per file), a view that only lays out, and a controller
-  that acts (``connections_model`` / ``connections_view`` / ``connections_controller``).
+  that acts (``connections/model.py`` / ``connections/view.py`` / ``connections/controller.py``).
 - ``connection_form.ConnectionForm`` is the Add / Edit form; its save action and server validator are
   injected, so connections on a server and offline drafts share it.
 - Rules: never block the GUI thread (network in tasks, keyring through ``asyncio.to_thread``), never
