@@ -193,8 +193,10 @@ def test_cancelling_stops_every_request(sandbox: Sandbox) -> None:
     async def go(client: MattermostClient) -> tuple[int, int]:
         counting = CountingClient(client)
         task = asyncio.ensure_future(sync(counting, server_check=True))
-        while counting.completed < 1 or counting.in_flight == 0:  # noqa: ASYNC110 - a counter, not an event
-            await asyncio.sleep(0.01)  # the teams are in; their commands are in flight
+        # The teams and the connections (asked together) are in; the teams' commands are in flight, each for
+        # 400 ms. With only the teams in, the connections could come back while the cancel is delivered.
+        while counting.completed < 2 or counting.in_flight == 0:  # noqa: ASYNC110 - a counter, not an event
+            await asyncio.sleep(0.01)
         completed_at_cancel = counting.completed
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
