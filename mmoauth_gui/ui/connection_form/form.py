@@ -24,12 +24,11 @@ from mmoauth_gui.core.rules import FIELD_LABELS, Problem, check_connection, has_
 from mmoauth_gui.core.status import Look
 from mmoauth_gui.core.validation.result import ValidationResult
 from mmoauth_gui.services.token.client import AuthChoice, validate_locally
+from mmoauth_gui.ui.connection_form.audience_change import confirm_audience_change
 from mmoauth_gui.ui.connection_form.expectation_fields import store_of
 from mmoauth_gui.ui.connection_form.form_view import ConnectionFormView
 from mmoauth_gui.ui.connection_form.password_prompt import ask_password
 from mmoauth_gui.ui.connection_form.texts import (
-    AUDIENCE_CHANGE_TEXT,
-    AUDIENCE_CHANGE_TITLE,
     REQUIRED_TEXTS,
     REQUIRED_TO_VALIDATE,
     SAVE_ANYWAY_TEXT,
@@ -38,7 +37,6 @@ from mmoauth_gui.ui.connection_form.texts import (
 )
 from mmoauth_gui.ui.connection_form.validate_panel import ValidateState
 from mmoauth_gui.ui.kit.confirm import ask_async, ask_discard
-from mmoauth_gui.ui.kit.impact_confirm import confirm_impact, impact_of
 from mmoauth_gui.ui.kit.style import status_css
 from mmoauth_gui.ui.runtime.errors import user_text
 from mmoauth_gui.ui.runtime.tasks import is_running
@@ -390,15 +388,7 @@ class ConnectionForm(ConnectionFormView):
             if not await ask_async(self, SAVE_ANYWAY_TITLE, question, "Save anyway"):
                 return
         if self.editing and tuple(conn.audiences) != tuple(self.original.audiences):
-            impact = await impact_of(self.affected_commands, self.original, conn)
-            if not await confirm_impact(
-                self,
-                AUDIENCE_CHANGE_TITLE,
-                AUDIENCE_CHANGE_TEXT,
-                "Update",
-                impact,
-                unaffected="No known slash command or webhook callback would change.",
-            ):
+            if not await confirm_audience_change(self, self.affected_commands, self.original, conn):
                 return
         self._set_saving(True)
         try:

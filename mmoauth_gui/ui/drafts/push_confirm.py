@@ -11,10 +11,9 @@ from PySide6.QtWidgets import QWidget
 
 from mmoauth_gui.core.drafts.model import Draft
 from mmoauth_gui.services.drafts_sync import DraftSync, detect_conflict
-from mmoauth_gui.ui.connection_form.texts import AUDIENCE_CHANGE_TEXT, AUDIENCE_CHANGE_TITLE
+from mmoauth_gui.ui.connection_form.audience_change import confirm_audience_change
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.drafts.destination import Destination
-from mmoauth_gui.ui.kit.impact_confirm import confirm_impact, impact_of
 
 
 async def confirm_push(
@@ -29,12 +28,4 @@ async def confirm_push(
     if before is None or detect_conflict(draft, before) is not None or tuple(before.audiences) == after.audiences:
         return True
     provider = ctx.affected_commands_provider if destination.is_session else None  # a preview of that server
-    impact = await impact_of(provider, before, after)
-    return await confirm_impact(
-        parent,
-        AUDIENCE_CHANGE_TITLE,
-        AUDIENCE_CHANGE_TEXT,
-        "Update",
-        impact,
-        unaffected="No known slash command or webhook callback would change.",
-    )
+    return await confirm_audience_change(parent, provider, before, after)

@@ -11,13 +11,8 @@ from support.ui_helpers import activate, answer, finish_setup, message_box, run,
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.services.validation.server import validate_stored_on_server
-from mmoauth_gui.ui.connection_form.form import (
-    AUDIENCE_CHANGE_TEXT,
-    AUDIENCE_CHANGE_TITLE,
-    DESKTOP_NEEDS_SECRET,
-    SAVE_ANYWAY_TEXT,
-    SAVE_ANYWAY_TITLE,
-)
+from mmoauth_gui.ui.connection_form.form import DESKTOP_NEEDS_SECRET, SAVE_ANYWAY_TEXT, SAVE_ANYWAY_TITLE
+from mmoauth_gui.ui.connection_form.texts import AUDIENCE_CHANGE_TEXT, AUDIENCE_CHANGE_TITLE
 from mmoauth_gui.ui.connection_form.validate_panel import NOT_VALIDATED_HTML, VALIDATED_TEXT
 from mmoauth_gui.ui.connections.controller import ConnectionsController
 

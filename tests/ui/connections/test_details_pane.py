@@ -11,7 +11,7 @@ from support.ui_helpers import activate, answer, run, select
 
 from mmoauth_gui.sandbox import Sandbox
 from mmoauth_gui.storage.profiles import Profile
-from mmoauth_gui.ui.connection_form.form import AUDIENCE_CHANGE_TITLE
+from mmoauth_gui.ui.connection_form.texts import AUDIENCE_CHANGE_TITLE
 from mmoauth_gui.ui.connections.controller import ConnectionsController
 
 LEFT = Qt.MouseButton.LeftButton

@@ -20,7 +20,7 @@ from mmoauth_gui.core.drafts.model import DraftStatus, SecretState
 from mmoauth_gui.core.model import Connection
 from mmoauth_gui.logs import setup_logging
 from mmoauth_gui.sandbox import Sandbox
-from mmoauth_gui.ui.connection_form.form import AUDIENCE_CHANGE_TEXT, AUDIENCE_CHANGE_TITLE
+from mmoauth_gui.ui.connection_form.texts import AUDIENCE_CHANGE_TEXT, AUDIENCE_CHANGE_TITLE
 from mmoauth_gui.ui.context import AppContext
 from mmoauth_gui.ui.drafts.conflict_dialog import ConflictDialog
 from mmoauth_gui.ui.drafts.page import DraftsPage, create_page

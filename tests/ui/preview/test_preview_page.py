@@ -22,7 +22,7 @@ from mmoauth_gui.services.mattermost.client import MattermostClient
 from mmoauth_gui.services.preview_fetch import sync
 from mmoauth_gui.storage.preview_cache import PreviewCache
 from mmoauth_gui.storage.profiles import Profile
-from mmoauth_gui.ui.connection_form.form import AUDIENCE_CHANGE_TITLE
+from mmoauth_gui.ui.connection_form.texts import AUDIENCE_CHANGE_TITLE
 from mmoauth_gui.ui.connections.controller import DELETE_TITLE
 from mmoauth_gui.ui.connections.model import USED_BY
 from mmoauth_gui.ui.context import AppContext
