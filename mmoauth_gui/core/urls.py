@@ -39,6 +39,16 @@ def url_origin(url: str) -> str:
     return f"{scheme}://{host}:{port}" if port else f"{scheme}://{host}"
 
 
+def url_host(url: str) -> str:
+    """The lower-cased host name of ``url``; "" when it has none or cannot be parsed."""
+    from urllib.parse import urlsplit
+
+    try:
+        return (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
 def same_origin(a: str, b: str) -> bool:
     origin = url_origin(a)
     return bool(origin) and origin == url_origin(b)
@@ -47,12 +57,8 @@ def same_origin(a: str, b: str) -> bool:
 def is_loopback_url(url: str) -> bool:
     """True when ``url``'s host is ``localhost`` or a loopback address."""
     import ipaddress
-    from urllib.parse import urlsplit
 
-    try:
-        host = (urlsplit(url.strip()).hostname or "").lower()
-    except ValueError:
-        return False
+    host = url_host(url)
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
@@ -67,13 +73,11 @@ def is_internal_url(url: str) -> bool:
     Host names are not resolved (core does no I/O): a name that resolves to an internal address is not seen.
     """
     import ipaddress
-    from urllib.parse import urlsplit
 
     if is_loopback_url(url):
         return True
     try:
-        host = (urlsplit(url.strip()).hostname or "").lower()
-        address = ipaddress.ip_address(host)
+        address = ipaddress.ip_address(url_host(url))
     except ValueError:
         return False
     return address.is_private or address.is_link_local or address.is_loopback

@@ -9,11 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit
 
 from mmoauth_gui.core.diagnosis.checks import Check, CheckStatus
 from mmoauth_gui.core.diagnosis.untrusted import ALLOWED_UNTRUSTED_INTERNAL, parse_addresses, refused
-from mmoauth_gui.core.urls import is_loopback_url
+from mmoauth_gui.core.urls import is_loopback_url, url_host
 
 MIN_VERSION = (9, 6)
 GATE_SKU = "enterprise"  # the api4 gate compares SkuShortName with exactly this (§1)
@@ -195,13 +194,6 @@ def outgoing_timeout_s(facts: ServerFacts) -> tuple[float, bool]:
     return float(DEFAULT_TIMEOUT_S), False
 
 
-def _host(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-
-
 def _endpoint_checks(facts: ServerFacts) -> list[Check]:
     service = _service(facts)
     allowed = service.get("AllowedUntrustedInternalConnections") if service is not None else None
@@ -211,7 +203,7 @@ def _endpoint_checks(facts: ServerFacts) -> list[Check]:
         if (endpoint.kind, endpoint.url) in seen:
             continue
         seen.add((endpoint.kind, endpoint.url))
-        out += _internal_check(endpoint, facts.resolutions.get(_host(endpoint.url)), allowed)
+        out += _internal_check(endpoint, facts.resolutions.get(url_host(endpoint.url)), allowed)
         if endpoint.url.lower().startswith("http://") and not is_loopback_url(endpoint.url):
             what = (
                 "the client secret and the token travel"
@@ -231,7 +223,7 @@ def _endpoint_checks(facts: ServerFacts) -> list[Check]:
 
 
 def _internal_check(endpoint: Endpoint, resolution: Resolution | None, allowed: Any) -> list[Check]:
-    host = _host(endpoint.url)
+    host = url_host(endpoint.url)
     subject = endpoint.url
     if resolution is None or not host:
         return []

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
-from urllib.parse import urlsplit
 
+from mmoauth_gui.core.urls import url_host
 from mmoauth_gui.core.validation.expectations import ExpectationCheck
 
 
@@ -21,17 +21,10 @@ class Provider(StrEnum):
     KEYCLOAK = "Keycloak"
 
 
-def _host(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-
-
 def recognise(*urls: str) -> Provider | None:
     """The provider behind a token URL or issuer, from its host (and Keycloak's ``/realms/`` path)."""
     for url in urls:
-        host = _host(url)
+        host = url_host(url)
         if not host:
             continue
         if host in ("login.microsoftonline.com", "sts.windows.net") or host.endswith(".ciamlogin.com"):

@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -29,6 +28,7 @@ from mmoauth_gui.core.diagnosis.preflight import (
 )
 from mmoauth_gui.core.diagnosis.server_log import Attribution
 from mmoauth_gui.core.model import Connection
+from mmoauth_gui.core.urls import url_host
 from mmoauth_gui.services.mattermost.client import MattermostClient
 from mmoauth_gui.services.mattermost.errors import MattermostError, NotAuthenticated, Unreachable
 
@@ -117,7 +117,7 @@ async def run_preflight(client: MattermostClient, *, measure_latency: bool = Tru
     facts.config_problem = "; ".join(config_problems)
     preflight = Preflight(checks=[], is_admin=me.is_system_admin)
     await _gather_endpoints(client, facts, preflight)
-    hosts = {(urlsplit(e.url).hostname or "").lower() for e in facts.endpoints} - {""}
+    hosts = {url_host(e.url) for e in facts.endpoints} - {""}
     resolved = await asyncio.gather(*(resolve(h) for h in sorted(hosts)))
     facts.resolutions = dict(zip(sorted(hosts), resolved, strict=True))
     if measure_latency:
